@@ -1,0 +1,86 @@
+"""The `layout` command."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from .errors import LayoutError
+
+
+def _fail(exc: LayoutError) -> None:
+    click.echo(f"error: {exc}", err=True)
+    sys.exit(1)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="layout")
+def main() -> None:
+    """Lay out 徐匯報 (Xuhui Daily) issues from YAML into print-ready PDFs.
+
+    An issue file (see issues/1650.yaml and the README) names a page template,
+    the issue's number and date, its pages and the stories placed on the page
+    grid. `layout check` validates it; `layout render` composes the Chinese text,
+    flows each story through its frames and writes one PDF per page plus one
+    for the whole issue.
+    """
+
+
+@main.command()
+@click.argument("issue_file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("-o", "--output", "out_dir", type=click.Path(path_type=Path, file_okay=False),
+              help="Folder for the PDFs (default: output/<total issue number>/).")
+@click.option("--allow-overset", is_flag=True,
+              help="Write the pages even if a story does not fit (a proof); still reports it.")
+def render(issue_file: Path, out_dir: Path | None, allow_overset: bool) -> None:
+    """Render ISSUE_FILE to PDF: one file per page (YYYYMMDD-NN.pdf) and the whole issue.
+
+    Fails, writing nothing, if the file is invalid, a character is in no font,
+    or a story's text does not fit its frames (unless --allow-overset).
+    """
+    from .render import overset_message, render as do_render
+
+    try:
+        result = do_render(issue_file, out_dir, allow_overset=allow_overset)
+    except LayoutError as exc:
+        _fail(exc)
+        return
+    for path in result.files:
+        click.echo(f"wrote {path}")
+    for flow in result.layout.flows:
+        click.echo(f"  {flow.story.id}: {flow.lines_used} of {flow.lines_available} lines")
+    message = overset_message(result.layout)
+    if message:
+        click.echo(f"warning: overset: {message}", err=True)
+
+
+@main.command()
+@click.argument("issue_file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--dump", is_flag=True, help="Also print the layout as text (page, frame, lines).")
+def check(issue_file: Path, dump: bool) -> None:
+    """Validate ISSUE_FILE and lay it out without writing any PDF.
+
+    Reports mistakes with file, line and key; reports characters no font has
+    and text that does not fit. Exit status 0 when the issue would render.
+    """
+    from .render import build_layout, overset_message
+
+    try:
+        layout = build_layout(issue_file)
+    except LayoutError as exc:
+        _fail(exc)
+        return
+    if dump:
+        click.echo(layout.dump())
+    message = overset_message(layout)
+    if message:
+        _fail(LayoutError(f"{issue_file}: overset: {message}"))
+    issue = layout.issue
+    click.echo(f"ok: {issue_file}: {issue.paper.name} 第{issue.number}期（總第{issue.total}期） {issue.date} "
+               f"{issue.weekday}, {len(issue.pages)} pages, {len(issue.stories)} stories")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,404 @@
+"""Line breaking and justification of Chinese paragraphs (W3C clreq).
+
+Paragraph and measure in, lines of positioned glyphs out; nothing here knows
+pages or PDF.  The order of work follows clreq §3.8 (line adjustment):
+
+1. adjacent punctuation is set at 1.5 em and a full-width mark at line end is
+   trimmed to half width (GB/T 15834 §5.1.10), always;
+2. a line is filled to its natural width; where the break would put a
+   forbidden mark at a line start or end, the composer first *pushes in*
+   (compresses punctuation so one more unit fits), then *pushes out* (carries
+   units down and spreads the line);
+3. a line too long shrinks in clreq's priority order, a line too short
+   expands: Han–Latin gaps first, then evenly between all units;
+4. a paragraph's last line never holds a lone character (孤字).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+from . import rules_zh as zh
+from .text import Align, Atom, Kind, Paragraph, atomise, split_atom
+from .fonts import FontSet
+
+EPS = 1e-6
+_PUNCT = (Kind.OPEN, Kind.CLOSE, Kind.PAUSE, Kind.STOP, Kind.MIDDLE)
+_IDEOGRAPHIC = (Kind.HAN, Kind.OPEN, Kind.CLOSE, Kind.PAUSE, Kind.STOP, Kind.MIDDLE, Kind.DASH)
+
+
+class PunctuationStyle(str, Enum):
+    QUANJIAO = "quanjiao"   # 全角: full-width marks, compressed only where rules say
+    KAIMING = "kaiming"     # 開明: 。？！ full, the other marks half
+    BANJIAO = "banjiao"     # 半角: every mark half width
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Composition settings an issue or template may choose."""
+
+    strictness: zh.Strictness = zh.Strictness.BASIC
+    punctuation: PunctuationStyle = PunctuationStyle.QUANJIAO
+    latin_gap_em: float = 0.25       # space between ideographs and Latin letters or digits
+    latin_gap_min_em: float = 0.125
+    latin_gap_max_em: float = 1 / 3
+    avoid_orphans: bool = True
+
+
+@dataclass(frozen=True)
+class Glyph:
+    ch: str          # one character
+    face: str        # face key
+    size: float
+    x: float         # glyph origin, from the line's left edge
+    advance: float   # the glyph's natural advance, pt (before any compression)
+    hscale: float = 1.0
+
+
+@dataclass(frozen=True)
+class Line:
+    glyphs: tuple[Glyph, ...]
+    width: float         # from the left edge to the end of the last unit's box
+    measure: float
+    start: int           # offsets into the paragraph text: [start, end)
+    end: int
+    indent: float
+    last: bool           # last line of its paragraph
+    justified: bool      # filled the measure exactly
+    size: float
+
+    @property
+    def text(self) -> str:
+        return "".join(g.ch for g in self.glyphs)
+
+
+@dataclass(frozen=True)
+class ComposedParagraph:
+    paragraph: Paragraph
+    lines: tuple[Line, ...] = field(default_factory=tuple)
+
+
+def _is_visible(atom: Atom) -> bool:
+    return atom.kind is not Kind.SPACE
+
+
+class _LineBox:
+    """The arithmetic of one candidate line atoms[a:b]: cuts, gaps and widths."""
+
+    __slots__ = ("atoms", "cut_l", "cut_r", "gaps", "gap_kind", "settings", "track")
+
+    def __init__(self, atoms: list[Atom], settings: Settings):
+        self.atoms = atoms
+        self.settings = settings
+        n = len(atoms)
+        self.cut_l = [0.0] * n
+        self.cut_r = [0.0] * n
+        self.gaps = [0.0] * max(n - 1, 0)
+        self.gap_kind = [""] * max(n - 1, 0)
+        self.track = 0.0  # letter-spacing inside a lone unit (a cut URL alone on its line)
+        style = settings.punctuation
+        for i, atom in enumerate(atoms):
+            if style is PunctuationStyle.BANJIAO or (style is PunctuationStyle.KAIMING and atom.kind is not Kind.STOP):
+                self.cut_l[i], self.cut_r[i] = atom.blank_left, atom.blank_right
+            elif style is PunctuationStyle.KAIMING and atom.text in "：；":
+                self.cut_r[i] = atom.blank_right
+        for i in range(n - 1):
+            left, right = atoms[i], atoms[i + 1]
+            # Adjacent full-width marks are set at 1.5 em: the blank at their junction goes once.
+            if left.blank_right > 0 and right.kind in _PUNCT and (right.blank_left > 0 or right.blank_right > 0):
+                if self.cut_l[i + 1] == 0 or right.blank_left == 0:
+                    self.cut_r[i] = left.blank_right
+            elif right.blank_left > 0 and left.kind in _PUNCT and (left.blank_left > 0 or left.blank_right > 0):
+                self.cut_l[i + 1] = right.blank_left
+            if (left.kind is Kind.LATIN and right.kind in (Kind.HAN,)) or (
+                    left.kind is Kind.HAN and right.kind is Kind.LATIN):
+                self.gaps[i] = settings.latin_gap_em * max(left.size, right.size)
+                self.gap_kind[i] = "latin"
+        if n:
+            # A full-width mark at line end is trimmed to half width (GB/T 15834 §5.1.10).
+            self.cut_r[-1] = atoms[-1].blank_right
+            # Spaces at either edge of a line take no room.
+            for i in (0, n - 1):
+                if atoms[i].kind is Kind.SPACE:
+                    self.cut_r[i] = atoms[i].width
+
+    def natural(self) -> float:
+        track = self.track * (len(self.atoms[0].text) - 1) if self.track else 0.0
+        return sum(a.width for a in self.atoms) - sum(self.cut_l) - sum(self.cut_r) + sum(self.gaps) + track
+
+    def _shrink_levels(self):
+        """(kind, index, amount) of what may still shrink, in clreq's priority order."""
+        atoms = self.atoms
+        levels: list[list[tuple[str, int, float]]] = [[] for _ in range(6)]
+        for i, a in enumerate(atoms):
+            if a.kind is Kind.SPACE:
+                levels[0].append(("r", i, max(0.0, a.width - self.cut_r[i] - 0.25 * a.size)))
+            elif a.kind is Kind.MIDDLE:
+                levels[1].append(("l", i, a.blank_left - self.cut_l[i]))
+                levels[1].append(("r", i, a.blank_right - self.cut_r[i]))
+            elif a.kind is Kind.OPEN:
+                levels[2].append(("l", i, a.blank_left - self.cut_l[i]))
+            elif a.kind is Kind.CLOSE:
+                levels[2].append(("r", i, a.blank_right - self.cut_r[i]))
+            elif a.kind is Kind.PAUSE:
+                levels[3].append(("r", i, a.blank_right - self.cut_r[i]))
+            elif a.kind is Kind.STOP:
+                levels[5].append(("r", i, a.blank_right - self.cut_r[i]))
+        s = self.settings
+        for i, kind in enumerate(self.gap_kind):
+            if kind == "latin":
+                size = max(self.atoms[i].size, self.atoms[i + 1].size)
+                levels[4].append(("g", i, max(0.0, self.gaps[i] - s.latin_gap_min_em * size)))
+        return levels
+
+    def max_shrink(self) -> float:
+        return sum(amount for level in self._shrink_levels() for _, _, amount in level)
+
+    def shrink(self, need: float) -> float:
+        """Shrink by up to ``need`` pt, level by level, evenly within a level; return what is left."""
+        for level in self._shrink_levels():
+            avail = sum(amount for _, _, amount in level)
+            if avail <= EPS:
+                continue
+            take = min(need, avail)
+            frac = take / avail
+            for side, i, amount in level:
+                if side == "l":
+                    self.cut_l[i] += amount * frac
+                elif side == "r":
+                    self.cut_r[i] += amount * frac
+                else:
+                    self.gaps[i] -= amount * frac
+            need -= take
+            if need <= EPS:
+                return 0.0
+        return need
+
+    def expand(self, extra: float) -> float:
+        """Spread ``extra`` pt: Han–Latin gaps to ⅓ em first, then evenly between units."""
+        s = self.settings
+        latin = [i for i, k in enumerate(self.gap_kind) if k == "latin"]
+        if latin:
+            room = [(i, max(0.0, s.latin_gap_max_em * max(self.atoms[i].size, self.atoms[i + 1].size) - self.gaps[i]))
+                    for i in latin]
+            avail = sum(r for _, r in room)
+            if avail > EPS:
+                take = min(extra, avail)
+                for i, r in room:
+                    self.gaps[i] += r * take / avail
+                extra -= take
+        if extra > EPS and self.gaps:
+            each = extra / len(self.gaps)
+            for i in range(len(self.gaps)):
+                self.gaps[i] += each
+            extra = 0.0
+        elif extra > EPS and len(self.atoms) == 1 and len(self.atoms[0].text) > 1 and self.atoms[0].kind is Kind.LATIN:
+            self.track = extra / (len(self.atoms[0].text) - 1)
+            extra = 0.0
+        return extra
+
+    def glyphs(self, x0: float) -> tuple[tuple[Glyph, ...], float]:
+        out: list[Glyph] = []
+        pen = x0
+        n = len(self.atoms)
+        for i, atom in enumerate(self.atoms):
+            x = pen - self.cut_l[i]
+            for face, ch in zip(atom.faces, atom.text):
+                adv = face.advance(ch) * atom.size
+                out.append(Glyph(ch, face.key, atom.size, x, adv, atom.hscale))
+                x += adv * atom.hscale + self.track
+            pen += atom.width - self.cut_l[i] - self.cut_r[i] + self.track * (len(atom.text) - 1)
+            if i < n - 1:
+                pen += self.gaps[i]
+        return tuple(out), pen - x0
+
+
+class Composer:
+    """Breaks paragraphs into lines for a given measure."""
+
+    def __init__(self, fonts: FontSet, settings: Settings = Settings()):
+        self.fonts = fonts
+        self.settings = settings
+        self._no_start = zh.no_start_set(settings.strictness)
+        self._no_end = zh.no_end_set(settings.strictness)
+
+    def _legal(self, atoms: list[Atom], j: int) -> bool:
+        """May a line end before atoms[j]?"""
+        if j <= 0 or j >= len(atoms):
+            return True
+        before, after = atoms[j - 1], atoms[j]
+        return not (before.text[-1] in self._no_end or after.text[0] in self._no_start)
+
+    def _box(self, atoms: list[Atom], a: int, b: int) -> _LineBox:
+        return _LineBox(atoms[a:b], self.settings)
+
+    def _natural_end(self, atoms: list[Atom], a: int, measure: float) -> int:
+        """The largest b such that atoms[a:b] fits at natural width (at least a+1)."""
+        b = a + 1
+        # Grow by whole ideographic units: widths are almost uniform, so a first guess saves work.
+        while b < len(atoms):
+            if self._box(atoms, a, b + 1).natural() > measure + EPS:
+                break
+            b += 1
+        return b
+
+    def _choose_end(self, atoms: list[Atom], a: int, measure: float) -> int:
+        b = self._natural_end(atoms, a, measure)
+        if b >= len(atoms) or self._legal(atoms, b):
+            return b
+        # Push in: one or two more units if compressing punctuation makes room.
+        for extra in (1, 2):
+            c = b + extra
+            if c > len(atoms):
+                break
+            box = self._box(atoms, a, c)
+            if box.natural() - box.max_shrink() <= measure + EPS and self._legal(atoms, c):
+                return c
+        # Push out: carry units down to the nearest legal break.
+        for c in range(b - 1, a, -1):
+            if self._legal(atoms, c):
+                return c
+        return b  # no legal break at all (a line of nothing but closing marks): break where it fits
+
+    def _set_line(self, atoms: list[Atom], a: int, b: int, measure: float, indent: float,
+                  last: bool, align: Align) -> Line:
+        box = self._box(atoms, a, b)
+        natural = box.natural()
+        avail = measure - indent
+        if natural > avail + EPS:
+            box.shrink(natural - avail)
+        elif not last and align is Align.JUSTIFY and natural < avail - EPS:
+            box.expand(avail - natural)
+        width = box.natural()
+        x0 = indent
+        if align is Align.CENTER:
+            x0 = indent + max(0.0, (avail - width) / 2)
+        elif align is Align.RIGHT:
+            x0 = indent + max(0.0, avail - width)
+        glyphs, width = box.glyphs(x0)
+        justified = abs(width - avail) <= 0.01
+        end = atoms[b - 1].offset + len(atoms[b - 1].text)
+        size = max(atom.size for atom in atoms[a:b])
+        return Line(glyphs, x0 + width, measure, atoms[a].offset, end, x0, last, justified, size)
+
+    def _breaks(self, atoms: list[Atom], measure: float, first_indent: float,
+                forced: dict[int, int]) -> list[tuple[int, int]]:
+        spans: list[tuple[int, int]] = []
+        a = 0
+        while a < len(atoms):
+            indent = first_indent if a == 0 else 0.0
+            avail = measure - indent
+            b = forced.get(a) or self._choose_end(atoms, a, avail)
+            if a not in forced:
+                b = self._cut_wide_unit(atoms, a, b, avail, measure)
+            spans.append((a, b))
+            a = b
+        return spans
+
+    def _cut_wide_unit(self, atoms: list[Atom], a: int, b: int, avail: float, measure: float) -> int:
+        """A unit wider than a whole line (a long URL) is cut to fill the line it starts on.
+
+        Cutting changes ``atoms`` in place; the pieces then fit, so later passes cut nothing.
+        """
+        if b == a + 1 and atoms[a].width > avail + EPS and len(atoms[a].text) > 1:
+            head, tail = split_atom(atoms[a], avail)
+            atoms[a:a + 1] = [head, tail]
+            return a + 1
+        if b < len(atoms) and atoms[b].width > measure + EPS and len(atoms[b].text) > 1:
+            gap = self.settings.latin_gap_em * atoms[b].size
+            room = avail - self._box(atoms, a, b).natural() - gap
+            if room >= atoms[b].size and self._legal(atoms, b):
+                head, tail = split_atom(atoms[b], room)
+                if head.width <= room + EPS:
+                    atoms[b:b + 1] = [head, tail]
+                    return b + 1
+        return b
+
+    def _orphan(self, atoms: list[Atom], span: tuple[int, int]) -> bool:
+        """A last line holding one character, or one character and its punctuation (孤字)."""
+        a, b = span
+        solid = [x for x in atoms[a:b] if x.kind not in (Kind.OPEN, Kind.CLOSE, Kind.PAUSE, Kind.STOP, Kind.MIDDLE, Kind.SPACE)]
+        return len(solid) <= 1 and len(solid[0].text if solid else "") <= 1
+
+    def _fix_orphan(self, atoms: list[Atom], measure: float, indent: float,
+                    spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        """Pull a unit down from the line before a 孤字 last line; if that line has no
+        legal break left, from the line before it (up to three lines back)."""
+        if len(spans) < 2 or not self._orphan(atoms, spans[-1]):
+            return spans
+        for depth in (2, 3, 4):
+            if len(spans) < depth:
+                break
+            a, b = spans[-depth]
+            forced = {x: y for x, y in spans[:-depth]}
+            # The line keeps at least two units, so it can still be justified.
+            for new_b in range(b - 1, a + 1, -1):
+                if not self._legal(atoms, new_b):
+                    continue
+                trial = self._breaks(atoms, measure, indent, {**forced, a: new_b})
+                if not self._orphan(atoms, trial[-1]) or len(trial) < 2:
+                    return trial
+        return spans
+
+    def compose(self, paragraph: Paragraph, measure: float, first_line: bool = True) -> list[Line]:
+        """All lines of a paragraph at one measure.
+
+        ``first_line`` False composes a continuation: no first-line indent.
+        """
+        atoms = atomise(paragraph, self.fonts)
+        return self.compose_atoms(atoms, paragraph, measure, first_line)
+
+    def compose_atoms(self, atoms: list[Atom], paragraph: Paragraph, measure: float,
+                      first_line: bool = True) -> list[Line]:
+        if not atoms:
+            return []
+        size = paragraph.size
+        indent = paragraph.indent_em * size if first_line else 0.0
+        atoms = list(atoms)
+        forced: dict[int, int] = {}
+        spans = self._breaks(atoms, measure, indent, forced)
+        if self.settings.avoid_orphans and paragraph.align is Align.JUSTIFY:
+            spans = self._fix_orphan(atoms, measure, indent, spans)
+        lines = []
+        for k, (a, b) in enumerate(spans):
+            last = k == len(spans) - 1
+            lines.append(self._set_line(atoms, a, b, measure, indent if a == 0 else 0.0, last, paragraph.align))
+        return lines
+
+
+@dataclass(frozen=True)
+class Run:
+    """A stretch of glyphs of one face and size with uniform spacing after each glyph."""
+
+    x: float             # from the line's left edge
+    face: str
+    size: float
+    text: str
+    char_space: float    # extra space after every glyph, pt (PDF Tc)
+    hscale: float
+
+
+def line_runs(line: Line) -> tuple[Run, ...]:
+    """Group a line's glyphs into runs: one run per stretch of uniform spacing."""
+    runs: list[Run] = []
+    glyphs = line.glyphs
+    i, n = 0, len(glyphs)
+    while i < n:
+        g = glyphs[i]
+        j = i + 1
+        space = None
+        while j < n:
+            h = glyphs[j]
+            if h.face != g.face or h.size != g.size or h.hscale != g.hscale:
+                break
+            prev = glyphs[j - 1]
+            gap = h.x - (prev.x + prev.advance * prev.hscale)
+            if space is None:
+                space = gap
+            elif abs(gap - space) > 1e-4:
+                break
+            j += 1
+        runs.append(Run(g.x, g.face, g.size, "".join(x.ch for x in glyphs[i:j]), space or 0.0, g.hscale))
+        i = j
+    return tuple(runs)

@@ -1,0 +1,115 @@
+"""The display list: every page of an issue as drawing primitives, and a text dump of it.
+
+This is the last stage that knows typography; pdf.py only draws what it is given.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from . import rules_zh as zh
+from .compose import Composer, PunctuationStyle, Settings
+from .errors import LayoutError
+from .flow import StoryFlow, flow_story
+from .fonts import FontSet
+from .furniture import box_items, headline_block, masthead, running_head, runs_at
+from .items import Box, Item, Rule, TextRun
+from .model import Issue
+from .text import MissingGlyph
+
+
+@dataclass(frozen=True)
+class PageLayout:
+    number: int
+    items: tuple[Item, ...]
+
+
+@dataclass(frozen=True)
+class IssueLayout:
+    issue: Issue
+    pages: tuple[PageLayout, ...]
+    flows: tuple[StoryFlow, ...]
+
+    def dump(self) -> str:
+        """A readable text form: page → element → first and last characters, for debugging and tests."""
+        out = [f"issue {self.issue.number} (total {self.issue.total}) {self.issue.date}"]
+        for flow in self.flows:
+            over = (f" OVERSET {flow.overset.chars} chars / {flow.overset.lines} lines from "
+                    f"「{flow.overset.first_sentence}」" if flow.overset else "")
+            out.append(f"story {flow.story.id}: {flow.lines_used}/{flow.lines_available} lines{over}")
+            for p in flow.lines:
+                text = p.line.text
+                out.append(f"  p{p.page} line {p.grid_line:3d} x={p.x:7.2f} {p.kind:8s} {text[:3]}…{text[-3:]}"
+                           if len(text) > 6 else f"  p{p.page} line {p.grid_line:3d} x={p.x:7.2f} {p.kind:8s} {text}")
+        for page in self.pages:
+            runs = sum(isinstance(i, TextRun) for i in page.items)
+            out.append(f"page {page.number}: {len(page.items)} items, {runs} text runs")
+        return "\n".join(out)
+
+
+def composer_for(issue: Issue, fonts: FontSet) -> Composer:
+    t = issue.template
+    settings = Settings(strictness=zh.Strictness(t.strictness), punctuation=PunctuationStyle(t.punctuation),
+                        latin_gap_em=t.latin_gap_em)
+    return Composer(fonts, settings)
+
+
+def _verify_complete(flow: StoryFlow) -> None:
+    """Every character of the story is on the page or reported as overset, in order."""
+    placed: dict[int, list[str]] = {}
+    for p in flow.lines:
+        if p.block >= 0:
+            placed.setdefault(p.block, []).append(p.line.text)
+    for index, block in enumerate(flow.story.blocks):
+        got = "".join(placed.get(index, []))
+        if got == block.text:
+            continue
+        if flow.overset and block.text.startswith(got):
+            continue
+        raise LayoutError(f"story '{flow.story.id}': internal check failed: paragraph {index + 1} was placed as "
+                          f"「{got[:30]}…」 but reads 「{block.text[:30]}…」")
+
+
+def layout_issue(issue: Issue, fonts: FontSet) -> IssueLayout:
+    t = issue.template
+    composer = composer_for(issue, fonts)
+    flows = []
+    per_page: dict[int, list[Item]] = {p.number: [] for p in issue.pages}
+    for story in issue.stories:
+        try:
+            flow = flow_story(story, t, composer)
+            head = headline_block(story, t.rect(story.head), t, composer) if story.head else []
+        except MissingGlyph as exc:
+            raise LayoutError(f"story '{story.id}' ({story.source}): {exc}; no committed font has it") from None
+        _verify_complete(flow)
+        flows.append(flow)
+        if story.head:
+            per_page[story.head.page].extend(head)
+        for p in flow.lines:
+            per_page[p.page].extend(runs_at(p.line, p.x, p.baseline))
+        per_page_rules(story, t, per_page)
+    try:
+        per_page[1][:0] = masthead(issue, composer) if t.masthead_lines else []
+        for page in issue.pages[1:]:
+            if t.running_head_lines:
+                per_page[page.number][:0] = running_head(issue, page.number, composer)
+        for box in issue.boxes:
+            per_page[box.place.page].extend(box_items(box, t, composer))
+    except MissingGlyph as exc:
+        raise LayoutError(f"{issue.path}: page furniture: {exc}") from None
+    pages = tuple(PageLayout(p.number, tuple(per_page[p.number])) for p in issue.pages)
+    return IssueLayout(issue, pages, tuple(flows))
+
+
+def per_page_rules(story, t, per_page: dict[int, list[Item]]) -> None:
+    """Column rules (欄線) between the columns of a story's frames."""
+    for frame in story.frames:
+        p = frame.place
+        for col in range(p.col + 1, p.col + p.span):
+            x = t.column_x(col) - t.gutter / 2
+            top = t.line_y(p.line) + 0.2 * t.pitch
+            bottom = t.line_y(p.line + p.lines) - 0.2 * t.pitch
+            per_page[p.page].append(Rule(x, top, x, bottom, 0.3))
+
+
+__all__ = ["IssueLayout", "PageLayout", "layout_issue", "Box"]

@@ -1,0 +1,127 @@
+"""Font files, coverage, advance widths and half-width (``halt``) data.
+
+A *face* is one font file; a *role* (body, headline, sans, kai) is a chain
+of faces tried in order, so a character the role's own face lacks falls back
+to the next (the body Song face, then a Latin face, then a maths face).
+A character no face of the chain has is an error, never a blank box.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from fontTools.ttLib import TTFont, TTLibError
+
+from .errors import LayoutError
+
+FONT_DIR = Path(__file__).resolve().parent.parent / "fonts"
+
+# The default faces, all built by fonts/build.py (see fonts/SOURCES.md).
+DEFAULT_FACES = {
+    "song": "NotoSerifCJKsc-Regular.ttf",
+    "biaosong": "NotoSerifCJKsc-Bold.ttf",
+    "hei": "NotoSansCJKsc-Bold.ttf",
+    "kai": "XinwenKai-Regular.ttf",
+    "latin": "NotoSerif-Regular.ttf",
+    "math": "NotoSansMath-Regular.ttf",
+}
+FALLBACK = ("song", "latin", "math")
+# Roles a style may name, and the face each starts from.
+DEFAULT_ROLES = {"body": "song", "headline": "biaosong", "sans": "hei", "kai": "kai"}
+
+
+@dataclass(frozen=True, eq=False)
+class Face:
+    """One font file's metrics, in em (advance / units per em)."""
+
+    key: str
+    path: Path
+    advances: dict[int, float] = field(repr=False)
+    # code point -> (x placement, x advance change) in em, from the GPOS 'halt' feature
+    halt: dict[int, tuple[float, float]] = field(repr=False)
+    ascent: float
+    descent: float
+
+    def has(self, ch: str) -> bool:
+        return ord(ch) in self.advances
+
+    def advance(self, ch: str) -> float:
+        return self.advances[ord(ch)]
+
+
+def _halt_adjustments(font: TTFont, cmap: dict[int, str], upem: int) -> dict[int, tuple[float, float]]:
+    """Read single-adjustment values of the 'halt' feature: what half-width forms move and lose."""
+    if "GPOS" not in font or font["GPOS"].table.FeatureList is None:
+        return {}
+    table = font["GPOS"].table
+    lookup_ids = sorted({i for rec in table.FeatureList.FeatureRecord if rec.FeatureTag == "halt"
+                         for i in rec.Feature.LookupListIndex})
+    by_glyph: dict[str, tuple[float, float]] = {}
+    for index in lookup_ids:
+        lookup = table.LookupList.Lookup[index]
+        for sub in lookup.SubTable:
+            if lookup.LookupType == 9:  # extension: the real subtable is inside
+                sub = sub.ExtSubTable
+            if getattr(sub, "LookupType", 1) != 1 or not hasattr(sub, "Coverage"):
+                continue
+            glyphs = sub.Coverage.glyphs
+            values = [sub.Value] * len(glyphs) if sub.Format == 1 else sub.Value
+            for glyph, value in zip(glyphs, values):
+                dx = getattr(value, "XPlacement", 0) or 0
+                dadv = getattr(value, "XAdvance", 0) or 0
+                by_glyph.setdefault(glyph, (dx / upem, dadv / upem))
+    return {cp: by_glyph[g] for cp, g in cmap.items() if g in by_glyph}
+
+
+@cache
+def load_face(path: Path, key: str) -> Face:
+    """Read a TrueType font's metrics once per process."""
+    try:
+        font = TTFont(path, lazy=True)
+        if "glyf" not in font:
+            raise LayoutError(f"{path}: font has no TrueType outlines (CFF fonts must be converted: see fonts/build.py)")
+        upem = font["head"].unitsPerEm
+        cmap = font.getBestCmap()
+        metrics = font["hmtx"].metrics
+        advances = {cp: metrics[g][0] / upem for cp, g in cmap.items()}
+        halt = _halt_adjustments(font, cmap, upem)
+        hhea = font["hhea"]
+        face = Face(key, path, advances, halt, hhea.ascent / upem, -hhea.descent / upem)
+        font.close()
+        return face
+    except LayoutError:
+        raise
+    except FileNotFoundError:
+        raise LayoutError(f"{path}: font file not found") from None
+    except (TTLibError, KeyError, AssertionError, ValueError, OSError, IndexError, TypeError) as exc:
+        raise LayoutError(f"{path}: not a usable TrueType font ({exc.__class__.__name__}: {exc})") from None
+
+
+@dataclass(frozen=True)
+class FontSet:
+    """The faces of an issue, by role, each role a fallback chain."""
+
+    faces: dict[str, Face]
+    roles: dict[str, tuple[str, ...]]
+
+    def chain(self, role: str) -> tuple[Face, ...]:
+        return tuple(self.faces[k] for k in self.roles[role])
+
+    def face_for(self, ch: str, role: str) -> Face | None:
+        """The first face in the role's chain that has the character, or None."""
+        for face in self.chain(role):
+            if ord(ch) in face.advances:
+                return face
+        return None
+
+
+def default_fontset(font_dir: Path = FONT_DIR, faces: dict[str, str] | None = None) -> FontSet:
+    files = dict(DEFAULT_FACES, **(faces or {}))
+    loaded = {key: load_face(font_dir / name, key) for key, name in sorted(files.items())}
+    roles = {}
+    for role, first in DEFAULT_ROLES.items():
+        chain = [first] + [k for k in FALLBACK if k != first]
+        roles[role] = tuple(chain)
+    return FontSet(loaded, roles)

@@ -1,0 +1,52 @@
+"""Backend-neutral drawing primitives, in points from the trim's top-left corner.
+
+Colours are CMYK tuples (0–1); nothing in the engine speaks RGB.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+CMYK = tuple[float, float, float, float]
+BLACK: CMYK = (0.0, 0.0, 0.0, 1.0)
+RED: CMYK = (0.0, 1.0, 1.0, 0.0)          # 200 % ink: within newsprint's 240 % limit
+GREY: CMYK = (0.0, 0.0, 0.0, 0.45)
+TINT: CMYK = (0.0, 0.0, 0.0, 0.08)
+
+
+@dataclass(frozen=True)
+class TextRun:
+    """Glyphs of one face and size with uniform extra spacing after each (PDF Tc)."""
+
+    x: float
+    baseline: float
+    face: str
+    size: float
+    text: str
+    char_space: float = 0.0
+    hscale: float = 1.0
+    color: CMYK = BLACK
+
+
+@dataclass(frozen=True)
+class Rule:
+    x1: float
+    y1: float
+    x2: float
+    y2: float
+    width: float
+    color: CMYK = BLACK
+
+
+@dataclass(frozen=True)
+class Box:
+    x: float
+    y: float
+    w: float
+    h: float
+    fill: CMYK | None = None
+    stroke: CMYK | None = None
+    stroke_width: float = 0.5
+
+
+Item = TextRun | Rule | Box

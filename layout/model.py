@@ -1,0 +1,437 @@
+"""The issue model: frozen dataclasses, and the loader that is the only place knowing YAML.
+
+An issue file names a template (trim, margins, grid, styles), the paper and
+issue data, its pages, the stories placed on the page grid, and boxes (banners,
+notices, advertisements).  Everything is placed in grid units — first
+column, column span, first line, number of lines — never in free millimetres.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import LayoutError
+from .units import HAO, Rect, mm
+from .yamlnodes import Node, load_yaml, read_text_file
+
+WEEKDAYS = "一二三四五六日"
+
+
+# --- template -----------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Style:
+    role: str          # font role: body, headline, sans, kai
+    size: float        # pt
+
+
+@dataclass(frozen=True)
+class Template:
+    name: str
+    trim_w: float      # pt
+    trim_h: float
+    bleed: float
+    margin_top: float
+    margin_bottom: float
+    margin_left: float
+    margin_right: float
+    columns: int
+    body: Style
+    pitch: float       # baseline-to-baseline distance of body lines, pt
+    min_gutter_em: float
+    masthead_lines: int        # grid lines the masthead takes on page 1
+    running_head_lines: int    # grid lines the running head takes on later pages
+    styles: dict[str, Style]
+    strictness: str
+    punctuation: str
+    latin_gap_em: float
+
+    # Derived grid: whole-em columns, gutters take the rest of the type area.
+    @property
+    def measure(self) -> float:
+        usable = self.trim_w - self.margin_left - self.margin_right
+        per_column = (usable - (self.columns - 1) * self.min_gutter_em * self.body.size) / self.columns
+        return math.floor(per_column / self.body.size + 1e-9) * self.body.size
+
+    @property
+    def column_chars(self) -> int:
+        return round(self.measure / self.body.size)
+
+    @property
+    def gutter(self) -> float:
+        usable = self.trim_w - self.margin_left - self.margin_right
+        return (usable - self.columns * self.measure) / (self.columns - 1) if self.columns > 1 else 0.0
+
+    @property
+    def lines(self) -> int:
+        return int((self.trim_h - self.margin_top - self.margin_bottom) // self.pitch)
+
+    def column_x(self, col: int) -> float:
+        """Left edge of grid column ``col`` (1-based), pt from the trim's left edge."""
+        return self.margin_left + (col - 1) * (self.measure + self.gutter)
+
+    def line_y(self, line: int) -> float:
+        """Top of grid line ``line`` (1-based), pt from the trim's top edge."""
+        return self.margin_top + (line - 1) * self.pitch
+
+    def rect(self, slot: "GridRect") -> Rect:
+        x = self.column_x(slot.col)
+        w = slot.span * self.measure + (slot.span - 1) * self.gutter
+        return Rect(x, self.line_y(slot.line), w, slot.lines * self.pitch)
+
+    @property
+    def type_area(self) -> Rect:
+        return self.rect(GridRect(0, 1, self.columns, 1, self.lines))
+
+
+# --- issue --------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class GridRect:
+    page: int
+    col: int
+    span: int
+    line: int
+    lines: int
+
+    def cells(self) -> set[tuple[int, int]]:
+        return {(c, ln) for c in range(self.col, self.col + self.span) for ln in range(self.line, self.line + self.lines)}
+
+
+@dataclass(frozen=True)
+class Frame:
+    place: GridRect
+    jump_head: str | None = None
+
+
+@dataclass(frozen=True)
+class Inline:
+    text: str
+    bold: bool = False
+
+
+@dataclass(frozen=True)
+class Block:
+    """A paragraph of body text, or a 小標題 subhead."""
+
+    kind: str                  # "para" or "subhead"
+    inlines: tuple[Inline, ...]
+
+    @property
+    def text(self) -> str:
+        return "".join(i.text for i in self.inlines)
+
+
+@dataclass(frozen=True)
+class Story:
+    id: str
+    kicker: str | None
+    headline: str | None
+    deck: str | None
+    blocks: tuple[Block, ...]
+    head: GridRect | None
+    frames: tuple[Frame, ...]
+    source: str                # where the text came from, for messages
+
+
+@dataclass(frozen=True)
+class Box:
+    """A boxed element that is not a flowing story: a banner, a notice, an advertisement."""
+
+    id: str
+    kind: str                  # banner, notice, ad
+    text: str
+    place: GridRect
+    sample: bool               # placeholder content, marked as such on the page
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    number: int
+    section: str
+    editor: str | None
+
+
+@dataclass(frozen=True)
+class Paper:
+    name: str
+    permit: str | None
+    url: str | None
+
+
+@dataclass(frozen=True)
+class Issue:
+    path: Path
+    template: Template
+    paper: Paper
+    number: int
+    total: int
+    date: dt.date
+    pages: tuple[PageSpec, ...]
+    stories: tuple[Story, ...]
+    boxes: tuple[Box, ...]
+
+    @property
+    def weekday(self) -> str:
+        """星期一 … 星期日, computed from the date."""
+        return "星期" + WEEKDAYS[self.date.weekday()]
+
+    @property
+    def slug(self) -> str:
+        return str(self.total)
+
+    def page(self, number: int) -> PageSpec:
+        return next(p for p in self.pages if p.number == number)
+
+
+# --- loading ------------------------------------------------------------------
+
+ROLES = ("body", "headline", "sans", "kai")
+STYLE_NAMES = ("kicker", "headline", "deck", "subhead", "lead_in", "jump", "banner", "notice")
+DEFAULT_STYLES = {
+    "kicker": Style("sans", 14.0),
+    "headline": Style("headline", 30.0),
+    "deck": Style("sans", 15.0),
+    "subhead": Style("sans", 9.0),
+    "lead_in": Style("sans", 9.0),
+    "jump": Style("sans", 9.0),
+    "banner": Style("headline", 22.0),
+    "notice": Style("kai", 10.5),
+}
+
+
+def _size(node: Node) -> float:
+    """A point size, as a number or a 號 name (五號, 小五 …)."""
+    value = node.scalar()
+    if value in HAO:
+        return HAO[value]
+    return node.number(4.0, 200.0)
+
+
+def _style(node: Node) -> Style:
+    m = node.mapping(("role", "size"))
+    return Style(m["role"].choice(ROLES), _size(m["size"]))
+
+
+def load_template(node: Node, name: str) -> Template:
+    m = node.mapping(("trim", "margins", "columns", "body"),
+                     ("name", "bleed", "min_gutter", "masthead_lines", "running_head_lines", "styles",
+                      "strictness", "punctuation", "latin_gap"))
+    trim = m["trim"].mapping(("width", "height"))
+    margins = m["margins"].mapping(("top", "bottom", "left", "right"))
+    body = m["body"].mapping(("size", "leading"), ("role",))
+    styles = dict(DEFAULT_STYLES)
+    if "styles" in m:
+        for key, sub in m["styles"].mapping(optional=STYLE_NAMES).items():
+            styles[key] = _style(sub)
+    size = _size(body["size"])
+    t = Template(
+        name=name,
+        trim_w=mm(trim["width"].number(50, 2000)),
+        trim_h=mm(trim["height"].number(50, 2000)),
+        bleed=mm(m["bleed"].number(0, 20)) if "bleed" in m else mm(3),
+        margin_top=mm(margins["top"].number(0, 200)),
+        margin_bottom=mm(margins["bottom"].number(0, 200)),
+        margin_left=mm(margins["left"].number(0, 200)),
+        margin_right=mm(margins["right"].number(0, 200)),
+        columns=m["columns"].integer(1, 20),
+        body=Style(body["role"].choice(ROLES) if "role" in body else "body", size),
+        pitch=body["leading"].number(size, size * 4),
+        min_gutter_em=m["min_gutter"].number(0.5, 10) if "min_gutter" in m else 1.0,
+        masthead_lines=m["masthead_lines"].integer(0, 100) if "masthead_lines" in m else 0,
+        running_head_lines=m["running_head_lines"].integer(0, 20) if "running_head_lines" in m else 0,
+        styles=styles,
+        strictness=m["strictness"].choice(("basic", "GB", "strict")) if "strictness" in m else "basic",
+        punctuation=(m["punctuation"].choice(("quanjiao", "kaiming", "banjiao"))
+                     if "punctuation" in m else "quanjiao"),
+        latin_gap_em=m["latin_gap"].number(0, 1) if "latin_gap" in m else 0.25,
+    )
+    if t.measure < 4 * size:
+        raise m["columns"].error(f"{t.columns} columns leave under 4 characters per column; use fewer columns")
+    if t.lines < 10:
+        raise m["margins"].error("the margins leave fewer than 10 lines on the page")
+    return t
+
+
+_BOLD = re.compile(r"\*\*(.+?)\*\*")
+
+
+def parse_body(text: str) -> tuple[Block, ...]:
+    """Light Markdown: one paragraph per line (Chinese text is not wrapped in source),
+    ``## `` lines are 小標題 subheads, ``**…**`` is set bold."""
+    blocks = []
+    for raw in text.split("\n"):
+        line = raw.strip()
+        if not line:
+            continue
+        kind = "para"
+        if line.startswith("#"):
+            kind, line = "subhead", line.lstrip("#").strip()
+            if not line:
+                continue
+        inlines = []
+        pos = 0
+        for match in _BOLD.finditer(line):
+            if match.start() > pos:
+                inlines.append(Inline(line[pos:match.start()]))
+            inlines.append(Inline(match.group(1), bold=True))
+            pos = match.end()
+        if pos < len(line):
+            inlines.append(Inline(line[pos:]))
+        blocks.append(Block(kind, tuple(inlines)))
+    return tuple(blocks)
+
+
+def _resolve(base: Path, node: Node, what: str) -> Path:
+    """A file named in the issue, relative to the issue's folder and inside the project."""
+    raw = node.text()
+    path = Path(raw)
+    if path.is_absolute():
+        raise node.error(f"absolute paths are not allowed for {what}; give it relative to {base}")
+    resolved = (base / path).resolve()
+    root = base.resolve().parent
+    if root != resolved and root not in resolved.parents:
+        raise node.error(f"{what} '{raw}' lies outside the issue's folder tree")
+    if not resolved.is_file():
+        raise node.error(f"{what} '{raw}' not found (looked for {resolved})")
+    return resolved
+
+
+def _grid(node: Node, t: Template, pages: set[int], extra: tuple[str, ...] = ()) -> tuple[GridRect, dict[str, Node]]:
+    m = node.mapping(("page", "col", "span", "line", "lines"), extra)
+    page = m["page"].integer(1)
+    if page not in pages:
+        raise m["page"].error(f"page {page} is not in the issue's pages ({', '.join(map(str, sorted(pages)))})")
+    col = m["col"].integer(1, t.columns)
+    span = m["span"].integer(1, t.columns)
+    if col + span - 1 > t.columns:
+        raise m["span"].error(f"columns {col}–{col + span - 1} run past the page's {t.columns} columns")
+    line = m["line"].integer(1, t.lines)
+    lines = m["lines"].integer(1, t.lines)
+    if line + lines - 1 > t.lines:
+        raise m["lines"].error(f"lines {line}–{line + lines - 1} run past the page's {t.lines} lines")
+    reserved = t.masthead_lines if page == 1 else t.running_head_lines
+    if line <= reserved:
+        what = "masthead" if page == 1 else "running head"
+        raise m["line"].error(f"lines 1–{reserved} of page {page} hold the {what}; start at line {reserved + 1} or below")
+    return GridRect(page, col, span, line, lines), m
+
+
+def _story(node: Node, t: Template, pages: set[int], base: Path) -> Story:
+    m = node.mapping(("id", "frames"), ("kicker", "headline", "deck", "text", "body", "head"))
+    sid = m["id"].text()
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_\-]*", sid):
+        raise m["id"].error(f"story id '{sid}' must be letters, digits, - and _ (it names files)")
+    if ("text" in m) == ("body" in m):
+        raise node.error("give the story's text either inline as 'body:' or as a file with 'text:' (one of them)")
+    if "text" in m:
+        path = _resolve(base, m["text"], "text file")
+        blocks = parse_body(read_text_file(path, "story text"))
+        source = str(path)
+    else:
+        blocks = parse_body(m["body"].text())
+        source = f"{node.file}:{m['body'].line}"
+    if not blocks:
+        raise (m.get("text") or m["body"]).error("the story has no text")
+    frames = []
+    for sub in m["frames"].sequence():
+        place, fm = _grid(sub, t, pages, ("jump_head",))
+        frames.append(Frame(place, fm["jump_head"].text() if "jump_head" in fm else None))
+    if not frames:
+        raise m["frames"].error("a story needs at least one frame")
+    head = None
+    if "head" in m:
+        head, _ = _grid(m["head"], t, pages)
+
+    def optional_text(key: str) -> str | None:
+        return None if key not in m or m[key].is_null() else m[key].text()
+
+    return Story(sid, optional_text("kicker"), optional_text("headline"), optional_text("deck"),
+                 blocks, head, tuple(frames), source)
+
+
+def _box(node: Node, t: Template, pages: set[int]) -> Box:
+    m = node.mapping(("id", "kind", "text", "place"), ("sample",))
+    place, _ = _grid(m["place"], t, pages)
+    return Box(m["id"].text(), m["kind"].choice(("banner", "notice", "ad")), m["text"].text().strip(),
+               place, m["sample"].boolean() if "sample" in m else False)
+
+
+def _check_overlaps(issue_node: Node, placed: list[tuple[str, GridRect, Node]]) -> None:
+    taken: dict[tuple[int, int, int], str] = {}
+    for name, rect, node in placed:
+        for col, line in sorted(rect.cells()):
+            key = (rect.page, col, line)
+            if key in taken and taken[key] != name:
+                raise node.error(f"{name} overlaps {taken[key]} on page {rect.page} at column {col}, line {line}")
+            taken[key] = name
+
+
+def load_template_file(issue_dir: Path, node: Node) -> Template:
+    name = node.text()
+    if not re.fullmatch(r"[A-Za-z0-9_\-]+", name):
+        raise node.error(f"template name '{name}' must be a plain name (letters, digits, - and _)")
+    folder = issue_dir / "templates"
+    path = folder / f"{name}.yaml"
+    if not path.is_file():
+        known = sorted(p.stem for p in folder.glob("*.yaml")) if folder.is_dir() else []
+        raise node.error(f"unknown template '{name}' (looked for {path}); known templates: "
+                         f"{', '.join(known) or 'none'}")
+    return load_template(load_yaml(path, "template"), name)
+
+
+def load_issue(path: Path | str) -> Issue:
+    """Read and validate an issue file; every mistake is a LayoutError naming file, line and key."""
+    path = Path(path)
+    root = load_yaml(path, "issue file")
+    m = root.mapping(("template", "paper", "issue", "pages", "stories"), ("boxes",))
+    base = path.resolve().parent
+    t = load_template_file(base, m["template"])
+    paper_m = m["paper"].mapping(("name",), ("permit", "url"))
+    paper = Paper(paper_m["name"].text(), paper_m["permit"].text() if "permit" in paper_m else None,
+                  paper_m["url"].text() if "url" in paper_m else None)
+    im = m["issue"].mapping(("number", "total", "date"))
+    pages = []
+    for sub in m["pages"].sequence():
+        pm = sub.mapping(("number", "section"), ("editor",))
+        pages.append(PageSpec(pm["number"].integer(1, 999), pm["section"].text(),
+                              pm["editor"].text() if "editor" in pm else None))
+    numbers = [p.number for p in pages]
+    if not pages:
+        raise m["pages"].error("an issue needs at least one page")
+    if numbers != list(range(1, len(pages) + 1)):
+        raise m["pages"].error(f"pages must be numbered 1, 2, 3 … in order; got {numbers}")
+    page_set = set(numbers)
+    stories, boxes, placed, seen = [], [], [], {}
+    for sub in m["stories"].sequence():
+        story = _story(sub, t, page_set, base)
+        if story.id in seen:
+            raise sub.error(f"story id '{story.id}' is used twice (first at line {seen[story.id]})")
+        seen[story.id] = sub.line
+        stories.append(story)
+        story_m = sub.mapping(("id", "frames"), ("kicker", "headline", "deck", "text", "body", "head"))
+        if story.head:
+            placed.append((f"story '{story.id}' head", story.head, story_m["head"]))
+        for k, (frame, fnode) in enumerate(zip(story.frames, story_m["frames"].sequence())):
+            placed.append((f"story '{story.id}' frame {k + 1}", frame.place, fnode))
+    if "boxes" in m:
+        for sub in m["boxes"].sequence():
+            box = _box(sub, t, page_set)
+            if box.id in seen:
+                raise sub.error(f"id '{box.id}' is used twice (first at line {seen[box.id]})")
+            seen[box.id] = sub.line
+            boxes.append(box)
+            placed.append((f"box '{box.id}'", box.place, sub.mapping(("id", "kind", "text", "place"),
+                                                                      ("sample",))["place"]))
+    _check_overlaps(root, placed)
+    return Issue(path, t, paper, im["number"].integer(1), im["total"].integer(1), im["date"].date(),
+                 tuple(pages), tuple(stories), tuple(boxes))
+
+
+def check_file_exists(path: Path) -> None:
+    if not path.exists():
+        raise LayoutError(f"{path}: no such issue file")

@@ -1,0 +1,203 @@
+"""Styled paragraphs, and their cutting into unbreakable units (atoms).
+
+A paragraph is a sequence of styled spans.  Atomisation turns it into the
+units a line may hold: one ideograph or punctuation mark, a ——/…… pair, a
+Latin word, number or URL, a space.  Each atom knows its natural width and
+how much empty space its glyph box has on either side (from the font's
+``halt`` data), which is what punctuation compression may take away.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from enum import Enum
+
+from . import rules_zh as zh
+from .errors import LayoutError
+from .fonts import Face, FontSet
+
+
+@dataclass(frozen=True)
+class TextStyle:
+    role: str            # font role: body, headline, sans, kai
+    size: float          # point size
+
+
+@dataclass(frozen=True)
+class Span:
+    text: str
+    style: TextStyle
+
+
+class Align(str, Enum):
+    JUSTIFY = "justify"
+    LEFT = "left"
+    CENTER = "center"
+    RIGHT = "right"
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    spans: tuple[Span, ...]
+    kind: str = "body"          # body, subhead, jump, headline
+    indent_em: float = 2.0      # first-line indent
+    align: Align = Align.JUSTIFY
+
+    @property
+    def text(self) -> str:
+        return "".join(s.text for s in self.spans)
+
+    @property
+    def size(self) -> float:
+        return max(s.style.size for s in self.spans)
+
+
+class Kind(str, Enum):
+    HAN = "han"          # ideographs, kana, full-width letters and signs: 1 em boxes
+    OPEN = "open"
+    CLOSE = "close"
+    PAUSE = "pause"      # 、，；
+    STOP = "stop"        # 。：？！
+    MIDDLE = "middle"    # ·・
+    DASH = "dash"        # —— …… as one 2-em unit
+    LATIN = "latin"      # a Latin word, number or URL: proportional, unbreakable
+    SPACE = "space"
+
+
+@dataclass(frozen=True, slots=True)
+class Atom:
+    text: str
+    kind: Kind
+    faces: tuple[Face, ...]      # one per character
+    size: float
+    width: float                 # natural advance, pt
+    blank_left: float            # empty space the glyph box has on its left, pt (compressible)
+    blank_right: float
+    hscale: float                # horizontal scale (1 except for dashes drawn to 2 em)
+    offset: int                  # index of the first character in the paragraph text
+
+
+# A URL, or a Latin word / number with its inner separators, is never split.
+_LATIN_UNIT = re.compile(
+    r"(?:https?://|www\.)[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+[A-Za-z0-9/]"
+    r"|[A-Za-z0-9\u00C0-\u024F\u0370-\u03FF\u0400-\u04FF]+"
+    r"(?:[.,:/\-'’_@&][A-Za-z0-9\u00C0-\u024F\u0370-\u03FF\u0400-\u04FF]+)*[%‰]?"
+)
+_PAIRED = re.compile(r"——|……|⋯⋯")
+
+
+def _is_latin(ch: str) -> bool:
+    cp = ord(ch)
+    return cp < 0x2000 and not ch.isspace() and ch not in zh.MIDDLE_DOT
+
+
+def _kind_of(ch: str) -> Kind:
+    if ch in zh.OPENING:
+        return Kind.OPEN
+    if ch in zh.CLOSING:
+        return Kind.CLOSE
+    if ch in zh.PAUSE:
+        return Kind.PAUSE
+    if ch in zh.STOP:
+        return Kind.STOP
+    if ch in zh.MIDDLE_DOT:
+        return Kind.MIDDLE
+    if ch in zh.DASHES or ch in zh.ELLIPSES:
+        return Kind.DASH
+    if ch.isspace():
+        return Kind.SPACE
+    if _is_latin(ch):
+        return Kind.LATIN
+    return Kind.HAN
+
+
+class MissingGlyph(LayoutError):
+    def __init__(self, ch: str, role: str, offset: int):
+        self.ch, self.role, self.offset = ch, role, offset
+        super().__init__(f"character {ch!r} (U+{ord(ch):04X}) at position {offset} is in no font of the "
+                         f"'{role}' chain")
+
+
+def _face(fonts: FontSet, ch: str, role: str, offset: int) -> Face:
+    face = fonts.face_for(ch, role)
+    if face is None:
+        raise MissingGlyph(ch, role, offset)
+    return face
+
+
+def _units(text: str):
+    """Yield (start, end, kind) for each unbreakable unit of the text."""
+    i, n = 0, len(text)
+    while i < n:
+        m = _PAIRED.match(text, i)
+        if m:
+            yield i, m.end(), Kind.DASH
+            i = m.end()
+            continue
+        ch = text[i]
+        if _is_latin(ch) and not ch.isspace():
+            m = _LATIN_UNIT.match(text, i)
+            if m:
+                yield i, m.end(), Kind.LATIN
+                i = m.end()
+                continue
+        end = i + 1
+        # Combining marks and variation selectors ride on the character before them.
+        while end < n and (unicodedata.combining(text[end]) or 0xFE00 <= ord(text[end]) <= 0xFE0F):
+            end += 1
+        yield i, end, _kind_of(ch)
+        i = end
+
+
+def atomise(paragraph: Paragraph, fonts: FontSet) -> list[Atom]:
+    """Cut a paragraph into atoms with their natural widths and compressible blanks."""
+    atoms: list[Atom] = []
+    base = 0
+    for span in paragraph.spans:
+        size, role = span.style.size, span.style.role
+        text = span.text
+        for start, end, kind in _units(text):
+            unit = text[start:end]
+            offset = base + start
+            faces = tuple(_face(fonts, ch, role, offset + k) for k, ch in enumerate(unit))
+            natural = sum(f.advance(ch) for f, ch in zip(faces, unit)) * size
+            blank_l = blank_r = 0.0
+            hscale = 1.0
+            if kind is Kind.DASH:
+                # —— is set as one 2-em unit; fonts with proportional dashes are stretched to fill it.
+                target = len(unit) * size if len(unit) <= 2 else 2 * size
+                hscale = target / natural if natural else 1.0
+                natural = target
+            elif kind in (Kind.OPEN, Kind.CLOSE, Kind.PAUSE, Kind.STOP, Kind.MIDDLE):
+                ch = unit[0]
+                adv = faces[0].advance(ch)
+                if adv >= 0.99:  # full-width mark: it has blank space to give
+                    halt = faces[0].halt.get(ord(ch))
+                    if halt is not None:
+                        dx, dadv = halt
+                        blank_l, blank_r = -dx * size, (dx - dadv) * size
+                    else:
+                        left, right = zh.blank_sides(ch)
+                        blank_l, blank_r = left * size, right * size
+            atoms.append(Atom(unit, kind, faces, size, natural, blank_l, blank_r, hscale, offset))
+        base += len(text)
+    return atoms
+
+
+def split_atom(atom: Atom, max_width: float) -> tuple[Atom, Atom]:
+    """Cut an atom wider than a whole line (a very long URL) where it must be cut."""
+    widths = [f.advance(ch) * atom.size * atom.hscale for f, ch in zip(atom.faces, atom.text)]
+    total, k = 0.0, 0
+    while k < len(widths) - 1 and total + widths[k] <= max_width:
+        total += widths[k]
+        k += 1
+    # The piece carried down must not start with a mark forbidden at line start (".cn").
+    while k > 1 and atom.text[k] in zh.BASIC_NO_START:
+        k -= 1
+    k = max(k, 1)
+    head = Atom(atom.text[:k], atom.kind, atom.faces[:k], atom.size, sum(widths[:k]), 0, 0, atom.hscale, atom.offset)
+    tail = Atom(atom.text[k:], atom.kind, atom.faces[k:], atom.size, sum(widths[k:]), 0, 0, atom.hscale,
+                atom.offset + k)
+    return head, tail

@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from testfont import build_test_font  # noqa: E402
+
+from layout.fonts import FontSet, default_fontset, load_face  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+
+
+@pytest.fixture(scope="session")
+def test_face(tmp_path_factory):
+    path = build_test_font(tmp_path_factory.mktemp("font") / "LayoutTest.ttf")
+    return load_face(path, "test")
+
+
+@pytest.fixture(scope="session")
+def test_fonts(test_face) -> FontSet:
+    """Every role set in the hand-checkable test font."""
+    roles = {role: ("test",) for role in ("body", "headline", "sans", "kai")}
+    return FontSet({"test": test_face}, roles)
+
+
+@pytest.fixture(scope="session")
+def real_fonts() -> FontSet:
+    return default_fontset()
+
+
+@pytest.fixture(scope="session")
+def sample_render(tmp_path_factory, real_fonts):
+    """Issue 1650 rendered once for all tests that read its PDFs."""
+    from layout.render import render
+
+    out = tmp_path_factory.mktemp("render")
+    return render(ROOT / "issues" / "1650.yaml", out, fonts=real_fonts)
+
+
+def tool(name: str) -> str:
+    path = shutil.which(name)
+    if path is None:
+        pytest.skip(f"{name} is not installed (Debian package poppler-utils / qpdf); .ci/run installs it")
+    return path

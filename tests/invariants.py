@@ -1,0 +1,47 @@
+"""Layout invariants checked on every composed result (see GUIDE.md, 'Tests that mean something')."""
+
+from __future__ import annotations
+
+import re
+
+from layout import rules_zh as zh
+from layout.compose import Line
+
+TOL = 0.01
+SOLID_EXEMPT = zh.CLOSING | zh.PAUSE_STOP | zh.MIDDLE_DOT | frozenset(" ")
+
+
+def check_lines(text: str, lines: list[Line], measure: float, level=zh.Strictness.BASIC,
+                latin_units: bool = True) -> None:
+    assert "".join(line.text for line in lines) == text, "text lost, duplicated or reordered"
+    no_start, no_end = zh.no_start_set(level), zh.no_end_set(level)
+    for k, line in enumerate(lines):
+        assert line.text, f"line {k} is empty"
+        assert line.width <= measure + TOL, f"line {k} {line.text!r} is {line.width:.3f} pt, wider than {measure}"
+        xs = [g.x for g in line.glyphs]
+        assert xs == sorted(xs), f"line {k} glyphs out of order"
+        if k > 0:
+            assert line.text[0] not in no_start, f"line {k} starts with {line.text[0]!r}: {line.text!r}"
+        if k < len(lines) - 1:
+            assert line.text[-1] not in no_end, f"line {k} ends with {line.text[-1]!r}: {line.text!r}"
+            # A line holding one unit (an ideograph before a Latin word too long to join it)
+            # has nothing to spread; every other line is flush on both edges.
+            if len(_UNIT.findall(line.text)) > 1:
+                assert line.justified, f"line {k} {line.text!r} is {line.width:.3f} pt, not flush to {measure}"
+                assert abs(line.width - measure) <= TOL
+    if len(lines) > 1 and is_orphan(lines[-1].text):
+        # Tolerated only where pulling a unit down would leave the line before with one unit.
+        assert len(units(lines[-2].text)) <= 2, f"orphan last line {lines[-1].text!r} after {lines[-2].text!r}"
+
+
+_UNIT = re.compile(r"——|……|[A-Za-z0-9%./:]+|.", re.S)
+
+
+def units(text: str) -> list[str]:
+    return [u for u in _UNIT.findall(text) if u not in SOLID_EXEMPT and u not in zh.OPENING]
+
+
+def is_orphan(text: str) -> bool:
+    """One character, or one character with its punctuation, alone on a paragraph's last line (孤字)."""
+    solid = units(text)
+    return len(solid) <= 1 and len(solid[0] if solid else "") <= 1

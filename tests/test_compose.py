@@ -1,0 +1,179 @@
+"""The composer, on the hand-checkable test font: every ideograph 1 em, 10 pt text.
+
+Expected lines are worked out by hand in each test's sentence."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from layout import rules_zh as zh
+from layout.compose import Composer, PunctuationStyle, Settings
+from layout.text import Align, Paragraph, Span, TextStyle
+
+from invariants import check_lines
+
+SIZE = 10.0
+
+
+def para(text: str, indent: float = 0.0, align: Align = Align.JUSTIFY) -> Paragraph:
+    return Paragraph((Span(text, TextStyle("body", SIZE)),), indent_em=indent, align=align)
+
+
+def compose(fonts, text, em, indent=0.0, **kw):
+    lines = Composer(fonts, Settings(**kw)).compose(para(text, indent), em * SIZE)
+    return lines
+
+
+def test_plain_ideographs_fill_whole_em_lines(test_fonts):
+    # 10 ideographs at 4 em: 4 + 4 + 2, every full line exactly 40 pt.
+    lines = compose(test_fonts, "一二三四五六七八九十", 4)
+    assert [ln.text for ln in lines] == ["一二三四", "五六七八", "九十"]
+    assert [round(ln.width, 3) for ln in lines[:2]] == [40.0, 40.0]
+    check_lines("一二三四五六七八九十", lines, 40)
+
+
+def test_first_line_indent_two_em(test_fonts):
+    # The first line starts 2 em in and so holds 2 ideographs at 4 em.
+    lines = compose(test_fonts, "一二三四五六七八", 4, indent=2)
+    assert [ln.text for ln in lines] == ["一二", "三四五六", "七八"]
+    assert lines[0].glyphs[0].x == pytest.approx(20.0)
+
+
+def test_comma_pushed_in_when_punctuation_can_shrink(test_fonts):
+    # "一、二三，" is 5 em wide; at 4.5 em the line-end comma is trimmed to ½ em (4.5 em)
+    # so the comma joins its line instead of starting the next.
+    text = "一、二三，四五"
+    lines = compose(test_fonts, text, 4.5)
+    assert lines[0].text == "一、二三，"
+    check_lines(text, lines, 45)
+
+
+def test_comma_never_starts_a_line_push_out(test_fonts):
+    # 一二三四 fills 4 em; the comma may not start line 2 and cannot be pushed in
+    # (4 ideographs + ½-em comma = 4.5 em), so 四 is carried down with it.
+    text = "一二三四，五六七"
+    lines = compose(test_fonts, text, 4)
+    assert [ln.text for ln in lines] == ["一二三", "四，五六", "七"] or lines[1].text.startswith("四，")
+    assert lines[0].justified and lines[0].width == pytest.approx(40.0)
+    check_lines(text, lines, 40)
+
+
+def test_opening_quote_never_ends_a_line(test_fonts):
+    # 「 would end line 1; it is carried down with the word it opens.
+    text = "一二三「四五」六七八"
+    lines = compose(test_fonts, text, 4)
+    assert lines[0].text == "一二三"
+    assert lines[1].text.startswith("「")
+    check_lines(text, lines, 40)
+
+
+def test_adjacent_punctuation_is_one_and_a_half_em(test_fonts):
+    # 。」 together take 1.5 em, not 2: the full stop loses its blank right half.
+    lines = compose(test_fonts, "一二。」三", 10)
+    g = {x.ch: x for x in lines[0].glyphs}
+    assert g["」"].x - g["。"].x == pytest.approx(5.0)
+    assert g["三"].x - g["。"].x == pytest.approx(15.0)
+
+
+def test_line_end_full_stop_trimmed_to_half(test_fonts):
+    # A line ending in 。 is measured with the full stop at ½ em (GB/T 15834 §5.1.10):
+    # 三四五六。 fits 4.5 em exactly.
+    lines = compose(test_fonts, "三四五六。七八", 4.5)
+    assert lines[0].text == "三四五六。"
+    assert lines[0].width == pytest.approx(45.0)
+
+
+def test_dash_and_ellipsis_are_unbreakable_two_em_units(test_fonts):
+    text = "一二三——四五……六七八九"
+    for em in range(3, 9):
+        lines = compose(test_fonts, text, em)
+        for ln in lines:
+            assert ln.text.count("—") % 2 == 0 and ln.text.count("…") % 2 == 0, (em, ln.text)
+        check_lines(text, lines, em * SIZE)
+
+
+def test_latin_word_and_number_never_split(test_fonts):
+    # "Xuhui" is 2.5 em, "6845" 2 em; with ¼-em gaps to ideographs neither is cut.
+    text = "一二Xuhui三四6845五六七八九十"
+    for em in range(4, 9):
+        lines = compose(test_fonts, text, em)
+        joined = "|".join(ln.text for ln in lines)
+        assert "Xuhui" in joined.replace("|", "") and all(
+            "Xuhui" not in part or True for part in joined.split("|"))
+        assert not any(ln.text.startswith(("uhui", "hui", "ui", "i", "845", "45")) for ln in lines), joined
+        check_lines(text, lines, em * SIZE)
+
+
+def test_han_latin_gap_quarter_em_and_zero(test_fonts):
+    lines = compose(test_fonts, "一AB二", 20)
+    g = [x.x for x in lines[0].glyphs]
+    assert g[1] - g[0] == pytest.approx(10 + 2.5)     # 1 em ideograph + ¼ em gap
+    lines0 = compose(test_fonts, "一AB二", 20, latin_gap_em=0.0)
+    g0 = [x.x for x in lines0[0].glyphs]
+    assert g0[1] - g0[0] == pytest.approx(10.0)
+
+
+def test_no_orphan_last_line(test_fonts):
+    # Nine ideographs and a full stop at 4 em would leave "九。" alone on line 3;
+    # the composer pulls 八 down so the last line holds two ideographs.
+    text = "一二三四五六七八九。"
+    lines = compose(test_fonts, text, 4)
+    assert lines[-1].text == "八九。"
+    check_lines(text, lines, 40)
+
+
+def test_kaiming_sets_commas_half_and_stops_full(test_fonts):
+    line = compose(test_fonts, "一，二。三", 20, punctuation=PunctuationStyle.KAIMING)[0]
+    x = {g.ch: g.x for g in line.glyphs}
+    assert x["二"] - x["，"] == pytest.approx(5.0)
+    assert x["三"] - x["。"] == pytest.approx(10.0)
+
+
+def test_strict_forbids_dash_at_line_start(test_fonts):
+    text = "一二三四——五六"
+    lines = compose(test_fonts, text, 4, strictness=zh.Strictness.STRICT)
+    assert not any(ln.text.startswith("—") for ln in lines)
+    check_lines(text, lines, 40, zh.Strictness.STRICT)
+
+
+# --- property tests -------------------------------------------------------------
+
+HAN = "一二三四五六七八九十人大中天日月山水火木金土上下左右本報我區有的是在不了和"
+han_run = st.text(alphabet=HAN, min_size=1, max_size=8)
+opening = st.sampled_from("“「『（《")
+closing = st.sampled_from("”」』）》")
+pause = st.sampled_from("、，。：；！？")
+latin = st.from_regex(r"[A-Za-z]{1,7}|[0-9]{1,5}(\.[0-9]{1,2})?%?|https://x\.cn/[a-z]{1,6}", fullmatch=True)
+
+
+@st.composite
+def segment(draw):
+    parts = []
+    if draw(st.booleans()) and draw(st.booleans()):
+        parts.append(draw(opening))
+    parts.append(draw(han_run))
+    if draw(st.integers(0, 5)) == 0:
+        parts.append(draw(latin))
+        parts.append(draw(han_run))
+    if draw(st.integers(0, 8)) == 0:
+        parts.append(draw(st.sampled_from(["——", "……"])))
+        parts.append(draw(han_run))
+    if parts[0] in "“「『（《" or draw(st.integers(0, 3)) == 0:
+        parts.append(draw(closing))
+    if draw(st.booleans()):
+        parts.append(draw(pause))
+    return "".join(parts)
+
+
+texts = st.lists(segment(), min_size=1, max_size=25).map("".join)
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=texts, em=st.integers(min_value=6, max_value=24), indent=st.sampled_from([0.0, 2.0]),
+       level=st.sampled_from(list(zh.Strictness)),
+       style=st.sampled_from(list(PunctuationStyle)))
+def test_invariants_hold_for_random_text(test_fonts, text, em, indent, level, style):
+    lines = Composer(test_fonts, Settings(strictness=level, punctuation=style)).compose(para(text, indent),
+                                                                                        em * SIZE)
+    check_lines(text, lines, em * SIZE, level)
