@@ -12,7 +12,7 @@ from .compose import Composer, PunctuationStyle, Settings
 from .errors import LayoutError
 from .flow import StoryFlow, flow_story
 from .fonts import FontSet
-from .furniture import box_items, headline_block, masthead, running_head, runs_at
+from .furniture import box_items, headline_block, jump_head, masthead, running_head, runs_at
 from .items import Box, Item, Rule, TextRun
 from .model import Issue
 from .text import MissingGlyph
@@ -85,6 +85,9 @@ def layout_issue(issue: Issue, fonts: FontSet) -> IssueLayout:
         flows.append(flow)
         if story.head:
             per_page[story.head.page].extend(head)
+        for k, frame in enumerate(story.frames):
+            if k and frame.jump_head:
+                per_page[frame.place.page].extend(jump_head(frame.jump_head, t.rect(frame.place), t, composer))
         for p in flow.lines:
             per_page[p.page].extend(runs_at(p.line, p.x, p.baseline))
         per_page_rules(story, t, per_page)
@@ -103,11 +106,12 @@ def layout_issue(issue: Issue, fonts: FontSet) -> IssueLayout:
 
 def per_page_rules(story, t, per_page: dict[int, list[Item]]) -> None:
     """Column rules (欄線) between the columns of a story's frames."""
-    for frame in story.frames:
+    for k, frame in enumerate(story.frames):
         p = frame.place
+        skip = 2 if k and frame.jump_head else 0
         for col in range(p.col + 1, p.col + p.span):
             x = t.column_x(col) - t.gutter / 2
-            top = t.line_y(p.line) + 0.2 * t.pitch
+            top = t.line_y(p.line + skip) + 0.2 * t.pitch
             bottom = t.line_y(p.line + p.lines) - 0.2 * t.pitch
             per_page[p.page].append(Rule(x, top, x, bottom, 0.3))
 

@@ -7,6 +7,8 @@ rectangle.
 
 from __future__ import annotations
 
+import re
+
 from .compose import Composer, Line, line_runs
 from .items import BLACK, CMYK, GREY, RED, Box as BoxItem, Item, Rule, TextRun
 from .model import Box, GridRect, Issue, Story, Template
@@ -34,6 +36,9 @@ def fit_headline(composer: Composer, text: str, role: str, size: float, width: f
     shrink to fit the width down to 70 %; balance the rest so no line holds a lone character."""
     parts = [p for p in text.replace("\u3000", " ").split() if p]
     joined = "\u3000".join(parts)
+    if len(parts) == 1:
+        # No break marked by the editor: prefer breaking after a comma or colon (從“搖籃”到“拐杖”，/ 我區…).
+        parts = [p for p in re.split(r"(?<=[，：；])", parts[0]) if p]
     for candidate in (joined,):
         lines = set_lines(composer, candidate, role, size, width, align)
         if len(lines) == 1:
@@ -81,6 +86,20 @@ def headline_block(story: Story, rect: Rect, t: Template, composer: Composer) ->
             baseline = y + 0.1 * ln.size + EM_TOP * ln.size
             items.extend(runs_at(ln, rect.x, baseline))
             y += ln.size * 1.2
+    return items
+
+
+def jump_head(text: str, rect: Rect, t: Template, composer: Composer) -> list[Item]:
+    """續題: a short headline over the continuation of a story, in its two reserved grid lines."""
+    st = t.styles["kicker"]
+    size = min(st.size, 2 * t.pitch * 0.6)
+    lines = fit_headline(composer, text, "headline", size, rect.w, Align.LEFT)[:1]
+    height = 2 * t.pitch
+    baseline = rect.y + (height - size) / 2 + EM_TOP * size
+    items: list[Item] = []
+    for ln in lines:
+        items.extend(runs_at(ln, rect.x, baseline))
+    items.append(Rule(rect.x, rect.y + height - 0.15 * t.pitch, rect.right, rect.y + height - 0.15 * t.pitch, 0.5))
     return items
 
 
