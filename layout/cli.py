@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -15,7 +16,25 @@ def _fail(exc: LayoutError) -> None:
     sys.exit(1)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Group(click.Group):
+    """Turns an unexpected exception into the one-line error every failure gets (LAYOUT_DEBUG=1 re-raises)."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
+            raise
+        except LayoutError as exc:
+            _fail(exc)
+        except Exception as exc:  # the engine's own bug: say so in one line, never a traceback
+            if os.environ.get("LAYOUT_DEBUG"):
+                raise
+            click.echo(f"error: internal error ({exc.__class__.__name__}: {exc}); "
+                       f"run with LAYOUT_DEBUG=1 for details and report it", err=True)
+            sys.exit(3)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="layout")
 def main() -> None:
     """Lay out 徐匯報 (Xuhui Daily) issues from YAML into print-ready PDFs.

@@ -11,9 +11,6 @@ from .fonts import FontSet, default_fontset
 from .model import Issue, load_issue
 from .pdf import write_pdfs
 
-PROJECT = Path(__file__).resolve().parent.parent
-
-
 @dataclass(frozen=True)
 class RenderResult:
     layout: IssueLayout
@@ -21,7 +18,8 @@ class RenderResult:
 
 
 def default_output(issue: Issue) -> Path:
-    return PROJECT / "output" / issue.slug
+    """output/<總期數>/ under the folder the command runs in."""
+    return Path.cwd() / "output" / issue.slug
 
 
 def overset_message(layout: IssueLayout) -> str | None:
