@@ -30,6 +30,7 @@ NOTO_CJK = Path("/usr/share/fonts/opentype/noto")
 NOTO = Path("/usr/share/fonts/truetype/noto")
 LXGW = Path("/usr/share/fonts/truetype/lxgw-wenkai")
 SC_FACE = 2  # face index of the Simplified Chinese (GB punctuation) face in the Noto CJK collections
+TC_FACE = 3  # the Traditional Chinese (Taiwan, CNS punctuation) face
 
 # OpenType features kept: the positioning data the composer reads (halt: half-width
 # punctuation; palt; their vertical twins) and Latin kerning.  Substitution
@@ -43,6 +44,9 @@ FEATURES = ["halt", "vhal", "palt", "vpal", "kern"]
 LATIN_EXTRA = [*range(0x0100, 0x0250), *range(0x02B0, 0x0370), *range(0x0370, 0x0400),
                *range(0x0400, 0x0460), *range(0x2000, 0x2070), *range(0x20A0, 0x20C0)]
 MATH_EXTRA = [*range(0x2190, 0x2200), *range(0x2200, 0x2300)]
+# Punctuation in Taiwan/Hong Kong (CNS) positions — 。，、 centred — taken from the TC faces.
+CNS_PUNCTUATION = [0x00B7, *range(0x2010, 0x2027), *range(0x3000, 0x3040), *range(0xFE10, 0xFE20),
+                   *range(0xFE30, 0xFE50), *range(0xFF01, 0xFF61)]
 
 
 @dataclass(frozen=True)
@@ -51,7 +55,7 @@ class Source:
     path: Path        # original file
     face: int         # index in a collection, -1 for a single font
     package: str      # the Debian package it came from
-    unicodes: str     # "repertoire" or "latin" or "math"
+    unicodes: str     # "repertoire", "latin", "math" or "cns-punctuation"
     rename: str | None = None  # new family name where the OFL's Reserved Font Names forbid the old one
 
 
@@ -64,10 +68,16 @@ SOURCES = [
            rename="Xinwen Kai"),
     Source("NotoSerif-Regular.ttf", NOTO / "NotoSerif-Regular.ttf", -1, "fonts-noto-core", "latin"),
     Source("NotoSansMath-Regular.ttf", NOTO / "NotoSansMath-Regular.ttf", -1, "fonts-noto-core", "math"),
+    Source("NotoSerifCJKtc-Punctuation.ttf", NOTO_CJK / "NotoSerifCJK-Regular.ttc", TC_FACE, "fonts-noto-cjk",
+           "cns-punctuation"),
+    Source("NotoSansCJKtc-BoldPunctuation.ttf", NOTO_CJK / "NotoSansCJK-Bold.ttc", TC_FACE, "fonts-noto-cjk",
+           "cns-punctuation"),
 ]
 
 
 def wanted_unicodes(kind: str) -> list[int]:
+    if kind == "cns-punctuation":
+        return CNS_PUNCTUATION
     base = sorted(ord(c) for c in newspaper_repertoire())
     if kind == "latin":
         return sorted(set(base) | set(LATIN_EXTRA))

@@ -40,6 +40,9 @@ class Settings:
 
     strictness: zh.Strictness = zh.Strictness.BASIC
     punctuation: PunctuationStyle = PunctuationStyle.QUANJIAO
+    # GB: mainland positions (。， low-left), compressed by cutting their blank half;
+    # CNS: Taiwan/Hong Kong positions (centred), never compressed by cutting.
+    locale: str = "GB"
     latin_gap_em: float = 0.25       # space between ideographs and Latin letters or digits
     latin_gap_min_em: float = 0.125
     latin_gap_max_em: float = 1 / 3
@@ -86,7 +89,7 @@ def _is_visible(atom: Atom) -> bool:
 class _LineBox:
     """The arithmetic of one candidate line atoms[a:b]: cuts, gaps and widths."""
 
-    __slots__ = ("atoms", "cut_l", "cut_r", "gaps", "gap_kind", "settings", "track")
+    __slots__ = ("atoms", "cut_l", "cut_r", "gaps", "gap_kind", "settings", "track", "cns")
 
     def __init__(self, atoms: list[Atom], settings: Settings):
         self.atoms = atoms
@@ -98,7 +101,12 @@ class _LineBox:
         self.gap_kind = [""] * max(n - 1, 0)
         self.track = 0.0  # letter-spacing inside a lone unit (a cut URL alone on its line)
         style = settings.punctuation
+        # CNS (centred) marks keep their full em: no cuts, no adjacency compression, no line-end trim.
+        self.cns = settings.locale == "CNS"
+        punct = not self.cns
         for i, atom in enumerate(atoms):
+            if not punct:
+                break
             if style is PunctuationStyle.BANJIAO or (style is PunctuationStyle.KAIMING and atom.kind is not Kind.STOP):
                 self.cut_l[i], self.cut_r[i] = atom.blank_left, atom.blank_right
             elif style is PunctuationStyle.KAIMING and atom.text in "：；":
@@ -106,18 +114,19 @@ class _LineBox:
         for i in range(n - 1):
             left, right = atoms[i], atoms[i + 1]
             # Adjacent full-width marks are set at 1.5 em: the blank at their junction goes once.
-            if left.blank_right > 0 and right.kind in _PUNCT and (right.blank_left > 0 or right.blank_right > 0):
+            if punct and left.blank_right > 0 and right.kind in _PUNCT and (right.blank_left > 0 or right.blank_right > 0):
                 if self.cut_l[i + 1] == 0 or right.blank_left == 0:
                     self.cut_r[i] = left.blank_right
-            elif right.blank_left > 0 and left.kind in _PUNCT and (left.blank_left > 0 or left.blank_right > 0):
+            elif punct and right.blank_left > 0 and left.kind in _PUNCT and (left.blank_left > 0 or left.blank_right > 0):
                 self.cut_l[i + 1] = right.blank_left
-            if (left.kind is Kind.LATIN and right.kind in (Kind.HAN,)) or (
+            if (left.kind is Kind.LATIN and right.kind is Kind.HAN) or (
                     left.kind is Kind.HAN and right.kind is Kind.LATIN):
                 self.gaps[i] = settings.latin_gap_em * max(left.size, right.size)
                 self.gap_kind[i] = "latin"
         if n:
-            # A full-width mark at line end is trimmed to half width (GB/T 15834 §5.1.10).
-            self.cut_r[-1] = atoms[-1].blank_right
+            if punct:
+                # A full-width mark at line end is trimmed to half width (GB/T 15834 §5.1.10).
+                self.cut_r[-1] = atoms[-1].blank_right
             # Spaces at either edge of a line take no room.
             for i in (0, n - 1):
                 if atoms[i].kind is Kind.SPACE:
@@ -132,6 +141,8 @@ class _LineBox:
         atoms = self.atoms
         levels: list[list[tuple[str, int, float]]] = [[] for _ in range(6)]
         for i, a in enumerate(atoms):
+            if self.cns and a.kind is not Kind.SPACE:
+                continue
             if a.kind is Kind.SPACE:
                 levels[0].append(("r", i, max(0.0, a.width - self.cut_r[i] - 0.25 * a.size)))
             elif a.kind is Kind.MIDDLE:
@@ -235,12 +246,18 @@ class Composer:
 
     def _natural_end(self, atoms: list[Atom], a: int, measure: float) -> int:
         """The largest b such that atoms[a:b] fits at natural width (at least a+1)."""
-        b = a + 1
-        # Grow by whole ideographic units: widths are almost uniform, so a first guess saves work.
-        while b < len(atoms):
-            if self._box(atoms, a, b + 1).natural() > measure + EPS:
-                break
+        n = len(atoms)
+        # First guess from the plain widths (compression only shortens a line, gaps lengthen it
+        # a little), then step to the exact answer with one or two full measurements.
+        total, b = 0.0, a
+        while b < n and total + atoms[b].width <= measure + EPS:
+            total += atoms[b].width
             b += 1
+        b = max(b, a + 1)
+        while b < n and self._box(atoms, a, b + 1).natural() <= measure + EPS:
+            b += 1
+        while b > a + 1 and self._box(atoms, a, b).natural() > measure + EPS:
+            b -= 1
         return b
 
     def _choose_end(self, atoms: list[Atom], a: int, measure: float) -> int:

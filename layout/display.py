@@ -50,8 +50,8 @@ class IssueLayout:
 def composer_for(issue: Issue, fonts: FontSet) -> Composer:
     t = issue.template
     settings = Settings(strictness=zh.Strictness(t.strictness), punctuation=PunctuationStyle(t.punctuation),
-                        latin_gap_em=t.latin_gap_em)
-    return Composer(fonts, settings)
+                        latin_gap_em=t.latin_gap_em, locale=t.locale)
+    return Composer(fonts.for_locale(t.locale), settings)
 
 
 def _verify_complete(flow: StoryFlow) -> None:

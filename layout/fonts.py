@@ -26,10 +26,14 @@ DEFAULT_FACES = {
     "kai": "XinwenKai-Regular.ttf",
     "latin": "NotoSerif-Regular.ttf",
     "math": "NotoSansMath-Regular.ttf",
+    "song-cns": "NotoSerifCJKtc-Punctuation.ttf",
+    "hei-cns": "NotoSansCJKtc-BoldPunctuation.ttf",
 }
 FALLBACK = ("song", "latin", "math")
 # Roles a style may name, and the face each starts from.
 DEFAULT_ROLES = {"body": "song", "headline": "biaosong", "sans": "hei", "kai": "kai"}
+# Taiwan/Hong Kong (CNS) punctuation: centred marks from the TC faces, put before each role's chain.
+CNS_PUNCTUATION_FACES = {"body": "song-cns", "headline": "song-cns", "sans": "hei-cns", "kai": "song-cns"}
 
 
 @dataclass(frozen=True, eq=False)
@@ -108,6 +112,16 @@ class FontSet:
 
     def chain(self, role: str) -> tuple[Face, ...]:
         return tuple(self.faces[k] for k in self.roles[role])
+
+    def for_locale(self, locale: str) -> "FontSet":
+        """The same faces with punctuation in the locale's position: GB (mainland) or CNS (centred)."""
+        if locale != "CNS":
+            return self
+        roles = dict(self.roles)
+        for role, key in CNS_PUNCTUATION_FACES.items():
+            if role in roles and key in self.faces and roles[role][0] != key:
+                roles[role] = (key, *roles[role])
+        return FontSet(self.faces, roles)
 
     def face_for(self, ch: str, role: str) -> Face | None:
         """The first face in the role's chain that has the character, or None."""

@@ -49,6 +49,7 @@ class Template:
     strictness: str
     punctuation: str
     latin_gap_em: float
+    locale: str                # punctuation positions: GB (mainland) or CNS (Taiwan/Hong Kong)
 
     # Derived grid: whole-em columns, gutters take the rest of the type area.
     @property
@@ -220,7 +221,7 @@ def _style(node: Node) -> Style:
 def load_template(node: Node, name: str) -> Template:
     m = node.mapping(("trim", "margins", "columns", "body"),
                      ("name", "bleed", "min_gutter", "masthead_lines", "running_head_lines", "styles",
-                      "strictness", "punctuation", "latin_gap"))
+                      "strictness", "punctuation", "latin_gap", "punctuation_position"))
     trim = m["trim"].mapping(("width", "height"))
     margins = m["margins"].mapping(("top", "bottom", "left", "right"))
     body = m["body"].mapping(("size", "leading"), ("role",))
@@ -249,6 +250,7 @@ def load_template(node: Node, name: str) -> Template:
         punctuation=(m["punctuation"].choice(("quanjiao", "kaiming", "banjiao"))
                      if "punctuation" in m else "quanjiao"),
         latin_gap_em=m["latin_gap"].number(0, 1) if "latin_gap" in m else 0.25,
+        locale=m["punctuation_position"].choice(("GB", "CNS")) if "punctuation_position" in m else "GB",
     )
     if t.measure < 4 * size:
         raise m["columns"].error(f"{t.columns} columns leave under 4 characters per column; use fewer columns")
