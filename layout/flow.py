@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .compose import Composer, Line
+from .errors import LayoutError
 from .model import Block, Frame, Story, Template
 from .text import Align, Paragraph, Span, TextStyle
 
@@ -86,9 +87,15 @@ def block_paragraph(block: Block, t: Template) -> Paragraph:
     return Paragraph(tuple(spans), kind="body", indent_em=2.0, align=Align.JUSTIFY)
 
 
-def jump_paragraph(text: str, t: Template, align: Align) -> Paragraph:
+def jump_line(text: str, t: Template, align: Align, measure: float, composer: Composer) -> Line:
+    """A jump line on one line of its column: set smaller if the column is too narrow for it."""
     st = t.styles["jump"]
-    return Paragraph((Span(text, TextStyle(st.role, st.size)),), kind="jump", indent_em=0.0, align=align)
+    for scale in (1.0, 0.9, 0.8, 0.7, 0.6):
+        para = Paragraph((Span(text, TextStyle(st.role, st.size * scale)),), kind="jump", indent_em=0.0, align=align)
+        lines = composer.compose(para, measure)
+        if len(lines) == 1:
+            return lines[0]
+    raise LayoutError(f"a column {measure:.1f} pt wide cannot hold the jump line {text}")
 
 
 def frame_slots(t: Template, frame: Frame, index: int, skip_lines: int = 0) -> list[Slot]:
@@ -141,7 +148,7 @@ def flow_story(story: Story, t: Template, composer: Composer) -> StoryFlow:
         if jump_out:
             end -= 1
         if jump_in:
-            line = composer.compose(jump_paragraph(jump_in, t, Align.LEFT), slot.measure)[0]
+            line = jump_line(jump_in, t, Align.LEFT, slot.measure, composer)
             placed.append(PlacedLine(slot.page, slot.x, baseline_of(t, row, line.size), row, line, "jump_in", -1))
             row += 1
         while row < end:
@@ -159,7 +166,7 @@ def flow_story(story: Story, t: Template, composer: Composer) -> StoryFlow:
             row += 1
         if jump_out:
             if pending or next_block < len(story.blocks):
-                line = composer.compose(jump_paragraph(jump_out, t, Align.RIGHT), slot.measure)[0]
+                line = jump_line(jump_out, t, Align.RIGHT, slot.measure, composer)
                 placed.append(PlacedLine(slot.page, slot.x, baseline_of(t, end, line.size), end, line,
                                          "jump_out", -1))
 

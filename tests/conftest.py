@@ -4,7 +4,15 @@ import shutil
 import sys
 from pathlib import Path
 
+import os
+
 import pytest
+from hypothesis import HealthCheck, settings
+
+# HYPOTHESIS_PROFILE=deep runs ten times more random cases than the default CI profile.
+settings.register_profile("ci", max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("deep", max_examples=4000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 sys.path.insert(0, str(Path(__file__).parent))
 

@@ -16,7 +16,7 @@ from fontTools.fontBuilder import FontBuilder
 from fontTools.pens.ttGlyphPen import TTGlyphPen
 
 HAN = "一二三四五六七八九十人大中天日月山水火木金土上下左右本報訊我區有的是在不了和" \
-      "會議精神徐匯新聞故鄉祝福老少社空間說道來去看見"
+      "會議精神徐匯新聞故鄉祝福老少社空間說道來去看見小標題續轉接第版"
 OPEN = "“‘「『（《〈【〔"
 CLOSE = "”’」』）》〉】〕"
 PAUSE_STOP = "、，。．：；！？"

@@ -1,0 +1,96 @@
+"""Stories through chains of frames, on the test font: grid, subheads, jump lines, overset.
+
+The small template: 10 pt type on a 15 pt pitch, columns of exactly 5 em, 20 grid lines."""
+
+from __future__ import annotations
+
+import pytest
+
+from layout.compose import Composer
+from layout.flow import baseline_of, flow_story
+from layout.model import DEFAULT_STYLES, Block, Frame, GridRect, Inline, Story, Style, Template
+from layout.units import mm
+
+from invariants import check_lines
+
+
+def small_template() -> Template:
+    size = 10.0
+    styles = {k: Style("body", size) for k in DEFAULT_STYLES}
+    return Template(name="small", trim_w=3 * 50 + 2 * 10 + 2 * 20, trim_h=20 * 15 + 40, bleed=mm(3),
+                    margin_top=20, margin_bottom=20, margin_left=20, margin_right=20, columns=3,
+                    body=Style("body", size), pitch=15.0, min_gutter_em=1.0, masthead_lines=0,
+                    running_head_lines=0, styles=styles, strictness="basic", punctuation="quanjiao",
+                    latin_gap_em=0.25, locale="GB")
+
+
+def story(texts, frames, kinds=None) -> Story:
+    kinds = kinds or ["para"] * len(texts)
+    blocks = tuple(Block(k, (Inline(t),)) for k, t in zip(kinds, texts))
+    return Story("s", None, None, None, blocks, None, tuple(frames), "test")
+
+
+def frame(page, col, span, line, lines, jump_head=None):
+    return Frame(GridRect(page, col, span, line, lines), jump_head)
+
+
+def test_template_grid_is_whole_em():
+    t = small_template()
+    assert t.measure == 50.0 and t.column_chars == 5 and t.gutter == pytest.approx(10.0) and t.lines == 20
+
+
+def test_text_fills_columns_top_to_bottom_then_next_frame(test_fonts):
+    # 38 ideographs with a 2-em indent at 5 em a line: 3 + 5×7 = 38 → 8 lines.
+    # Frame 1 has 2 columns of 3 lines (6 lines), frame 2 takes the last 2.
+    t = small_template()
+    text = "一二三四五六七八九十" * 3 + "人大中天日月山水"
+    s = story([text], [frame(1, 1, 2, 1, 3), frame(1, 3, 1, 5, 10)])
+    flow = flow_story(s, t, Composer(test_fonts))
+    assert flow.overset is None
+    xs = [p.x for p in flow.lines]
+    assert [xs.count(t.column_x(c)) for c in (1, 2, 3)] == [3, 3, 2]
+    assert "".join(p.line.text for p in flow.lines) == text
+    for p in flow.lines:
+        assert p.baseline == pytest.approx(baseline_of(t, p.grid_line, 10.0))
+    check_lines(text, [p.line for p in flow.lines], 50.0)
+
+
+def test_subhead_never_alone_at_the_foot_of_a_column(test_fonts):
+    # The first paragraph takes 3 lines; the subhead would fall on line 4, the last of the
+    # column, with no body line after it: it moves to the top of column 2.
+    t = small_template()
+    s = story(["一二三四五六七八九十人大", "小標題", "天日月山水火木金土"], [frame(1, 1, 2, 1, 4)],
+              ["para", "subhead", "para"])
+    flow = flow_story(s, t, Composer(test_fonts))
+    sub = next(p for p in flow.lines if p.kind == "subhead")
+    assert sub.x == t.column_x(2) and sub.grid_line == 1
+    assert flow.overset is None
+
+
+def test_jump_lines_name_the_real_pages(test_fonts):
+    # Three frames on pages 1, 2 and 3: each page the story leaves ends with （下轉第N版）
+    # naming the next frame's page, and each continuation starts with （上接第M版）.
+    t = small_template()
+    text = "一二三四五六七八九十" * 6
+    s = story([text], [frame(1, 1, 1, 1, 4), frame(2, 2, 1, 1, 4, jump_head="續題"), frame(3, 1, 2, 1, 10)])
+    flow = flow_story(s, t, Composer(test_fonts))
+    outs = [(p.page, p.line.text) for p in flow.lines if p.kind == "jump_out"]
+    ins = [(p.page, p.line.text) for p in flow.lines if p.kind == "jump_in"]
+    assert outs == [(1, "（下轉第2版）"), (2, "（下轉第3版）")]
+    assert ins == [(2, "（上接第1版）"), (3, "（上接第2版）")]
+    # 下轉 is the last line of its frame, 上接 the first under the jump head.
+    assert [p.grid_line for p in flow.lines if p.kind == "jump_out"] == [4, 4]
+    assert [p.grid_line for p in flow.lines if p.kind == "jump_in"] == [3, 1]
+    body = "".join(p.line.text for p in flow.lines if p.kind == "body")
+    assert body == text
+
+
+def test_overset_is_reported_not_dropped(test_fonts):
+    # 4 lines of 5 em hold 20 - 2 (indent) = 18 ideographs; 60 are given: 42 do not fit.
+    t = small_template()
+    text = "一二三四五六七八九十" * 6
+    flow = flow_story(story([text], [frame(1, 1, 1, 1, 4)]), t, Composer(test_fonts))
+    placed = "".join(p.line.text for p in flow.lines)
+    assert placed == text[:18]
+    assert flow.overset.chars == 42 and flow.overset.lines == 9
+    assert flow.overset.first_sentence.startswith("九十一二")
