@@ -47,6 +47,9 @@ class Face:
     halt: dict[int, tuple[float, float]] = field(repr=False)
     ascent: float
     descent: float
+    # code point -> (left side bearing, right side bearing) in em, for punctuation only:
+    # how much blank a mark really has where the font gives no 'halt' data
+    bearings: dict[int, tuple[float, float]] = field(default_factory=dict, repr=False)
 
     def has(self, ch: str) -> bool:
         return ord(ch) in self.advances
@@ -79,6 +82,24 @@ def _halt_adjustments(font: TTFont, cmap: dict[int, str], upem: int) -> dict[int
     return {cp: by_glyph[g] for cp, g in cmap.items() if g in by_glyph}
 
 
+_MARKS = "、，。．：；！？“‘「『（［｛【〔〖《〈”’」』）］｝】〕〗》〉·・"
+
+
+def _punctuation_bearings(font: TTFont, cmap, metrics, upem: int) -> dict[int, tuple[float, float]]:
+    glyf = font["glyf"]
+    out = {}
+    for ch in _MARKS:
+        name = cmap.get(ord(ch))
+        if name is None:
+            continue
+        g = glyf[name]
+        if not getattr(g, "numberOfContours", 0):
+            continue
+        advance = metrics[name][0]
+        out[ord(ch)] = (max(0, g.xMin) / upem, max(0, advance - g.xMax) / upem)
+    return out
+
+
 @cache
 def load_face(path: Path, key: str) -> Face:
     """Read a TrueType font's metrics once per process."""
@@ -91,8 +112,9 @@ def load_face(path: Path, key: str) -> Face:
         metrics = font["hmtx"].metrics
         advances = {cp: metrics[g][0] / upem for cp, g in cmap.items()}
         halt = _halt_adjustments(font, cmap, upem)
+        bearings = _punctuation_bearings(font, cmap, metrics, upem)
         hhea = font["hhea"]
-        face = Face(key, path, advances, halt, hhea.ascent / upem, -hhea.descent / upem)
+        face = Face(key, path, advances, halt, hhea.ascent / upem, -hhea.descent / upem, bearings)
         font.close()
         return face
     except LayoutError:

@@ -179,8 +179,11 @@ def atomise(paragraph: Paragraph, fonts: FontSet) -> list[Atom]:
                         dx, dadv = halt
                         blank_l, blank_r = -dx * size, (dx - dadv) * size
                     else:
+                        # No 'halt' data: take the class's blank side, but never more than the
+                        # glyph's real side bearing, so compression never cuts ink.
                         left, right = zh.blank_sides(ch)
-                        blank_l, blank_r = left * size, right * size
+                        bear_l, bear_r = faces[0].bearings.get(ord(ch), (0.0, 0.0))
+                        blank_l, blank_r = min(left, bear_l) * size, min(right, bear_r) * size
             atoms.append(Atom(unit, kind, faces, size, natural, blank_l, blank_r, hscale, offset))
         base += len(text)
     return atoms
