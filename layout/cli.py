@@ -51,28 +51,28 @@ def main() -> None:
 @click.argument("issue_file", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("-o", "--output", "out_dir", type=click.Path(path_type=Path, file_okay=False),
               help="Folder for the PDFs (default: output/<total issue number>/).")
-@click.option("--allow-overset", is_flag=True,
-              help="Write the pages even if a story does not fit (a proof); still reports it.")
-def render(issue_file: Path, out_dir: Path | None, allow_overset: bool) -> None:
-    """Render ISSUE_FILE to PDF: one file per page (YYYYMMDD-NN.pdf) and the whole issue.
+@click.option("--proof", is_flag=True,
+              help="A proof: write the pages even if a story does not fit, mark overset and empty lines "
+                   "on the page; file names end in -proof.")
+def render(issue_file: Path, out_dir: Path | None, proof: bool) -> None:
+    """Render ISSUE_FILE to PDF: one file per page (YYYYMMDD-NN.pdf), the whole issue, and copyfit.json.
 
-    Fails, writing nothing, if the file is invalid, a character is in no font,
-    or a story's text does not fit its frames (unless --allow-overset).
+    Prints the copyfit table: per story, lines used and available in each frame, and the characters to
+    cut or the room left. Fails, writing nothing, if the file is invalid, a character is in no font, or
+    a story's text does not fit its frames (unless --proof).
     """
-    from .render import overset_message, render as do_render
+    from .copyfit import table
+    from .render import overset_message, render as do_render, underset_messages
 
-    try:
-        result = do_render(issue_file, out_dir, allow_overset=allow_overset)
-    except LayoutError as exc:
-        _fail(exc)
-        return
-    for path in result.files:
+    result = do_render(issue_file, out_dir, proof=proof)
+    for path in (*result.files, result.report):
         click.echo(f"wrote {path}")
-    for flow in result.layout.flows:
-        click.echo(f"  {flow.story.id}: {flow.lines_used} of {flow.lines_available} lines")
+    click.echo(table(list(result.copyfit)))
     message = overset_message(result.layout)
     if message:
         click.echo(f"warning: overset: {message}", err=True)
+    for warning in underset_messages(result.layout):
+        click.echo(f"warning: underset: {warning}", err=True)
 
 
 @main.command()
@@ -84,15 +84,15 @@ def check(issue_file: Path, dump: bool) -> None:
     Reports mistakes with file, line and key; reports characters no font has
     and text that does not fit. Exit status 0 when the issue would render.
     """
-    from .render import build_layout, overset_message
+    from .copyfit import report, table
+    from .render import build_layout, overset_message, underset_messages
 
-    try:
-        layout = build_layout(issue_file)
-    except LayoutError as exc:
-        _fail(exc)
-        return
+    layout = build_layout(issue_file)
     if dump:
         click.echo(layout.dump())
+    click.echo(table(report(layout.flows)))
+    for warning in underset_messages(layout):
+        click.echo(f"warning: underset: {warning}", err=True)
     message = overset_message(layout)
     if message:
         _fail(LayoutError(f"{issue_file}: overset: {message}"))

@@ -12,7 +12,7 @@ from .compose import Composer, PunctuationStyle, Settings
 from .errors import LayoutError
 from .flow import StoryFlow, flow_story
 from .fonts import FontSet
-from .furniture import box_items, headline_block, jump_head, masthead, running_head, runs_at
+from .furniture import box_items, fit_mark, headline_block, jump_head, masthead, running_head, runs_at
 from .items import Box, Item, Rule, TextRun
 from .model import Issue
 from .text import MissingGlyph
@@ -70,7 +70,8 @@ def _verify_complete(flow: StoryFlow) -> None:
                           f"「{got[:30]}…」 but reads 「{block.text[:30]}…」")
 
 
-def layout_issue(issue: Issue, fonts: FontSet) -> IssueLayout:
+def layout_issue(issue: Issue, fonts: FontSet, proof: bool = False) -> IssueLayout:
+    """Every page as drawing primitives; a proof also marks overset and empty lines where they happen."""
     t = issue.template
     composer = composer_for(issue, fonts)
     flows = []
@@ -91,6 +92,8 @@ def layout_issue(issue: Issue, fonts: FontSet) -> IssueLayout:
         for p in flow.lines:
             per_page[p.page].extend(runs_at(p.line, p.x, p.baseline))
         per_page_rules(story, t, per_page)
+        if proof:
+            mark_fit(flow, t, composer, per_page)
     try:
         per_page[1][:0] = masthead(issue, composer) if t.masthead_lines else []
         for page in issue.pages[1:]:
@@ -102,6 +105,17 @@ def layout_issue(issue: Issue, fonts: FontSet) -> IssueLayout:
         raise LayoutError(f"{issue.path}: page furniture: {exc}") from None
     pages = tuple(PageLayout(p.number, tuple(per_page[p.number])) for p in issue.pages)
     return IssueLayout(issue, pages, tuple(flows))
+
+
+def mark_fit(flow: StoryFlow, t, composer, per_page: dict[int, list[Item]]) -> None:
+    """On a proof: the overset at the end of the story's last frame, empty lines where they are."""
+    last = flow.story.frames[-1]
+    if flow.overset:
+        text = f"溢排 {flow.overset.chars}字 / {flow.overset.lines}行：「{flow.overset.first_sentence[:10]}…」"
+        per_page[last.place.page].extend(fit_mark(text, t.rect(last.place), t, composer))
+    elif flow.underset_lines:
+        text = f"空 {flow.underset_lines}行（約{flow.underset_lines * flow.chars_per_line}字）"
+        per_page[last.place.page].extend(fit_mark(text, t.rect(last.place), t, composer))
 
 
 def per_page_rules(story, t, per_page: dict[int, list[Item]]) -> None:

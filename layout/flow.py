@@ -1,31 +1,39 @@
 """A story's text through its chain of frames, column by column, on the baseline grid.
 
-Each frame of a story's chain is cut into its grid columns (slots); body
-lines fill a slot top to bottom, then the next slot, then the next frame,
-which may be on another page.  Where two consecutive frames are on different
-pages the engine writes the jump lines itself: （下轉第N版） as the last line
-the story has on the page it leaves, （上接第M版） as the first line where it
-resumes, with an optional jump head (續題) above.  What does not fit is
-returned as overset, never dropped.
+Each frame of a story's chain is cut into text columns (slots); a rectangle the
+frame excludes (a photo, a box) cuts a column into the part above it and the
+part below.  Body lines fill a slot top to bottom, then the next slot, then the
+next frame, which may be on another page; the composer re-breaks the text
+wherever a slot's measure differs from the one it was composed for.  Where two
+consecutive frames are on different pages the engine writes the jump lines
+itself: （下轉第N版） flush right as the last line the story has on the page it
+leaves, （上接第M版） as the first line where it resumes, under an optional jump
+head (續題).  What does not fit is returned as overset, never dropped.
+
+The page numbers in jump lines come from the frames in the issue file, and a
+jump line always takes exactly one grid line (set smaller if its column is
+narrow), so no page number can change the layout: one pass is the fixed point.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from .compose import Composer, Line
 from .errors import LayoutError
 from .model import Block, Frame, Story, Template
-from .text import Align, Paragraph, Span, TextStyle
+from .text import Align, Atom, Paragraph, Span, TextStyle, atomise
 
 LEAD_INS = ("本報訊", "本报讯")
 # Ideographic em box: top at 0.88 em above the baseline (Noto CJK / Source Han metrics).
 EM_TOP = 0.88
+JUMP_HEAD_LINES = 2
 
 
 @dataclass(frozen=True)
 class Slot:
-    """One column of one frame: where lines of a story may go."""
+    """One text column of one frame (or the part of it above or below an excluded rectangle)."""
 
     page: int
     frame: int           # index in the story's chain
@@ -42,8 +50,9 @@ class PlacedLine:
     baseline: float      # pt from the trim's top edge
     grid_line: int
     line: Line
-    kind: str            # body, subhead, jump_out, jump_in, jump_head
+    kind: str            # body, subhead, jump_out, jump_in
     block: int           # index of the story block (-1 for jump lines)
+    frame: int           # index of the frame in the chain
 
 
 @dataclass(frozen=True)
@@ -54,12 +63,32 @@ class Overset:
 
 
 @dataclass(frozen=True)
+class FrameFit:
+    page: int
+    available: int       # grid lines the frame offers the body (jump lines and heads excluded)
+    used: int            # body lines placed in it (jump lines included)
+    empty: int           # lines left empty
+
+
+@dataclass(frozen=True)
 class StoryFlow:
     story: Story
     lines: tuple[PlacedLine, ...]
     overset: Overset | None
-    lines_available: int
-    lines_used: int
+    frames: tuple[FrameFit, ...]
+    chars_per_line: int
+
+    @property
+    def lines_available(self) -> int:
+        return sum(f.available for f in self.frames)
+
+    @property
+    def lines_used(self) -> int:
+        return sum(f.used for f in self.frames)
+
+    @property
+    def underset_lines(self) -> int:
+        return sum(f.empty for f in self.frames) if self.overset is None else 0
 
 
 def baseline_of(t: Template, grid_line: int, size: float) -> float:
@@ -99,100 +128,190 @@ def jump_line(text: str, t: Template, align: Align, measure: float, composer: Co
 
 
 def frame_slots(t: Template, frame: Frame, index: int, skip_lines: int = 0) -> list[Slot]:
+    """The text columns of a frame in reading order, cut around excluded rectangles."""
     p = frame.place
-    return [Slot(p.page, index, t.column_x(c), p.line + skip_lines, p.lines - skip_lines, t.measure)
-            for c in range(p.col, p.col + p.span)] if p.lines > skip_lines else []
+    top = p.line + skip_lines
+    bottom = p.line + p.lines  # exclusive
+    if top >= bottom:
+        return []
+    if frame.columns and frame.columns != p.span:
+        # Text columns wider than the grid's (破欄): whole-em measures, the rest shared by the gutters.
+        width = t.rect(p).w
+        n = frame.columns
+        measure = math.floor((width - (n - 1) * t.gutter) / n / t.body.size + 1e-9) * t.body.size
+        gutter = (width - n * measure) / (n - 1) if n > 1 else 0.0
+        x0 = t.column_x(p.col)
+        return [Slot(p.page, index, x0 + k * (measure + gutter), top, bottom - top, measure) for k in range(n)]
+    slots = []
+    for col in range(p.col, p.col + p.span):
+        blocked = sorted((r.line, r.line + r.lines) for r in frame.exclude if r.col <= col < r.col + r.span)
+        start = top
+        for b_top, b_bottom in blocked:
+            if b_top > start:
+                slots.append(Slot(p.page, index, t.column_x(col), start, min(b_top, bottom) - start, t.measure))
+            start = max(start, b_bottom)
+        if start < bottom:
+            slots.append(Slot(p.page, index, t.column_x(col), start, bottom - start, t.measure))
+    return slots
 
 
-def jump_head_lines(frame: Frame) -> int:
-    return 2 if frame.jump_head else 0
+class _LineSource:
+    """The story's lines in order, composed lazily at the measure of the slot that takes them.
+
+    When a slot's measure differs from the one the pending lines were composed for, the rest of the
+    paragraph is re-broken from where it stands, as a continuation (no indent)."""
+
+    def __init__(self, story: Story, t: Template, composer: Composer):
+        self.story, self.t, self.composer = story, t, composer
+        self.next_block = 0
+        self.pending: list[tuple[Line, str, int]] = []
+        self.measure: float | None = None
+        self._atoms: dict[int, tuple[Paragraph, list[Atom]]] = {}
+
+    def _paragraph(self, index: int) -> tuple[Paragraph, list[Atom]]:
+        if index not in self._atoms:
+            para = block_paragraph(self.story.blocks[index], self.t)
+            self._atoms[index] = (para, atomise(para, self.composer.fonts))
+        return self._atoms[index]
+
+    def _compose(self, index: int, measure: float, start: int = 0) -> list[tuple[Line, str, int]]:
+        para, atoms = self._paragraph(index)
+        kind = "subhead" if self.story.blocks[index].kind == "subhead" else "body"
+        if start == 0:
+            lines = self.composer.compose_atoms(atoms, para, measure, first_line=True)
+        else:
+            rest = [a for a in atoms if a.offset >= start]
+            lines = self.composer.compose_atoms(rest, para, measure, first_line=False)
+        return [(line, kind, index) for line in lines]
+
+    def peek(self, measure: float) -> tuple[Line, str, int] | None:
+        if self.pending and self.measure is not None and abs(self.measure - measure) > 1e-6:
+            line, _, index = self.pending[0]
+            tail = [p for p in self.pending if p[2] != index]
+            self.pending = self._compose(index, measure, line.start) + tail
+        if not self.pending:
+            if self.next_block >= len(self.story.blocks):
+                return None
+            self.pending = self._compose(self.next_block, measure)
+            self.next_block += 1
+        self.measure = measure
+        return self.pending[0]
+
+    def block_lines(self, index: int) -> int:
+        return sum(1 for p in self.pending if p[2] == index)
+
+    def pop(self) -> tuple[Line, str, int]:
+        return self.pending.pop(0)
+
+    def exhausted(self) -> bool:
+        return not self.pending and self.next_block >= len(self.story.blocks)
+
+    def remaining_lines(self, measure: float) -> int:
+        """How many lines everything not yet placed would take at this measure."""
+        count = 0
+        if self.pending:
+            line, _, index = self.pending[0]
+            count += len(self._compose(index, measure, line.start)) if line.start else len(
+                self._compose(index, measure))
+            count += sum(1 for p in self.pending if p[2] != index)
+        for index in range(self.next_block, len(self.story.blocks)):
+            count += len(self._compose(index, measure))
+        return count
+
+    def overset(self) -> Overset | None:
+        if self.exhausted():
+            return None
+        measure = self.measure or self.t.measure
+        chars, first = 0, ""
+        if self.pending:
+            line, _, index = self.pending[0]
+            first = self.story.blocks[index].text[line.start:]
+            chars += sum(len(p[0].text) for p in self.pending)
+        for index in range(self.next_block, len(self.story.blocks)):
+            chars += len(self.story.blocks[index].text)
+            first = first or self.story.blocks[index].text
+        sentence = first.split("。")[0][:40]
+        return Overset(chars, self.remaining_lines(measure), sentence)
 
 
-def flow_story(story: Story, t: Template, composer: Composer) -> StoryFlow:
-    """Place a story's lines in its frames; report what did not fit."""
+def _plan(story: Story, t: Template) -> list[tuple[Slot, str | None, str | None]]:
+    """Every slot of the chain with the jump-in and jump-out text it carries."""
     chain = story.frames
-    # Slots grouped by frame; jump lines take the last line of a frame that leaves its page
-    # and the first line(s) of the frame where the story resumes.
-    plan: list[tuple[Slot, str | None, str | None]] = []  # slot, jump-in text, jump-out text
+    plan = []
     for k, frame in enumerate(chain):
-        slots = frame_slots(t, frame, k, jump_head_lines(frame) if k > 0 else 0)
+        slots = frame_slots(t, frame, k, JUMP_HEAD_LINES if k > 0 and frame.jump_head else 0)
         jump_in = (f"（上接第{chain[k - 1].place.page}版）"
                    if k > 0 and chain[k - 1].place.page != frame.place.page else None)
         jump_out = (f"（下轉第{chain[k + 1].place.page}版）"
                     if k + 1 < len(chain) and chain[k + 1].place.page != frame.place.page else None)
         for i, slot in enumerate(slots):
             plan.append((slot, jump_in if i == 0 else None, jump_out if i == len(slots) - 1 else None))
+    return plan
 
+
+def _fill(source: _LineSource, t: Template, composer: Composer, plan, caps: dict[int, int]) -> list[PlacedLine]:
     placed: list[PlacedLine] = []
-    # The queue of lines still to place: (line, kind, block index), composed lazily at each slot's measure.
-    pending: list[tuple[Line, str, int]] = []
-    next_block = 0
-    composed_measure = None
-    available = sum(s.lines for s, _, _ in plan)
-
-    def refill(measure: float) -> bool:
-        nonlocal composed_measure, next_block
-        if next_block >= len(story.blocks):
-            return False
-        index, block = next_block, story.blocks[next_block]
-        next_block += 1
-        para = block_paragraph(block, t)
-        kind = "subhead" if block.kind == "subhead" else "body"
-        pending.extend((line, kind, index) for line in composer.compose(para, measure))
-        composed_measure = measure
-        return True
-
-    for slot, jump_in, jump_out in plan:
+    for k, (slot, jump_in, jump_out) in enumerate(plan):
         row = slot.line
-        end = slot.line + slot.lines  # exclusive
+        end = slot.line + min(slot.lines, caps.get(k, slot.lines))
         if jump_out:
-            end -= 1
+            end = slot.line + slot.lines - 1
         if jump_in:
             line = jump_line(jump_in, t, Align.LEFT, slot.measure, composer)
-            placed.append(PlacedLine(slot.page, slot.x, baseline_of(t, row, line.size), row, line, "jump_in", -1))
+            placed.append(PlacedLine(slot.page, slot.x, baseline_of(t, row, line.size), row, line, "jump_in", -1,
+                                     slot.frame))
             row += 1
         while row < end:
-            if not pending and not refill(slot.measure):
+            item = source.peek(slot.measure)
+            if item is None:
                 break
-            line, kind, index = pending[0]
+            line, kind, index = item
             if kind == "subhead":
                 # A subhead is never left alone at the foot of a column (背題): it needs its lines
                 # and one body line after it in the same column.
-                sub_lines = [p for p in pending if p[2] == index]
-                if row + len(sub_lines) + 1 > end and row > slot.line + (1 if jump_in else 0):
+                if row + source.block_lines(index) + 1 > end and row > slot.line + (1 if jump_in else 0):
                     break
-            pending.pop(0)
-            placed.append(PlacedLine(slot.page, slot.x, baseline_of(t, row, line.size), row, line, kind, index))
+            source.pop()
+            placed.append(PlacedLine(slot.page, slot.x, baseline_of(t, row, line.size), row, line, kind, index,
+                                     slot.frame))
             row += 1
-        if jump_out:
-            if pending or next_block < len(story.blocks):
-                line = jump_line(jump_out, t, Align.RIGHT, slot.measure, composer)
-                placed.append(PlacedLine(slot.page, slot.x, baseline_of(t, end, line.size), end, line,
-                                         "jump_out", -1))
-
-    overset = _overset(story, pending, next_block, composer, composed_measure or t.measure, t)
-    used = sum(1 for p in placed)
-    return StoryFlow(story, tuple(placed), overset, available, used)
+        if jump_out and not source.exhausted():
+            line = jump_line(jump_out, t, Align.RIGHT, slot.measure, composer)
+            placed.append(PlacedLine(slot.page, slot.x, baseline_of(t, end, line.size), end, line, "jump_out", -1,
+                                     slot.frame))
+    return placed
 
 
-def _overset(story: Story, pending, next_block: int, composer: Composer, measure: float,
-             t: Template) -> Overset | None:
-    rest = list(enumerate(story.blocks))[next_block:]
-    if not pending and not rest:
-        return None
-    chars = 0
-    first = ""
-    lines = len(pending)
-    if pending:
-        line, _, index = pending[0]
-        text = story.blocks[index].text
-        first = text[line.start:]
-        chars += sum(len(p[0].text) for p in pending)
-    for _, block in rest:
-        para_lines = composer.compose(block_paragraph(block, t), measure)
-        lines += len(para_lines)
-        chars += len(block.text)
-        if not first:
-            first = block.text
-    sentence = first.split("。")[0][:40]
-    return Overset(chars, lines, sentence)
+def _balance_caps(story: Story, t: Template, composer: Composer, plan) -> dict[int, int]:
+    """Column heights for the last frame so its columns end level (or nearly: the first ones longer)."""
+    last = len(story.frames) - 1
+    last_slots = [k for k, (slot, _, _) in enumerate(plan) if slot.frame == last]
+    if len(last_slots) < 2 or story.frames[last].exclude:
+        return {}
+    # Lay out everything before the last frame to know what is left for it.
+    source = _LineSource(story, t, composer)
+    _fill(source, t, composer, plan[:last_slots[0]], {})
+    first_slot = plan[last_slots[0]][0]
+    remaining = source.remaining_lines(first_slot.measure) + (1 if plan[last_slots[0]][1] else 0)
+    height = first_slot.lines
+    for cap in range(max(1, math.ceil(remaining / len(last_slots))), height + 1):
+        caps = {k: cap for k in last_slots}
+        trial = _LineSource(story, t, composer)
+        _fill(trial, t, composer, plan, caps)
+        if trial.exhausted():
+            return caps
+    return {}
+
+
+def flow_story(story: Story, t: Template, composer: Composer) -> StoryFlow:
+    """Place a story's lines in its frames; report what did not fit and what was left empty."""
+    plan = _plan(story, t)
+    caps = _balance_caps(story, t, composer, plan) if story.balance else {}
+    source = _LineSource(story, t, composer)
+    placed = _fill(source, t, composer, plan, caps)
+    fits = []
+    for k, frame in enumerate(story.frames):
+        available = sum(slot.lines for slot, _, _ in plan if slot.frame == k)
+        used = sum(1 for p in placed if p.frame == k)
+        fits.append(FrameFit(frame.place.page, available, used, available - used))
+    return StoryFlow(story, tuple(placed), source.overset(), tuple(fits), round(t.measure / t.body.size))

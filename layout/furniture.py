@@ -103,6 +103,18 @@ def jump_head(text: str, rect: Rect, t: Template, composer: Composer) -> list[It
     return items
 
 
+def fit_mark(text: str, rect: Rect, t: Template, composer: Composer) -> list[Item]:
+    """A proof mark: the frame outlined in red, a red label under its bottom edge."""
+    size = 7.5
+    items: list[Item] = [BoxItem(rect.x, rect.y, rect.w, rect.h, stroke=RED, stroke_width=1.0)]
+    label = set_lines(composer, text, "sans", size, max(rect.w, 6 * t.measure), Align.LEFT)[:1]
+    if label:
+        ln = label[0]
+        items.append(BoxItem(rect.right - ln.width - 4, rect.bottom - size - 4, ln.width + 4, size + 4, fill=RED))
+        items.extend(runs_at(ln, rect.right - ln.width - 2, rect.bottom - 2 - (1 - EM_TOP) * size, WHITE))
+    return items
+
+
 def _single(composer: Composer, text: str, role: str, size: float, x: float, baseline: float, width: float,
             align: Align, color: CMYK = BLACK) -> list[Item]:
     lines = set_lines(composer, text, role, size, width, align)

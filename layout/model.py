@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import LayoutError
+import yaml
+
 from .units import HAO, Rect, mm
 from .yamlnodes import Node, load_yaml, read_text_file
 
@@ -107,6 +109,14 @@ class GridRect:
 class Frame:
     place: GridRect
     jump_head: str | None = None
+    columns: int | None = None                # text columns in the frame, if not one per grid column
+    exclude: tuple[GridRect, ...] = ()        # grid rectangles the text flows around (photo, box, ad)
+
+    def cells(self) -> set[tuple[int, int]]:
+        cells = self.place.cells()
+        for rect in self.exclude:
+            cells -= rect.cells()
+        return cells
 
 
 @dataclass(frozen=True)
@@ -137,6 +147,7 @@ class Story:
     head: GridRect | None
     frames: tuple[Frame, ...]
     source: str                # where the text came from, for messages
+    balance: bool = False      # balance the columns of the last frame
 
 
 @dataclass(frozen=True)
@@ -324,7 +335,7 @@ def _grid(node: Node, t: Template, pages: set[int], extra: tuple[str, ...] = ())
 
 
 def _story(node: Node, t: Template, pages: set[int], base: Path) -> Story:
-    m = node.mapping(("id", "frames"), ("kicker", "headline", "deck", "text", "body", "head"))
+    m = node.mapping(("id", "frames"), STORY_OPTIONAL)
     sid = m["id"].text()
     if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_\-]*", sid):
         raise m["id"].error(f"story id '{sid}' must be letters, digits, - and _ (it names files)")
@@ -341,8 +352,7 @@ def _story(node: Node, t: Template, pages: set[int], base: Path) -> Story:
         raise (m.get("text") or m["body"]).error("the story has no text")
     frames = []
     for sub in m["frames"].sequence():
-        place, fm = _grid(sub, t, pages, ("jump_head",))
-        frames.append(Frame(place, fm["jump_head"].text() if "jump_head" in fm else None))
+        frames.append(_frame(sub, t, pages))
     if not frames:
         raise m["frames"].error("a story needs at least one frame")
     head = None
@@ -353,7 +363,29 @@ def _story(node: Node, t: Template, pages: set[int], base: Path) -> Story:
         return None if key not in m or m[key].is_null() else m[key].text()
 
     return Story(sid, optional_text("kicker"), optional_text("headline"), optional_text("deck"),
-                 blocks, head, tuple(frames), source)
+                 blocks, head, tuple(frames), source, m["balance"].boolean() if "balance" in m else False)
+
+
+STORY_OPTIONAL = ("kicker", "headline", "deck", "text", "body", "head", "balance")
+
+
+def _frame(node: Node, t: Template, pages: set[int]) -> Frame:
+    place, fm = _grid(node, t, pages, ("jump_head", "columns", "exclude"))
+    columns = fm["columns"].integer(1, place.span) if "columns" in fm else None
+    excludes = []
+    if "exclude" in fm:
+        ex_nodes = fm["exclude"].sequence() if isinstance(fm["exclude"].node, yaml.SequenceNode) else [fm["exclude"]]
+        for ex in ex_nodes:
+            em = ex.mapping(("col", "span", "line", "lines"))
+            rect = GridRect(place.page, em["col"].integer(1, t.columns), em["span"].integer(1, t.columns),
+                            em["line"].integer(1, t.lines), em["lines"].integer(1, t.lines))
+            if not rect.cells() <= place.cells():
+                raise ex.error(f"the excluded rectangle (columns {rect.col}–{rect.col + rect.span - 1}, lines "
+                               f"{rect.line}–{rect.line + rect.lines - 1}) must lie inside its frame")
+            if columns is not None:
+                raise ex.error("a frame with its own 'columns' cannot also exclude a rectangle")
+            excludes.append(rect)
+    return Frame(place, fm["jump_head"].text() if "jump_head" in fm else None, columns, tuple(excludes))
 
 
 def _box(node: Node, t: Template, pages: set[int]) -> Box:
@@ -363,13 +395,14 @@ def _box(node: Node, t: Template, pages: set[int]) -> Box:
                place, m["sample"].boolean() if "sample" in m else False)
 
 
-def _check_overlaps(issue_node: Node, placed: list[tuple[str, GridRect, Node]]) -> None:
+def _check_overlaps(issue_node: Node, placed: list[tuple[str, GridRect | Frame, Node]]) -> None:
     taken: dict[tuple[int, int, int], str] = {}
     for name, rect, node in placed:
+        page = rect.place.page if isinstance(rect, Frame) else rect.page
         for col, line in sorted(rect.cells()):
-            key = (rect.page, col, line)
+            key = (page, col, line)
             if key in taken and taken[key] != name:
-                raise node.error(f"{name} overlaps {taken[key]} on page {rect.page} at column {col}, line {line}")
+                raise node.error(f"{name} overlaps {taken[key]} on page {page} at column {col}, line {line}")
             taken[key] = name
 
 
@@ -415,11 +448,11 @@ def load_issue(path: Path | str) -> Issue:
             raise sub.error(f"story id '{story.id}' is used twice (first at line {seen[story.id]})")
         seen[story.id] = sub.line
         stories.append(story)
-        story_m = sub.mapping(("id", "frames"), ("kicker", "headline", "deck", "text", "body", "head"))
+        story_m = sub.mapping(("id", "frames"), STORY_OPTIONAL)
         if story.head:
             placed.append((f"story '{story.id}' head", story.head, story_m["head"]))
         for k, (frame, fnode) in enumerate(zip(story.frames, story_m["frames"].sequence())):
-            placed.append((f"story '{story.id}' frame {k + 1}", frame.place, fnode))
+            placed.append((f"story '{story.id}' frame {k + 1}", frame, fnode))
     if "boxes" in m:
         for sub in m["boxes"].sequence():
             box = _box(sub, t, page_set)

@@ -9,8 +9,6 @@ never leaves a half-written PDF where a finished one is expected.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from functools import cache
 from pathlib import Path
 
@@ -20,6 +18,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from .display import IssueLayout, PageLayout
 from .errors import LayoutError
+from .files import atomic_write
 from .fonts import FontSet
 from .items import Box, Rule, TextRun
 
@@ -95,33 +94,18 @@ def _new_canvas(path: str, layout: IssueLayout, names: dict[str, str], title: st
     return canvas
 
 
-def _atomic_write(target: Path, write) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
-    os.close(fd)
-    try:
-        write(tmp)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes the file private; a PDF is for sharing
-        os.replace(tmp, target)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+def page_filename(layout: IssueLayout, number: int, proof: bool = False) -> str:
+    return f"{layout.issue.date:%Y%m%d}-{number:02d}{'-proof' if proof else ''}.pdf"
 
 
-def page_filename(layout: IssueLayout, number: int) -> str:
-    return f"{layout.issue.date:%Y%m%d}-{number:02d}.pdf"
-
-
-def write_pdfs(layout: IssueLayout, fonts: FontSet, out_dir: Path) -> list[Path]:
-    """One PDF per page (named by date and page) and one combined PDF of the issue."""
+def write_pdfs(layout: IssueLayout, fonts: FontSet, out_dir: Path, proof: bool = False) -> list[Path]:
+    """One PDF per page (named by date and page) and one combined PDF of the issue;
+    a proof's names end in -proof so it is never mistaken for the print file."""
     names = register_fonts(fonts)
     issue = layout.issue
     written = []
     for page in layout.pages:
-        target = out_dir / page_filename(layout, page.number)
+        target = out_dir / page_filename(layout, page.number, proof)
         title = f"{issue.paper.name} 第{issue.number}期 第{page.number}版"
 
         def write(tmp: str, page=page, title=title) -> None:
@@ -129,9 +113,9 @@ def write_pdfs(layout: IssueLayout, fonts: FontSet, out_dir: Path) -> list[Path]
             _draw_page(canvas, page, layout, names)
             canvas.save()
 
-        _atomic_write(target, write)
+        atomic_write(target, write)
         written.append(target)
-    combined = out_dir / f"{issue.date:%Y%m%d}-issue{issue.total}.pdf"
+    combined = out_dir / f"{issue.date:%Y%m%d}-issue{issue.total}{'-proof' if proof else ''}.pdf"
 
     def write_all(tmp: str) -> None:
         canvas = _new_canvas(tmp, layout, names, f"{issue.paper.name} 第{issue.number}期（總第{issue.total}期）")
@@ -139,6 +123,6 @@ def write_pdfs(layout: IssueLayout, fonts: FontSet, out_dir: Path) -> list[Path]
             _draw_page(canvas, page, layout, names)
         canvas.save()
 
-    _atomic_write(combined, write_all)
+    atomic_write(combined, write_all)
     written.append(combined)
     return written

@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from .copyfit import StoryFit, report, to_json
 from .display import IssueLayout, layout_issue
 from .errors import LayoutError
+from .files import atomic_write_text
 from .fonts import FontSet, default_fontset
 from .model import Issue, load_issue
 from .pdf import write_pdfs
@@ -14,7 +16,9 @@ from .pdf import write_pdfs
 @dataclass(frozen=True)
 class RenderResult:
     layout: IssueLayout
-    files: tuple[Path, ...]
+    files: tuple[Path, ...]            # the PDFs: pages in order, then the whole issue
+    copyfit: tuple[StoryFit, ...]
+    report: Path                       # copyfit.json beside the PDFs
 
 
 def default_output(issue: Issue) -> Path:
@@ -28,17 +32,29 @@ def overset_message(layout: IssueLayout) -> str | None:
     return "; ".join(problems) if problems else None
 
 
-def build_layout(issue_path: Path, fonts: FontSet | None = None) -> IssueLayout:
+def underset_messages(layout: IssueLayout) -> list[str]:
+    return [f"story '{f.story.id}': {f.underset_lines} lines of its frames are left empty "
+            f"(about {f.underset_lines * f.chars_per_line} characters of room)"
+            for f in layout.flows if f.underset_lines]
+
+
+def build_layout(issue_path: Path, fonts: FontSet | None = None, proof: bool = False) -> IssueLayout:
     issue = load_issue(issue_path)
-    return layout_issue(issue, fonts or default_fontset())
+    return layout_issue(issue, fonts or default_fontset(), proof=proof)
 
 
 def render(issue_path: Path, out_dir: Path | None = None, fonts: FontSet | None = None,
-           allow_overset: bool = False) -> RenderResult:
+           proof: bool = False) -> RenderResult:
+    """Lay out and write the PDFs and copyfit.json; overset fails the render unless it is a proof."""
     fonts = fonts or default_fontset()
-    layout = build_layout(issue_path, fonts)
+    layout = build_layout(issue_path, fonts, proof=proof)
     message = overset_message(layout)
-    if message and not allow_overset:
+    if message and not proof:
         raise LayoutError(f"{issue_path}: overset: {message}")
-    files = write_pdfs(layout, fonts, out_dir or default_output(layout.issue))
-    return RenderResult(layout, tuple(files))
+    out = out_dir or default_output(layout.issue)
+    files = write_pdfs(layout, fonts, out, proof=proof)
+    fits = report(layout.flows)
+    issue = layout.issue
+    report_path = out / ("copyfit-proof.json" if proof else "copyfit.json")
+    atomic_write_text(report_path, to_json(fits, f"{issue.paper.name} 第{issue.number}期（總第{issue.total}期） {issue.date}"))
+    return RenderResult(layout, tuple(files), tuple(fits), report_path)

@@ -94,3 +94,89 @@ def test_overset_is_reported_not_dropped(test_fonts):
     assert placed == text[:18]
     assert flow.overset.chars == 42 and flow.overset.lines == 9
     assert flow.overset.first_sentence.startswith("九十一二")
+
+
+def _jumps_consistent(flow):
+    """Every 下轉第N版 has an 上接第M版 on page N naming the page M it left, and the other way round."""
+    outs = [p for p in flow.lines if p.kind == "jump_out"]
+    ins = [p for p in flow.lines if p.kind == "jump_in"]
+    assert len(outs) == len(ins)
+    for out, back in zip(outs, ins):
+        assert out.line.text == f"（下轉第{back.page}版）"
+        assert back.line.text == f"（上接第{out.page}版）"
+        assert out.frame + 1 == back.frame
+
+
+def test_three_pages_frames_of_different_spans_and_widths(test_fonts):
+    # Page 1: two grid columns; page 2: one 11-em column over two grid columns (破欄, re-broken
+    # at the wider measure); page 3: three grid columns. Text complete and in order, each frame's
+    # lines within its own measure, jump lines pointing at the real pages.
+    t = small_template()
+    text = ("一二三四五六七八九十人大中天日月山水火木金土上下左右。" * 6)
+    frames = [frame(1, 1, 2, 1, 4), Frame(GridRect(2, 1, 2, 1, 5), "續題", columns=1), frame(3, 1, 3, 1, 10)]
+    s = story([text], frames)
+    flow = flow_story(s, t, Composer(test_fonts))
+    assert flow.overset is None
+    body = [p for p in flow.lines if p.kind == "body"]
+    assert "".join(p.line.text for p in body) == text
+    wide = [p for p in body if p.frame == 1]
+    assert wide and all(p.line.measure == 110.0 for p in wide)
+    assert all(p.line.justified for p in wide[:-1]) and all(p.line.width <= 110.0 + 1e-6 for p in wide)
+    assert {p.page for p in body} == {1, 2, 3}
+    _jumps_consistent(flow)
+
+
+@pytest.mark.parametrize("extra,over", [(0, 0), (1, 1), (150, 150)])
+def test_exactly_fits_one_over_far_over(test_fonts, extra, over):
+    # One column of 4 lines at 5 em holds 2 (indent) + 3 + 5 + 5 + 5 = 18 ideographs ending in 。
+    # exactly; one more character is overset by one; 150 more are far over.
+    t = small_template()
+    text = "一二三四五六七八九十人大中天日月山。" + "水" * extra
+    flow = flow_story(story([text], [frame(1, 1, 1, 1, 4)]), t, Composer(test_fonts))
+    placed = "".join(p.line.text for p in flow.lines)
+    if over == 0:
+        assert flow.overset is None and placed == text
+        assert flow.underset_lines == 0
+    else:
+        assert flow.overset is not None and flow.overset.chars == len(text) - len(placed)
+        assert placed + text[len(placed):] == text
+        assert flow.overset.chars >= over
+
+
+def test_exclusion_text_flows_around_a_photo(test_fonts):
+    # A frame of 2 columns × 8 lines excludes column 1, lines 3–5 (a photo): column 1 holds lines
+    # 1–2 and 6–8, column 2 all 8; no line is set inside the photo.
+    t = small_template()
+    text = "一二三四五六七八九十" * 8
+    f = Frame(GridRect(1, 1, 2, 1, 8), None, None, (GridRect(1, 1, 1, 3, 3),))
+    flow = flow_story(story([text], [f]), t, Composer(test_fonts))
+    col1 = sorted(p.grid_line for p in flow.lines if p.x == t.column_x(1))
+    assert col1 == [1, 2, 6, 7, 8]
+    assert "".join(p.line.text for p in flow.lines) == text[:len("".join(p.line.text for p in flow.lines))]
+
+
+def test_balanced_last_frame(test_fonts):
+    # 7 lines of text in a 3-column frame of 10 lines: balanced as 3 + 3 + 1, not 7 + 0 + 0.
+    t = small_template()
+    text = "一二三四五六七八九十" * 3 + "人大中"   # 2 + 31 ideographs → 7 lines at 5 em
+    s = Story("s", None, None, None, (Block("para", (Inline(text),)),), None, (frame(1, 1, 3, 1, 10),), "t",
+              balance=True)
+    flow = flow_story(s, t, Composer(test_fonts))
+    per_col = [sum(1 for p in flow.lines if p.x == t.column_x(c)) for c in (1, 2, 3)]
+    assert per_col == [3, 3, 1]
+    assert "".join(p.line.text for p in flow.lines) == text
+
+
+def test_copyfit_report_numbers(test_fonts):
+    from layout.copyfit import report, table, to_json
+    import json
+
+    t = small_template()
+    fits = report([flow_story(story(["一二三四五六七八九十" * 6], [frame(1, 1, 1, 1, 4)]), t, Composer(test_fonts)),
+                   flow_story(story(["一二三"], [frame(1, 2, 1, 1, 4)]), t, Composer(test_fonts))])
+    over, under = fits
+    assert (over.status, over.overset_chars, over.lines_used, over.lines_available) == ("overset", 42, 4, 4)
+    assert (under.status, under.empty_lines, under.room_chars) == ("underset", 3, 15)
+    data = json.loads(to_json(fits, "test"))
+    assert data["stories"][0]["overset"]["characters"] == 42
+    assert "CUT 42 chars" in table(fits) and "room 3 lines" in table(fits)

@@ -152,3 +152,16 @@ def test_light_markdown():
     blocks = parse_body("第一段。\n\n## 小標題\n第二段**加粗**結尾。\n")
     assert [(b.kind, b.text) for b in blocks] == [("para", "第一段。"), ("subhead", "小標題"),
                                                  ("para", "第二段加粗結尾。")]
+
+
+def test_a_box_may_sit_in_a_frame_s_excluded_rectangle(tmp_path):
+    text = GOOD.replace("      - {page: 1, col: 1, span: 3, line: 17, lines: 10}",
+                        "      - {page: 1, col: 1, span: 3, line: 17, lines: 10,\n"
+                        "         exclude: {col: 2, span: 1, line: 20, lines: 4}}")
+    text += ("boxes:\n  - id: photo\n    kind: notice\n    text: 圖\n"
+             "    place: {page: 1, col: 2, span: 1, line: 20, lines: 4}\n")
+    issue = load_issue(write_issue(tmp_path, text))
+    assert issue.stories[0].frames[0].exclude[0].line == 20
+    bad = text.replace("place: {page: 1, col: 2, span: 1, line: 20, lines: 4}",
+                       "place: {page: 1, col: 2, span: 1, line: 19, lines: 4}")
+    assert "overlaps" in error_of(tmp_path, bad)

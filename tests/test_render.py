@@ -143,3 +143,25 @@ def test_bad_yaml_one_line_error_no_traceback(tmp_path):
         pytest.skip("the layout command is not installed (pip install -e .)")
     assert result.returncode == 1
     assert result.stderr.count("\n") == 1 and "bad.yaml" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_copyfit_json_beside_the_pdfs_and_no_overset(sample_render):
+    import json
+
+    assert sample_render.report.parent == sample_render.files[0].parent
+    data = json.loads(sample_render.report.read_text(encoding="utf-8"))
+    assert [s["story"] for s in data["stories"]] == ["study-session", "government-meeting", "community-spaces"]
+    assert all(s["overset"] is None for s in data["stories"])
+    lead = data["stories"][0]
+    assert [f["page"] for f in lead["frames"]] == [1, 2]
+
+
+def test_proof_writes_pages_and_marks_the_overset(tmp_path):
+    path = _broken_issue(tmp_path, "一段很長的文字。" * 200 + "\n")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["render", str(path), "-o", str(out), "--proof"])
+    assert result.exit_code == 0, result.output
+    assert "CUT" in result.output and "overset" in result.output
+    proof = out / "20211129-01-proof.pdf"
+    assert proof.is_file() and not (out / "20211129-01.pdf").exists()
+    assert "溢排" in squeeze(page_texts(proof)[0])
