@@ -12,7 +12,8 @@ from .compose import Composer, PunctuationStyle, Settings
 from .errors import LayoutError
 from .flow import StoryFlow, flow_story
 from .fonts import FontSet
-from .furniture import box_items, fit_mark, headline_block, jump_head, masthead, running_head, runs_at
+from .furniture import (box_items, fit_mark, headline_block, jump_head, masthead, photo_items, running_head,
+                        runs_at, story_border, story_separator)
 from .items import Box, Item, Rule, TextRun
 from .model import Issue
 from .text import MissingGlyph
@@ -92,6 +93,10 @@ def layout_issue(issue: Issue, fonts: FontSet, proof: bool = False) -> IssueLayo
         for p in flow.lines:
             per_page[p.page].extend(runs_at(p.line, p.x, p.baseline))
         per_page_rules(story, t, per_page)
+        if story.head:
+            per_page[story.head.page].extend(story_separator(story, t))
+        for page in sorted({f.place.page for f in story.frames}):
+            per_page[page].extend(story_border(story, page, t))
         if proof:
             mark_fit(flow, t, composer, per_page)
     try:
@@ -101,6 +106,8 @@ def layout_issue(issue: Issue, fonts: FontSet, proof: bool = False) -> IssueLayo
                 per_page[page.number][:0] = running_head(issue, page.number, composer)
         for box in issue.boxes:
             per_page[box.place.page].extend(box_items(box, t, composer))
+        for photo in issue.photos:
+            per_page[photo.place.page].extend(photo_items(photo, t, composer))
     except MissingGlyph as exc:
         raise LayoutError(f"{issue.path}: page furniture: {exc}") from None
     pages = tuple(PageLayout(p.number, tuple(per_page[p.number])) for p in issue.pages)

@@ -8,10 +8,13 @@ rectangle.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
+from . import rules_zh as zh
 from .compose import Composer, Line, line_runs
-from .items import BLACK, CMYK, GREY, RED, Box as BoxItem, Item, Rule, TextRun
-from .model import Box, GridRect, Issue, Story, Template
+from .errors import LayoutError
+from .items import BLACK, CMYK, GREY, RED, Box as BoxItem, Item, Picture, Rule, TextRun
+from .model import Box, GridRect, Issue, Photo, Story, Template
 from .text import Align, Paragraph, Span, TextStyle
 from .units import Rect
 
@@ -30,54 +33,77 @@ def set_lines(composer: Composer, text: str, role: str, size: float, width: floa
     return composer.compose(para, width)
 
 
+def _lone(line: Line) -> bool:
+    """A headline line holding one character alone (with or without punctuation)."""
+    solid = [c for c in line.text if c.strip() and c not in zh.CLOSING and c not in zh.PAUSE_STOP
+             and c not in zh.OPENING]
+    return len(solid) <= 1
+
+
 def fit_headline(composer: Composer, text: str, role: str, size: float, width: float,
-                 align: Align) -> list[Line]:
-    """A headline's lines: one line if it fits; else break where the editor put spaces;
-    shrink to fit the width down to 70 %; balance the rest so no line holds a lone character."""
+                 align: Align, fill: bool = False, max_lines: int = 2) -> list[Line]:
+    """A headline's lines, in this order of preference, each tried from full size down to 70 %:
+    one line; one line per part where the editor put a space (or after a comma or colon); then
+    balanced lines (at most ``max_lines``). No line ever holds a lone character. ``fill`` scales a
+    one-line headline up to fill its width."""
     parts = [p for p in text.replace("\u3000", " ").split() if p]
     joined = "\u3000".join(parts)
     if len(parts) == 1:
-        # No break marked by the editor: prefer breaking after a comma or colon (從“搖籃”到“拐杖”，/ 我區…).
         parts = [p for p in re.split(r"(?<=[，：；])", parts[0]) if p]
-    for candidate in (joined,):
-        lines = set_lines(composer, candidate, role, size, width, align)
+    scales = (1.0, 0.9, 0.8, 0.7)
+    for scale in scales:
+        s = size * scale
+        lines = set_lines(composer, joined, role, s, width, align)
         if len(lines) == 1:
+            if fill and scale == 1.0 and lines[0].width - lines[0].indent < width * 0.98:
+                natural = lines[0].width - lines[0].indent
+                bigger = set_lines(composer, joined, role, min(s * 1.6, s * width / natural * 0.995), width, align)
+                if len(bigger) == 1:
+                    return bigger
             return lines
-    if len(parts) > 1:
-        for scale in (1.0, 0.9, 0.8, 0.7):
-            lines = [ln for p in parts for ln in set_lines(composer, p, role, size * scale, width, align)]
-            if len(lines) == len(parts):
+        if 1 < len(parts) <= max_lines:
+            lines = [ln for p in parts for ln in set_lines(composer, p, role, s, width, align)]
+            if len(lines) == len(parts) and not any(_lone(ln) for ln in lines):
                 return lines
-    for scale in (0.9, 0.8, 0.7):
-        lines = set_lines(composer, joined, role, size * scale, width, align)
-        if len(lines) == 1:
-            return lines
-    # Balanced lines: the measure that gives the same number of lines with the most even lengths.
-    lines = set_lines(composer, joined, role, size * 0.7, width, align)
-    count = len(lines)
-    chars = len(joined)
-    even = ((chars + count - 1) // count + 1) * size * 0.7
-    balanced = set_lines(composer, joined, role, size * 0.7, min(width, even), align)
-    return balanced if len(balanced) == count else lines
+    for scale in scales + (0.6, 0.5):
+        balanced = _balanced(composer, joined, role, size * scale, width, align, max_lines)
+        if balanced:
+            return balanced
+    return set_lines(composer, joined, role, size * 0.5, width, align)
+
+
+def _balanced(composer: Composer, text: str, role: str, size: float, width: float, align: Align,
+              max_lines: int) -> list[Line] | None:
+    """Lines of even length, none with a lone character, or None if more than max_lines are needed."""
+    count = len(set_lines(composer, text, role, size, width, align))
+    if count > max_lines:
+        return None
+    per_line = -(-len(text) // count)
+    for extra in range(0, 4):
+        measure = min(width, (per_line + extra) * size)
+        trial = set_lines(composer, text, role, size, measure, align)
+        if len(trial) == count and not any(_lone(ln) for ln in trial):
+            return [_recentre(ln, width, measure) for ln in trial]
+    return None
+
+
+def _recentre(line: Line, width: float, measure: float) -> Line:
+    """A line set at a narrower measure, moved to sit centred in the full width."""
+    shift = (width - measure) / 2
+    if shift <= 0:
+        return line
+    glyphs = tuple(replace(g, x=g.x + shift) for g in line.glyphs)
+    return replace(line, glyphs=glyphs, width=line.width + shift, indent=line.indent + shift)
 
 
 def headline_block(story: Story, rect: Rect, t: Template, composer: Composer) -> list[Item]:
-    """引題 kicker, 主題 headline, 副題 deck, centred as a block in the head's grid rectangle."""
-    styles = t.styles
-    blocks: list[tuple[list[Line], float]] = []  # lines, gap before
-    if story.kicker:
-        st = styles["kicker"]
-        blocks.append((fit_headline(composer, story.kicker, st.role, st.size, rect.w, Align.CENTER), 0.0))
-    if story.headline:
-        st = styles["headline"]
-        blocks.append((fit_headline(composer, story.headline, st.role, st.size, rect.w, Align.CENTER),
-                       0.25 * st.size if blocks else 0.0))
-    if story.deck:
-        st = styles["deck"]
-        blocks.append((fit_headline(composer, "——" + story.deck if not story.deck.startswith("—") else story.deck,
-                                    st.role, st.size, rect.w, Align.CENTER), 0.35 * st.size))
-    heights = [gap + sum(ln.size * 1.2 for ln in lines) for lines, gap in blocks]
-    total = sum(heights)
+    """引題 kicker, 主題 headline, 副題 deck, centred as a block in the head's grid rectangle,
+    set smaller as a whole if it would not fit the rectangle's height."""
+    for shrink in (1.0, 0.9, 0.8, 0.7, 0.6):
+        blocks = _head_blocks(story, rect, t, composer, shrink)
+        total = sum(gap + sum(ln.size * 1.2 for ln in lines) for lines, gap in blocks)
+        if total <= rect.h:
+            break
     y = rect.y + max(0.0, (rect.h - total) / 2)
     items: list[Item] = []
     for lines, gap in blocks:
@@ -87,6 +113,25 @@ def headline_block(story: Story, rect: Rect, t: Template, composer: Composer) ->
             items.extend(runs_at(ln, rect.x, baseline))
             y += ln.size * 1.2
     return items
+
+
+def _head_blocks(story: Story, rect: Rect, t: Template, composer: Composer,
+                 shrink: float) -> list[tuple[list[Line], float]]:
+    styles = t.styles
+    blocks: list[tuple[list[Line], float]] = []  # lines, gap before
+    if story.kicker:
+        st = styles["kicker"]
+        blocks.append((fit_headline(composer, story.kicker, st.role, st.size * shrink, rect.w, Align.CENTER), 0.0))
+    if story.headline:
+        st = styles["headline"]
+        blocks.append((fit_headline(composer, story.headline, st.role, st.size * shrink, rect.w, Align.CENTER,
+                                    fill=story.fit_headline), 0.25 * st.size * shrink if blocks else 0.0))
+    if story.deck:
+        st = styles["deck"]
+        deck = story.deck if story.deck.startswith("—") else "——" + story.deck
+        blocks.append((fit_headline(composer, deck, st.role, st.size * shrink, rect.w, Align.CENTER),
+                       0.35 * st.size * shrink))
+    return blocks
 
 
 def jump_head(text: str, rect: Rect, t: Template, composer: Composer) -> list[Item]:
@@ -129,34 +174,130 @@ def date_line(issue: Issue) -> str:
     return f"{d.year}年{d.month}月{d.day}日 {issue.weekday}"
 
 
+def qr_items(url: str, x: float, y: float, size: float) -> list[Item]:
+    """A QR code of the URL as black squares (vector, 100 % K), dark modules merged into row runs.
+
+    ``size`` is the symbol without its quiet zone; keep four modules of white around it."""
+    import segno
+
+    matrix = segno.make(url, error="m", micro=False).matrix
+    n = len(matrix)
+    module = size / n
+    items: list[Item] = []
+    for r, row in enumerate(matrix):
+        c = 0
+        while c < n:
+            if row[c]:
+                start = c
+                while c < n and row[c]:
+                    c += 1
+                items.append(BoxItem(x + start * module, y + r * module, (c - start) * module, module, fill=BLACK))
+            else:
+                c += 1
+    return items
+
+
 def masthead(issue: Issue, composer: Composer) -> list[Item]:
-    """報頭: the paper's name large, its permit, issue numbers, date with weekday and URL."""
+    """報頭: the paper's name large (or its logo image), issue numbers, date with weekday, permit and
+    URL on the left; QR codes of the paper's channels with their labels on the right; a red double rule."""
     t = issue.template
     area = t.rect(GridRect(1, 1, t.columns, 1, t.masthead_lines))
+    left = t.rect(GridRect(1, 1, 3, 1, 1))
     items: list[Item] = []
-    name_size = min(area.h * 0.55, 96.0)
-    name_w = t.rect(GridRect(1, 1, 3, 1, 1)).w
-    items += _single(composer, issue.paper.name, "headline", name_size, area.x,
-                     area.y + 0.15 * area.h + EM_TOP * name_size, name_w, Align.LEFT, RED)
-    if issue.paper.url:
-        items += _single(composer, f"《{issue.paper.name}》數字報 {issue.paper.url}", "sans", 9.0, area.x,
-                         area.bottom - 0.12 * area.h, name_w, Align.LEFT)
-    right = t.rect(GridRect(1, 4, t.columns - 3, 1, 1))
-    info = [
-        (issue.paper.permit or "", 9.0),
-        (f"第{issue.number}期（總第{issue.total}期）", 12.0),
-        (date_line(issue), 12.0),
-        (f"今日{len(issue.pages)}版", 9.0),
-    ]
-    y = area.y + 0.22 * area.h
-    for text, size in info:
-        if text:
-            items += _single(composer, text, "sans" if size > 10 else "body", size, right.x, y, right.w, Align.RIGHT)
-        y += size * 1.9
+    name_size = min(area.h * 0.5, left.w / max(1, len(issue.paper.name)) * 0.95)
+    name_top = area.y + 0.04 * area.h
+    if issue.paper.logo:
+        items.append(Picture(left.x, name_top, left.w, name_size * 1.1, issue.paper.logo))
+    else:
+        items += _single(composer, issue.paper.name, "headline", name_size, left.x,
+                         name_top + EM_TOP * name_size, left.w, Align.LEFT, RED)
+    y = name_top + name_size * 1.1 + 16.0
+    items += _single(composer, f"第{issue.number}期（總第{issue.total}期）　{date_line(issue)}", "sans", 12.0,
+                     left.x, y, left.w, Align.LEFT)
+    small = "　".join(x for x in (issue.paper.permit,
+                                  f"《{issue.paper.name}》數字報 {issue.paper.url}" if issue.paper.url else None) if x)
+    if small:
+        items += _single(composer, small, "body", 7.5, left.x, y + 16.0, left.w + t.gutter + t.measure, Align.LEFT)
+    channels = issue.paper.channels
+    if channels:
+        right = t.rect(GridRect(1, 4, t.columns - 3, 1, 1))
+        qr = min(58.0, (right.w - (len(channels) - 1) * 14.0) / len(channels))
+        step = (right.w - qr) / (len(channels) - 1) if len(channels) > 1 else 0.0
+        top = area.y + 0.08 * area.h
+        for k, channel in enumerate(channels):
+            x = right.x + k * step if len(channels) > 1 else right.right - qr
+            items += qr_items(channel.url, x, top, qr)
+            items += _single(composer, channel.label, "sans", 7.0, x - 10, top + qr + 8 + EM_TOP * 7.0,
+                             qr + 20, Align.CENTER)
     # A heavy rule over a thin one closes the masthead.
     items.append(Rule(area.x, area.bottom - 3.0, area.right, area.bottom - 3.0, 2.0, RED))
     items.append(Rule(area.x, area.bottom - 0.2, area.right, area.bottom - 0.2, 0.5, RED))
     return items
+
+
+def photo_items(photo: Photo, t: Template, composer: Composer) -> list[Item]:
+    """A photo cropped to its grid rectangle, its caption (楷體) and credit (攝影：…) on the grid lines below."""
+    rect = t.rect(photo.place)
+    caption = photo.caption or ""
+    if photo.credit:
+        caption += f"　（攝影：{photo.credit}）" if caption else f"攝影：{photo.credit}"
+    if photo.sample:
+        caption += "（樣例圖片）"
+    lines = set_lines(composer, caption, "kai", t.body.size, rect.w, Align.LEFT) if caption else []
+    picture_h = rect.h - len(lines) * t.pitch
+    if picture_h < t.pitch * 2:
+        raise LayoutError(f"photo '{photo.id}': its caption takes {len(lines)} lines of its {photo.place.lines}; "
+                          f"give the photo more lines")
+    items: list[Item] = [Picture(rect.x, rect.y, rect.w, picture_h - 0.3 * t.pitch, photo.file, photo.focus)]
+    for k, ln in enumerate(lines):
+        grid_line = photo.place.line + photo.place.lines - len(lines) + k
+        baseline = t.line_y(grid_line) + (t.pitch - ln.size) / 2 + EM_TOP * ln.size
+        items.extend(runs_at(ln, rect.x, baseline))
+    return items
+
+
+BOX_GAP = 0.45  # of a gutter: how far a story's border sits outside its grid rectangles
+
+
+def story_border(story: Story, page: int, t: Template) -> list[Item]:
+    """花邊: a border around everything a story has on a page (head and frames), in one of a few styles."""
+    rects = [t.rect(story.head)] if story.head and story.head.page == page else []
+    rects += [t.rect(f.place) for f in story.frames if f.place.page == page]
+    if not rects or not story.box:
+        return []
+    x0, y0 = min(r.x for r in rects), min(r.y for r in rects)
+    x1, y1 = max(r.right for r in rects), max(r.bottom for r in rects)
+    # Half a gutter outside left and right, into the blank grid line above and below.
+    d, dy = t.gutter * BOX_GAP, 0.4 * t.pitch
+    outer = Rect(x0 - d, y0 - dy, x1 - x0 + 2 * d, y1 - y0 + 2 * dy)
+    style = story.box
+    items: list[Item] = []
+    if style == "single":
+        items.append(BoxItem(outer.x, outer.y, outer.w, outer.h, stroke=BLACK, stroke_width=0.5))
+    elif style == "double":
+        items.append(BoxItem(outer.x, outer.y, outer.w, outer.h, stroke=BLACK, stroke_width=0.5))
+        inner = outer.inset(1.5)
+        items.append(BoxItem(inner.x, inner.y, inner.w, inner.h, stroke=BLACK, stroke_width=0.5))
+    elif style == "thick-thin":
+        items.append(BoxItem(outer.x, outer.y, outer.w, outer.h, stroke=BLACK, stroke_width=1.5))
+        inner = outer.inset(2.0)
+        items.append(BoxItem(inner.x, inner.y, inner.w, inner.h, stroke=BLACK, stroke_width=0.3))
+    else:  # dashed
+        for x1_, y1_, x2_, y2_ in ((outer.x, outer.y, outer.right, outer.y), (outer.right, outer.y, outer.right, outer.bottom),
+                                   (outer.right, outer.bottom, outer.x, outer.bottom), (outer.x, outer.bottom, outer.x, outer.y)):
+            items.append(Rule(x1_, y1_, x2_, y2_, 0.6, BLACK, dash=(3.0, 2.0)))
+    return items
+
+
+def story_separator(story: Story, t: Template) -> list[Item]:
+    """A hairline over a story's head, across its width, where it does not start right under the masthead."""
+    if not story.head:
+        return []
+    reserved = t.masthead_lines if story.head.page == 1 else t.running_head_lines
+    if story.head.line <= reserved + 1 or story.box:
+        return []
+    rect = t.rect(story.head)
+    return [Rule(rect.x, rect.y - 0.5 * t.pitch, rect.right, rect.y - 0.5 * t.pitch, 0.5)]
 
 
 def running_head(issue: Issue, page: int, composer: Composer) -> list[Item]:

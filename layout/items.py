@@ -6,6 +6,7 @@ Colours are CMYK tuples (0–1); nothing in the engine speaks RGB.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 CMYK = tuple[float, float, float, float]
 BLACK: CMYK = (0.0, 0.0, 0.0, 1.0)
@@ -36,6 +37,7 @@ class Rule:
     y2: float
     width: float
     color: CMYK = BLACK
+    dash: tuple[float, ...] = ()   # dash pattern in pt; empty for a solid rule
 
 
 @dataclass(frozen=True)
@@ -49,4 +51,16 @@ class Box:
     stroke_width: float = 0.5
 
 
-Item = TextRun | Rule | Box
+@dataclass(frozen=True)
+class Picture:
+    """A photo or logo placed in a box: cropped to the box's aspect around the focus point."""
+
+    x: float
+    y: float
+    w: float
+    h: float
+    path: Path
+    focus: tuple[float, float] = (0.5, 0.5)
+
+
+Item = TextRun | Rule | Box | Picture

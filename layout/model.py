@@ -15,8 +15,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import LayoutError
-import yaml
-
 from .units import HAO, Rect, mm
 from .yamlnodes import Node, load_yaml, read_text_file
 
@@ -148,6 +146,8 @@ class Story:
     frames: tuple[Frame, ...]
     source: str                # where the text came from, for messages
     balance: bool = False      # balance the columns of the last frame
+    box: str | None = None     # 花邊: a border around the story (single, double, thick-thin, dashed)
+    fit_headline: bool = False  # scale the main headline to fill its width
 
 
 @dataclass(frozen=True)
@@ -169,10 +169,31 @@ class PageSpec:
 
 
 @dataclass(frozen=True)
+class Channel:
+    """A channel of the paper shown in the masthead as a QR code with its label (徐匯通 APP …)."""
+
+    label: str
+    url: str
+
+
+@dataclass(frozen=True)
 class Paper:
     name: str
     permit: str | None
     url: str | None
+    channels: tuple[Channel, ...] = ()
+    logo: Path | None = None   # the masthead's name as an image, instead of type
+
+
+@dataclass(frozen=True)
+class Photo:
+    id: str
+    file: Path
+    place: GridRect
+    caption: str | None
+    credit: str | None         # 攝影：…
+    focus: tuple[float, float]  # the point kept in view when cropping, 0–1 from the top-left
+    sample: bool
 
 
 @dataclass(frozen=True)
@@ -186,6 +207,7 @@ class Issue:
     pages: tuple[PageSpec, ...]
     stories: tuple[Story, ...]
     boxes: tuple[Box, ...]
+    photos: tuple[Photo, ...] = ()
 
     @property
     def weekday(self) -> str:
@@ -363,10 +385,13 @@ def _story(node: Node, t: Template, pages: set[int], base: Path) -> Story:
         return None if key not in m or m[key].is_null() else m[key].text()
 
     return Story(sid, optional_text("kicker"), optional_text("headline"), optional_text("deck"),
-                 blocks, head, tuple(frames), source, m["balance"].boolean() if "balance" in m else False)
+                 blocks, head, tuple(frames), source, m["balance"].boolean() if "balance" in m else False,
+                 m["box"].choice(BOX_STYLES) if "box" in m else None,
+                 m["fit_headline"].boolean() if "fit_headline" in m else False)
 
 
-STORY_OPTIONAL = ("kicker", "headline", "deck", "text", "body", "head", "balance")
+STORY_OPTIONAL = ("kicker", "headline", "deck", "text", "body", "head", "balance", "box", "fit_headline")
+BOX_STYLES = ("single", "double", "thick-thin", "dashed")
 
 
 def _frame(node: Node, t: Template, pages: set[int]) -> Frame:
@@ -374,8 +399,7 @@ def _frame(node: Node, t: Template, pages: set[int]) -> Frame:
     columns = fm["columns"].integer(1, place.span) if "columns" in fm else None
     excludes = []
     if "exclude" in fm:
-        ex_nodes = fm["exclude"].sequence() if isinstance(fm["exclude"].node, yaml.SequenceNode) else [fm["exclude"]]
-        for ex in ex_nodes:
+        for ex in fm["exclude"].one_or_many():
             em = ex.mapping(("col", "span", "line", "lines"))
             rect = GridRect(place.page, em["col"].integer(1, t.columns), em["span"].integer(1, t.columns),
                             em["line"].integer(1, t.lines), em["lines"].integer(1, t.lines))
@@ -393,6 +417,47 @@ def _box(node: Node, t: Template, pages: set[int]) -> Box:
     place, _ = _grid(m["place"], t, pages)
     return Box(m["id"].text(), m["kind"].choice(("banner", "notice", "ad")), m["text"].text().strip(),
                place, m["sample"].boolean() if "sample" in m else False)
+
+
+def _image_file(base: Path, node: Node) -> Path:
+    """An image named in the issue: it must exist and Pillow must be able to read it."""
+    from .images import check_image
+
+    path = _resolve(base, node, "image file")
+    problem = check_image(path)
+    if problem:
+        raise node.error(f"image '{node.scalar()}': {problem}")
+    return path
+
+
+def _photo(node: Node, t: Template, pages: set[int], base: Path) -> Photo:
+    m = node.mapping(("id", "file", "place"), ("caption", "credit", "focus", "sample"))
+    place, _ = _grid(m["place"], t, pages)
+    focus = (0.5, 0.5)
+    if "focus" in m:
+        values = m["focus"].sequence()
+        if len(values) != 2:
+            raise m["focus"].error("focus is [x, y], each from 0 (left, top) to 1 (right, bottom)")
+        focus = (values[0].number(0, 1), values[1].number(0, 1))
+    return Photo(m["id"].text(), _image_file(base, m["file"]), place,
+                 m["caption"].text() if "caption" in m else None,
+                 m["credit"].text() if "credit" in m else None, focus,
+                 m["sample"].boolean() if "sample" in m else False)
+
+
+def _paper(node: Node, base: Path) -> Paper:
+    m = node.mapping(("name",), ("permit", "url", "channels", "logo"))
+    channels = []
+    if "channels" in m:
+        for sub in m["channels"].sequence():
+            cm = sub.mapping(("label", "url"))
+            url = cm["url"].text()
+            if len(url) > 500:
+                raise cm["url"].error("a QR code URL must be under 500 characters")
+            channels.append(Channel(cm["label"].text(), url))
+    return Paper(m["name"].text(), m["permit"].text() if "permit" in m else None,
+                 m["url"].text() if "url" in m else None, tuple(channels),
+                 _image_file(base, m["logo"]) if "logo" in m else None)
 
 
 def _check_overlaps(issue_node: Node, placed: list[tuple[str, GridRect | Frame, Node]]) -> None:
@@ -423,12 +488,10 @@ def load_issue(path: Path | str) -> Issue:
     """Read and validate an issue file; every mistake is a LayoutError naming file, line and key."""
     path = Path(path)
     root = load_yaml(path, "issue file")
-    m = root.mapping(("template", "paper", "issue", "pages", "stories"), ("boxes",))
+    m = root.mapping(("template", "paper", "issue", "pages", "stories"), ("boxes", "photos"))
     base = path.resolve().parent
     t = load_template_file(base, m["template"])
-    paper_m = m["paper"].mapping(("name",), ("permit", "url"))
-    paper = Paper(paper_m["name"].text(), paper_m["permit"].text() if "permit" in paper_m else None,
-                  paper_m["url"].text() if "url" in paper_m else None)
+    paper = _paper(m["paper"], base)
     im = m["issue"].mapping(("number", "total", "date"))
     pages = []
     for sub in m["pages"].sequence():
@@ -462,9 +525,19 @@ def load_issue(path: Path | str) -> Issue:
             boxes.append(box)
             placed.append((f"box '{box.id}'", box.place, sub.mapping(("id", "kind", "text", "place"),
                                                                       ("sample",))["place"]))
+    photos = []
+    if "photos" in m:
+        for sub in m["photos"].sequence():
+            photo = _photo(sub, t, page_set, base)
+            if photo.id in seen:
+                raise sub.error(f"id '{photo.id}' is used twice (first at line {seen[photo.id]})")
+            seen[photo.id] = sub.line
+            photos.append(photo)
+            placed.append((f"photo '{photo.id}'", photo.place, sub.mapping(("id", "file", "place"),
+                           ("caption", "credit", "focus", "sample"))["place"]))
     _check_overlaps(root, placed)
     return Issue(path, t, paper, im["number"].integer(1), im["total"].integer(1), im["date"].date(),
-                 tuple(pages), tuple(stories), tuple(boxes))
+                 tuple(pages), tuple(stories), tuple(boxes), tuple(photos))
 
 
 def check_file_exists(path: Path) -> None:

@@ -14,13 +14,15 @@ from pathlib import Path
 
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 
 from .display import IssueLayout, PageLayout
 from .errors import LayoutError
 from .files import atomic_write
 from .fonts import FontSet
-from .items import Box, Rule, TextRun
+from .images import press_image
+from .items import Box, Picture, Rule, TextRun
 
 PREFIX = "Layout-"
 
@@ -65,7 +67,13 @@ def _draw_page(canvas: Canvas, page: PageLayout, layout: IssueLayout, names: dic
         elif isinstance(item, Rule):
             canvas.setStrokeColorCMYK(*item.color)
             canvas.setLineWidth(item.width)
+            canvas.setDash(list(item.dash) if item.dash else [])
             canvas.line(X(item.x1), Y(item.y1), X(item.x2), Y(item.y2))
+            if item.dash:
+                canvas.setDash([])
+        elif isinstance(item, Picture):
+            image, _ = press_image(item.path, item.w, item.h, item.focus)
+            canvas.drawImage(ImageReader(image), X(item.x), Y(item.y + item.h), item.w, item.h)
     # Text last, one text object per page, so rules and tints never cover type.
     text = canvas.beginText()
     current = None

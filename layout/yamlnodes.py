@@ -70,6 +70,10 @@ class Node:
             raise self.error(f"expected a list (lines starting with '-'), got {self._what()}")
         return [self.child(n, i) for i, n in enumerate(self.node.value)]
 
+    def one_or_many(self) -> list["Node"]:
+        """A list's items, or the node itself when a single value stands where a list may."""
+        return self.sequence() if isinstance(self.node, yaml.SequenceNode) else [self]
+
     def scalar(self) -> str:
         if not isinstance(self.node, yaml.ScalarNode):
             raise self.error(f"expected a single value, got {self._what()}")

@@ -48,6 +48,7 @@ def build_test_font(path: Path) -> Path:
     for ch in LATIN:
         chars[ch] = (500, (50, 0, 450, 700))
     chars[" "] = (250, (0, 0, 0, 0))
+    chars["\u3000"] = (1000, (0, 0, 0, 0))  # ideographic space
     names = {ch: f"u{ord(ch):04X}" for ch in chars}
     order = [".notdef"] + [names[ch] for ch in chars]
     fb = FontBuilder(UPEM, isTTF=True)

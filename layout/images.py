@@ -1,0 +1,87 @@
+"""Photos for press: checked when the issue is read, cropped, scaled and converted when drawn.
+
+RGB input is accepted; what goes into the PDF is CMYK (or grey) converted through the output
+profile with Pillow's ImageCms, never RGB, never with an alpha channel.
+"""
+
+from __future__ import annotations
+
+import warnings
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+from PIL import Image, ImageCms, UnidentifiedImageError
+
+MAX_PIXELS = 80_000_000          # larger than any press photo; more is a decompression bomb
+DEFAULT_PROFILE = "ISOnewspaper26v4.icc"
+
+
+def check_image(path: Path) -> str | None:
+    """None if Pillow can read the whole image, else what is wrong with it."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(path) as im:
+                if im.width * im.height > MAX_PIXELS:
+                    return f"{im.width} × {im.height} pixels is more than any page needs (limit {MAX_PIXELS:,})"
+                im.load()
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        return "too many pixels (a decompression bomb?)"
+    except UnidentifiedImageError:
+        return "not an image Pillow can read"
+    except (OSError, ValueError, SyntaxError) as exc:
+        return f"damaged or truncated image ({exc})"
+    return None
+
+
+@cache
+def _profile_path(name: str) -> Path:
+    return Path(str(resources.files("layout").joinpath(f"data/icc/{name}")))
+
+
+@cache
+def _transform(mode: str, profile: str):
+    srgb = ImageCms.createProfile("sRGB")
+    target = ImageCms.getOpenProfile(str(_profile_path(profile)))
+    return ImageCms.buildTransform(srgb, target, mode, "CMYK", renderingIntent=ImageCms.Intent.PERCEPTUAL)
+
+
+def crop_box(size: tuple[int, int], aspect: float, focus: tuple[float, float]) -> tuple[int, int, int, int]:
+    """The largest box of the given aspect (width / height) that keeps the focus point as central as it can."""
+    w, h = size
+    if w / h > aspect:
+        cw, ch = round(h * aspect), h
+    else:
+        cw, ch = w, round(w / aspect)
+    left = min(max(0, round(focus[0] * w - cw / 2)), w - cw)
+    top = min(max(0, round(focus[1] * h - ch / 2)), h - ch)
+    return left, top, left + cw, top + ch
+
+
+def press_image(path: Path, width_pt: float, height_pt: float, focus: tuple[float, float],
+                max_ppi: float = 300.0, profile: str = DEFAULT_PROFILE) -> tuple[Image.Image, float]:
+    """The photo cropped to the frame's aspect, no finer than max_ppi at its placed size, in CMYK.
+
+    Returns the image and its effective resolution (pixels per inch at the placed size)."""
+    with Image.open(path) as im:
+        im.load()
+        grey = im.mode in ("1", "L", "LA", "I", "I;16", "F")
+        if im.mode in ("RGBA", "LA", "P", "PA"):
+            # Flatten any transparency onto white paper: the press has no alpha.
+            rgba = im.convert("RGBA")
+            background = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+            im = Image.alpha_composite(background, rgba).convert("L" if grey else "RGB")
+        elif grey:
+            im = im.convert("L")
+        elif im.mode != "CMYK":
+            im = im.convert("RGB")
+        box = crop_box(im.size, width_pt / height_pt, focus)
+        im = im.crop(box)
+        ppi = im.width / (width_pt / 72)
+        if ppi > max_ppi:
+            target = (max(1, round(width_pt / 72 * max_ppi)), max(1, round(height_pt / 72 * max_ppi)))
+            im = im.resize(target, Image.LANCZOS)
+        if im.mode == "RGB":
+            im = ImageCms.applyTransform(im, _transform("RGB", profile))
+        return im, min(ppi, max_ppi)
