@@ -384,10 +384,20 @@ def _story(node: Node, t: Template, pages: set[int], base: Path) -> Story:
     def optional_text(key: str) -> str | None:
         return None if key not in m or m[key].is_null() else m[key].text()
 
+    box = m["box"].choice(BOX_STYLES) if "box" in m else None
+    if box:
+        for page in sorted({f.place.page for f in frames}):
+            cells = set().union(*(f.cells() for f in frames if f.place.page == page))
+            if head and head.page == page:
+                cells |= head.cells()
+            cols = [c for c, _ in cells]
+            lines = [ln for _, ln in cells]
+            if len(cells) != (max(cols) - min(cols) + 1) * (max(lines) - min(lines) + 1):
+                raise m["box"].error(f"a boxed story's head and frames on page {page} must together form "
+                                     f"one rectangle of the grid, so the border can go round them")
     return Story(sid, optional_text("kicker"), optional_text("headline"), optional_text("deck"),
                  blocks, head, tuple(frames), source, m["balance"].boolean() if "balance" in m else False,
-                 m["box"].choice(BOX_STYLES) if "box" in m else None,
-                 m["fit_headline"].boolean() if "fit_headline" in m else False)
+                 box, m["fit_headline"].boolean() if "fit_headline" in m else False)
 
 
 STORY_OPTIONAL = ("kicker", "headline", "deck", "text", "body", "head", "balance", "box", "fit_headline")

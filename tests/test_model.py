@@ -165,3 +165,11 @@ def test_a_box_may_sit_in_a_frame_s_excluded_rectangle(tmp_path):
     bad = text.replace("place: {page: 1, col: 2, span: 1, line: 20, lines: 4}",
                        "place: {page: 1, col: 2, span: 1, line: 19, lines: 4}")
     assert "overlaps" in error_of(tmp_path, bad)
+
+
+def test_boxed_story_must_form_a_rectangle(tmp_path):
+    boxed = GOOD.replace("  - id: lead\n", "  - id: lead\n    box: double\n")
+    # head over 6 columns, frame under 3 of them: an L shape, no border can go round it
+    assert "must together form one rectangle" in error_of(tmp_path, boxed)
+    square = boxed.replace("{page: 1, col: 1, span: 6, line: 13, lines: 4}", "{page: 1, col: 1, span: 3, line: 13, lines: 4}")
+    assert load_issue(write_issue(tmp_path, square)).stories[0].box == "double"
