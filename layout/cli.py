@@ -62,7 +62,7 @@ def render(issue_file: Path, out_dir: Path | None, proof: bool) -> None:
     a story's text does not fit its frames (unless --proof).
     """
     from .copyfit import table
-    from .render import overset_message, render as do_render, underset_messages
+    from .render import overset_message, render as do_render, resolution_problems, underset_messages
 
     result = do_render(issue_file, out_dir, proof=proof)
     for path in (*result.files, result.report):
@@ -73,6 +73,8 @@ def render(issue_file: Path, out_dir: Path | None, proof: bool) -> None:
         click.echo(f"warning: overset: {message}", err=True)
     for warning in underset_messages(result.layout):
         click.echo(f"warning: underset: {warning}", err=True)
+    for warning in resolution_problems(result.layout)[1]:
+        click.echo(f"warning: photo resolution: {warning}", err=True)
 
 
 @main.command()
@@ -99,6 +101,34 @@ def check(issue_file: Path, dump: bool) -> None:
     issue = layout.issue
     click.echo(f"ok: {issue_file}: {issue.paper.name} 第{issue.number}期（總第{issue.total}期） {issue.date} "
                f"{issue.weekday}, {len(issue.pages)} pages, {len(issue.stories)} stories")
+
+
+@main.command("preflight")
+@click.argument("pdf_files", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON, for tools.")
+@click.option("--ink-limit", type=float, default=240.0, show_default=True, help="Maximum total ink, percent.")
+@click.option("--warn-ppi", type=float, default=200.0, show_default=True, help="Warn below this image resolution.")
+@click.option("--min-ppi", type=float, default=100.0, show_default=True, help="Fail below this image resolution.")
+def preflight_command(pdf_files: tuple[Path, ...], as_json: bool, ink_limit: float, warn_ppi: float,
+                      min_ppi: float) -> None:
+    """Check PDF_FILES (ours or anyone's) against PDF/X-1a:2001 for coldset newsprint.
+
+    Reports each finding with its rule, page, object and what is wrong: PDF version and PDF/X keys,
+    the output intent, TrimBox and BleedBox, colour spaces (no RGB), transparency, font embedding,
+    total ink, image resolution, and black text and thin rules (100 % K, overprinting).
+    Exit status 1 if any file has an error.
+    """
+    from . import preflight
+
+    settings = preflight.Settings(ink_limit, warn_ppi, min_ppi)
+    results = {path: preflight.check(path, settings) for path in pdf_files}
+    if as_json:
+        click.echo(preflight.report_json(results), nl=False)
+    else:
+        for path, findings in results.items():
+            click.echo(preflight.report_text(path, findings))
+    if any(preflight.errors(f) for f in results.values()):
+        sys.exit(1)
 
 
 if __name__ == "__main__":

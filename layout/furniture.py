@@ -326,7 +326,7 @@ def box_items(box: Box, t: Template, composer: Composer) -> list[Item]:
     items: list[Item] = []
     if box.kind == "banner":
         st = t.styles["banner"]
-        items.append(BoxItem(rect.x, rect.y, rect.w, rect.h, fill=RED))
+        items.append(BoxItem(rect.x, rect.y, rect.w, rect.h, fill=box.color or RED))
         color = WHITE
         role, size = st.role, st.size
     else:

@@ -40,6 +40,16 @@ def _profile_path(name: str) -> Path:
     return Path(str(resources.files("layout").joinpath(f"data/icc/{name}")))
 
 
+def known_profiles() -> list[str]:
+    """The CMYK output profiles shipped in layout/data/icc/."""
+    folder = Path(str(resources.files("layout").joinpath("data/icc")))
+    return sorted(p.name for p in folder.glob("*.icc") if p.read_bytes()[16:20] == b"CMYK")
+
+
+def profile_bytes(name: str) -> bytes:
+    return _profile_path(name).read_bytes()
+
+
 @cache
 def _transform(mode: str, profile: str):
     srgb = ImageCms.createProfile("sRGB")
@@ -85,3 +95,10 @@ def press_image(path: Path, width_pt: float, height_pt: float, focus: tuple[floa
         if im.mode == "RGB":
             im = ImageCms.applyTransform(im, _transform("RGB", profile))
         return im, min(ppi, max_ppi)
+
+
+def effective_ppi(path: Path, width_pt: float, height_pt: float, focus: tuple[float, float]) -> float:
+    """Pixels per inch of the photo where placed, after cropping to the frame's aspect."""
+    with Image.open(path) as im:
+        left, top, right, bottom = crop_box(im.size, width_pt / height_pt, focus)
+    return min((right - left) / (width_pt / 72), (bottom - top) / (height_pt / 72))

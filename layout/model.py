@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import LayoutError
+import yaml
+
 from .units import HAO, Rect, mm
 from .yamlnodes import Node, load_yaml, read_text_file
 
@@ -27,6 +29,19 @@ WEEKDAYS = "一二三四五六日"
 class Style:
     role: str          # font role: body, headline, sans, kai
     size: float        # pt
+
+
+@dataclass(frozen=True)
+class PrintSettings:
+    """What the print shop asks for: output profile, ink limit, image resolution, marks."""
+
+    profile: str = "ISOnewspaper26v4.icc"        # ICC file in layout/data/icc/
+    condition: str = "ISOnewspaper26v4"          # OutputConditionIdentifier
+    ink_limit: float = 240.0                     # percent
+    marks: bool = True                           # crop and registration marks outside the bleed
+    max_ppi: float = 300.0                       # photos are downsampled to this
+    warn_ppi: float = 200.0
+    min_ppi: float = 100.0
 
 
 @dataclass(frozen=True)
@@ -50,6 +65,7 @@ class Template:
     punctuation: str
     latin_gap_em: float
     locale: str                # punctuation positions: GB (mainland) or CNS (Taiwan/Hong Kong)
+    printing: PrintSettings = PrintSettings()
 
     # Derived grid: whole-em columns, gutters take the rest of the type area.
     @property
@@ -159,6 +175,34 @@ class Box:
     text: str
     place: GridRect
     sample: bool               # placeholder content, marked as such on the page
+    color: tuple[float, float, float, float] | None = None   # CMYK 0–1: a banner's ground
+
+
+# Colours an editor may name; anything else is given as CMYK percentages.
+NAMED_COLOURS = {
+    "red": (0.0, 1.0, 1.0, 0.0), "blue": (1.0, 0.6, 0.0, 0.0), "green": (0.8, 0.0, 1.0, 0.1),
+    "black": (0.0, 0.0, 0.0, 1.0), "grey": (0.0, 0.0, 0.0, 0.45), "gold": (0.0, 0.3, 1.0, 0.1),
+}
+
+
+def colour(node: Node, ink_limit: float) -> tuple[float, float, float, float]:
+    """A colour as a name or [C, M, Y, K] in percent; RGB is refused, never passed to the press."""
+    if isinstance(node.node, yaml.SequenceNode):
+        values = node.sequence()
+        if len(values) != 4:
+            raise node.error("a colour is four CMYK percentages [C, M, Y, K], e.g. [0, 100, 100, 0]")
+        cmyk = tuple(v.number(0, 100) / 100 for v in values)
+    else:
+        name = node.scalar().strip()
+        if name.startswith("#") or name.lower().startswith("rgb"):
+            raise node.error(f"'{name}' is an RGB colour; newsprint is printed in CMYK: give [C, M, Y, K] "
+                             f"percentages or one of: {', '.join(NAMED_COLOURS)}")
+        if name not in NAMED_COLOURS:
+            raise node.error(f"unknown colour '{name}'; give [C, M, Y, K] or one of: {', '.join(NAMED_COLOURS)}")
+        cmyk = NAMED_COLOURS[name]
+    if sum(cmyk) * 100 > ink_limit + 1e-9:
+        raise node.error(f"{sum(cmyk) * 100:.0f} % total ink is over the print limit of {ink_limit:.0f} %")
+    return cmyk
 
 
 @dataclass(frozen=True)
@@ -254,7 +298,7 @@ def _style(node: Node) -> Style:
 def load_template(node: Node, name: str) -> Template:
     m = node.mapping(("trim", "margins", "columns", "body"),
                      ("name", "bleed", "min_gutter", "masthead_lines", "running_head_lines", "styles",
-                      "strictness", "punctuation", "latin_gap", "punctuation_position"))
+                      "strictness", "punctuation", "latin_gap", "punctuation_position", "print"))
     trim = m["trim"].mapping(("width", "height"))
     margins = m["margins"].mapping(("top", "bottom", "left", "right"))
     body = m["body"].mapping(("size", "leading"), ("role",))
@@ -284,12 +328,35 @@ def load_template(node: Node, name: str) -> Template:
                      if "punctuation" in m else "quanjiao"),
         latin_gap_em=m["latin_gap"].number(0, 1) if "latin_gap" in m else 0.25,
         locale=m["punctuation_position"].choice(("GB", "CNS")) if "punctuation_position" in m else "GB",
+        printing=_print_settings(m["print"]) if "print" in m else PrintSettings(),
     )
     if t.measure < 4 * size:
         raise m["columns"].error(f"{t.columns} columns leave under 4 characters per column; use fewer columns")
     if t.lines < 10:
         raise m["margins"].error("the margins leave fewer than 10 lines on the page")
     return t
+
+
+def _print_settings(node: Node) -> PrintSettings:
+    from .images import known_profiles
+
+    m = node.mapping(optional=("profile", "condition", "ink_limit", "marks", "max_ppi", "warn_ppi", "min_ppi"))
+    d = PrintSettings()
+    profile = m["profile"].text() if "profile" in m else d.profile
+    if profile not in known_profiles():
+        raise m["profile"].error(f"unknown output profile '{profile}'; known: {', '.join(known_profiles())}")
+    settings = PrintSettings(
+        profile=profile,
+        condition=m["condition"].text() if "condition" in m else Path(profile).stem,
+        ink_limit=m["ink_limit"].number(100, 400) if "ink_limit" in m else d.ink_limit,
+        marks=m["marks"].boolean() if "marks" in m else d.marks,
+        max_ppi=m["max_ppi"].number(72, 2400) if "max_ppi" in m else d.max_ppi,
+        warn_ppi=m["warn_ppi"].number(1, 2400) if "warn_ppi" in m else d.warn_ppi,
+        min_ppi=m["min_ppi"].number(1, 2400) if "min_ppi" in m else d.min_ppi,
+    )
+    if not settings.min_ppi <= settings.warn_ppi <= settings.max_ppi:
+        raise node.error("resolutions must satisfy min_ppi ≤ warn_ppi ≤ max_ppi")
+    return settings
 
 
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
@@ -422,11 +489,15 @@ def _frame(node: Node, t: Template, pages: set[int]) -> Frame:
     return Frame(place, fm["jump_head"].text() if "jump_head" in fm else None, columns, tuple(excludes))
 
 
+BOX_KEYS = (("id", "kind", "text", "place"), ("sample", "color"))
+
+
 def _box(node: Node, t: Template, pages: set[int]) -> Box:
-    m = node.mapping(("id", "kind", "text", "place"), ("sample",))
+    m = node.mapping(*BOX_KEYS)
     place, _ = _grid(m["place"], t, pages)
     return Box(m["id"].text(), m["kind"].choice(("banner", "notice", "ad")), m["text"].text().strip(),
-               place, m["sample"].boolean() if "sample" in m else False)
+               place, m["sample"].boolean() if "sample" in m else False,
+               colour(m["color"], t.printing.ink_limit) if "color" in m else None)
 
 
 def _image_file(base: Path, node: Node) -> Path:
@@ -533,8 +604,7 @@ def load_issue(path: Path | str) -> Issue:
                 raise sub.error(f"id '{box.id}' is used twice (first at line {seen[box.id]})")
             seen[box.id] = sub.line
             boxes.append(box)
-            placed.append((f"box '{box.id}'", box.place, sub.mapping(("id", "kind", "text", "place"),
-                                                                      ("sample",))["place"]))
+            placed.append((f"box '{box.id}'", box.place, sub.mapping(*BOX_KEYS)["place"]))
     photos = []
     if "photos" in m:
         for sub in m["photos"].sequence():

@@ -10,6 +10,8 @@ from .display import IssueLayout, layout_issue
 from .errors import LayoutError
 from .files import atomic_write_text
 from .fonts import FontSet, default_fontset
+from .images import effective_ppi
+from .items import Picture
 from .model import Issue, load_issue
 from .pdf import write_pdfs
 
@@ -38,6 +40,22 @@ def underset_messages(layout: IssueLayout) -> list[str]:
             for f in layout.flows if f.underset_lines]
 
 
+def resolution_problems(layout: IssueLayout) -> tuple[list[str], list[str]]:
+    """(errors, warnings) for photos below the print settings' resolutions where placed."""
+    printing = layout.issue.template.printing
+    errors, warnings = [], []
+    for page in layout.pages:
+        for item in page.items:
+            if isinstance(item, Picture):
+                ppi = effective_ppi(item.path, item.w, item.h, item.focus)
+                where = f"{item.path.name} on page {page.number}: {ppi:.0f} ppi where placed"
+                if ppi < printing.min_ppi:
+                    errors.append(f"{where}, below {printing.min_ppi:.0f}: use a larger image or a smaller frame")
+                elif ppi < printing.warn_ppi:
+                    warnings.append(f"{where}, below {printing.warn_ppi:.0f}")
+    return errors, warnings
+
+
 def build_layout(issue_path: Path, fonts: FontSet | None = None, proof: bool = False) -> IssueLayout:
     issue = load_issue(issue_path)
     return layout_issue(issue, fonts or default_fontset(), proof=proof)
@@ -51,6 +69,9 @@ def render(issue_path: Path, out_dir: Path | None = None, fonts: FontSet | None 
     message = overset_message(layout)
     if message and not proof:
         raise LayoutError(f"{issue_path}: overset: {message}")
+    low, _ = resolution_problems(layout)
+    if low:
+        raise LayoutError(f"{issue_path}: photo resolution: {low[0]}")
     out = out_dir or default_output(layout.issue)
     files = write_pdfs(layout, fonts, out, proof=proof)
     fits = report(layout.flows)

@@ -33,10 +33,14 @@ def read_chars(path, t):
     import pypdfium2 as pdfium
     import pypdfium2.raw as raw
 
+    import pikepdf
+
+    with pikepdf.open(path) as pdf:
+        trims = [[float(v) for v in p.obj.TrimBox] for p in pdf.pages]
     doc = pdfium.PdfDocument(str(path))
     pages = []
-    for page in doc:
-        height = page.get_size()[1]
+    for page, trim in zip(doc, trims):
+        left, top = trim[0], trim[3]
         tp = page.get_textpage()
         chars = []
         for i in range(tp.count_chars()):
@@ -46,7 +50,8 @@ def read_chars(path, t):
             x, y = ctypes.c_double(), ctypes.c_double()
             raw.FPDFText_GetCharOrigin(tp.raw, i, ctypes.byref(x), ctypes.byref(y))
             box = tp.get_charbox(i, loose=True)
-            chars.append(PdfChar(ch, x.value - t.bleed, height - t.bleed - y.value, box[2] - t.bleed,
+            # positions from the trimmed page's top-left corner, as the engine measures them
+            chars.append(PdfChar(ch, x.value - left, top - y.value, box[2] - left,
                                  raw.FPDFText_GetFontSize(tp.raw, i)))
         pages.append(chars)
     doc.close()

@@ -68,6 +68,7 @@ def test_trim_and_bleed_boxes(sample_render):
     assert trim[2] - trim[0] == pytest.approx(t.trim_w, abs=0.01)     # 270 mm
     assert trim[3] - trim[1] == pytest.approx(t.trim_h, abs=0.01)     # 390 mm
     assert trim[0] - bleed[0] == pytest.approx(t.bleed, abs=0.01)      # 3 mm
+    assert bleed[2] - trim[2] == pytest.approx(t.bleed, abs=0.01)
     assert media[0] <= bleed[0] and media[2] >= bleed[2] and media[3] >= bleed[3]
 
 
