@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import io
 import os
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from reportlab.pdfbase import pdfmetrics
@@ -94,12 +94,14 @@ def _marks(canvas: Canvas, trim_x: float, trim_y: float, w: float, h: float, ble
         canvas.line(cx, cy - 1.5 * r, cx, cy + 1.5 * r)
 
 
-def _as_jpeg(image) -> io.BytesIO:
-    """A press photo as JPEG (DCTDecode): a fifth of the size of the same pixels deflated."""
+@lru_cache(maxsize=64)
+def _press_jpeg(path: Path, mtime: int, w: float, h: float, focus, max_ppi: float, profile: str) -> bytes:
+    """A photo converted for press, as JPEG (DCTDecode: a fifth of the size of the same pixels
+    deflated); cached, since the page file and the issue file both carry it."""
+    image, _ = press_image(path, w, h, focus, max_ppi, profile)
     data = io.BytesIO()
     image.save(data, "JPEG", quality=92, subsampling=0, optimize=True)
-    data.seek(0)
-    return data
+    return data.getvalue()
 
 
 def _draw_page(canvas: Canvas, page: PageLayout, layout: IssueLayout, names: dict[str, str]) -> None:
@@ -140,8 +142,9 @@ def _draw_page(canvas: Canvas, page: PageLayout, layout: IssueLayout, names: dic
                 canvas.setDash([])
         elif isinstance(item, Picture):
             overprint.set(False)
-            image, _ = press_image(item.path, item.w, item.h, item.focus, printing.max_ppi, printing.profile)
-            canvas.drawImage(ImageReader(_as_jpeg(image)), X(item.x), Y(item.y + item.h), item.w, item.h)
+            jpeg = _press_jpeg(item.path, item.path.stat().st_mtime_ns, item.w, item.h, item.focus,
+                               printing.max_ppi, printing.profile)
+            canvas.drawImage(ImageReader(io.BytesIO(jpeg)), X(item.x), Y(item.y + item.h), item.w, item.h)
     # Text last, so rules and tints never cover type: coloured and white type knocks out,
     # black type overprints.
     runs = [i for i in page.items if isinstance(i, TextRun)]
