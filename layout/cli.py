@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from pathlib import Path
 
 import click
@@ -12,8 +13,38 @@ from .errors import LayoutError
 
 
 def _fail(exc: LayoutError) -> None:
-    click.echo(f"error: {exc}", err=True)
+    click.echo(click.style("error:", fg="red", bold=True) + f" {exc}", err=True)
     sys.exit(1)
+
+
+def _warn(kind: str, message: str) -> None:
+    # click drops the colour when stderr is not a terminal (a pipe, a log file).
+    click.echo(click.style("warning:", fg="yellow", bold=True) + f" {kind}: {message}", err=True)
+
+
+def _report(layout, as_json: bool, files=()) -> None:
+    """The copyfit table and the warnings, or all of it as one JSON document."""
+    import json
+
+    from .copyfit import report, table, to_json
+    from .render import overset_message, resolution_problems, underset_messages
+
+    fits = report(layout.flows)
+    warnings = ([("overset", m) for m in [overset_message(layout)] if m]
+                + [("underset", m) for m in underset_messages(layout)]
+                + [("photo resolution", m) for m in resolution_problems(layout)[1]])
+    if as_json:
+        issue = layout.issue
+        data = json.loads(to_json(fits, f"{issue.paper.name} 第{issue.number}期（總第{issue.total}期） {issue.date}"))
+        data["files"] = [str(f) for f in files]
+        data["warnings"] = [{"kind": k, "message": m} for k, m in warnings]
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    for path in files:
+        click.echo(f"wrote {path}")
+    click.echo(table(fits))
+    for kind, message in warnings:
+        _warn(kind, message)
 
 
 class _Group(click.Group):
@@ -29,7 +60,7 @@ class _Group(click.Group):
         except Exception as exc:  # the engine's own bug: say so in one line, never a traceback
             if os.environ.get("LAYOUT_DEBUG"):
                 raise
-            click.echo(f"error: internal error ({exc.__class__.__name__}: {exc}); "
+            click.echo(click.style("error:", fg="red", bold=True) + f" internal error ({exc.__class__.__name__}: {exc}); "
                        f"run with LAYOUT_DEBUG=1 for details and report it", err=True)
             sys.exit(3)
 
@@ -53,54 +84,137 @@ def main() -> None:
               help="Folder for the PDFs (default: output/<total issue number>/).")
 @click.option("--proof", is_flag=True,
               help="A proof: write the pages even if a story does not fit, mark overset and empty lines "
-                   "on the page; file names end in -proof.")
-def render(issue_file: Path, out_dir: Path | None, proof: bool) -> None:
-    """Render ISSUE_FILE to PDF: one file per page (YYYYMMDD-NN.pdf), the whole issue, and copyfit.json.
+                   "on the page; file names end in -proof. (`layout proof` also makes PNGs.)")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON, for tools.")
+def render(issue_file: Path, out_dir: Path | None, proof: bool, as_json: bool) -> None:
+    """Render ISSUE_FILE to PDF/X-1a: one file per page (YYYYMMDD-NN.pdf), the whole issue, and copyfit.json.
 
     Prints the copyfit table: per story, lines used and available in each frame, and the characters to
-    cut or the room left. Fails, writing nothing, if the file is invalid, a character is in no font, or
-    a story's text does not fit its frames (unless --proof).
+    cut or the room left. Fails, writing nothing, if the file is invalid, a character is in no font,
+    a photo's resolution is too low, a page fails preflight, or a story's text does not fit its frames
+    (unless --proof).
     """
-    from .copyfit import table
-    from .render import overset_message, render as do_render, resolution_problems, underset_messages
+    from .render import render as do_render
 
     result = do_render(issue_file, out_dir, proof=proof)
-    for path in (*result.files, result.report):
-        click.echo(f"wrote {path}")
-    click.echo(table(list(result.copyfit)))
-    message = overset_message(result.layout)
-    if message:
-        click.echo(f"warning: overset: {message}", err=True)
-    for warning in underset_messages(result.layout):
-        click.echo(f"warning: underset: {warning}", err=True)
-    for warning in resolution_problems(result.layout)[1]:
-        click.echo(f"warning: photo resolution: {warning}", err=True)
+    _report(result.layout, as_json, (*result.files, result.report))
 
 
 @main.command()
 @click.argument("issue_file", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--dump", is_flag=True, help="Also print the layout as text (page, frame, lines).")
-def check(issue_file: Path, dump: bool) -> None:
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON, for tools.")
+def check(issue_file: Path, dump: bool, as_json: bool) -> None:
     """Validate ISSUE_FILE and lay it out without writing any PDF.
 
-    Reports mistakes with file, line and key; reports characters no font has
-    and text that does not fit. Exit status 0 when the issue would render.
+    Reports mistakes with file, line and key; characters no font has; text that does not fit (exit
+    status 1) and frames left with empty lines. Exit status 0 when the issue would render.
     """
-    from .copyfit import report, table
-    from .render import build_layout, overset_message, underset_messages
+    from .render import build_layout, overset_message
 
     layout = build_layout(issue_file)
     if dump:
         click.echo(layout.dump())
-    click.echo(table(report(layout.flows)))
-    for warning in underset_messages(layout):
-        click.echo(f"warning: underset: {warning}", err=True)
+    _report(layout, as_json)
     message = overset_message(layout)
     if message:
         _fail(LayoutError(f"{issue_file}: overset: {message}"))
     issue = layout.issue
-    click.echo(f"ok: {issue_file}: {issue.paper.name} 第{issue.number}期（總第{issue.total}期） {issue.date} "
-               f"{issue.weekday}, {len(issue.pages)} pages, {len(issue.stories)} stories")
+    if not as_json:
+        click.echo(f"ok: {issue_file}: {issue.paper.name} 第{issue.number}期（總第{issue.total}期） {issue.date} "
+                   f"{issue.weekday}, {len(issue.pages)} pages, {len(issue.stories)} stories")
+
+
+@main.command()
+@click.argument("issue_file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("-o", "--output", "out_dir", type=click.Path(path_type=Path, file_okay=False),
+              help="Folder for the proof (default: output/<total issue number>/).")
+@click.option("--dpi", type=click.IntRange(20, 600), default=100, show_default=True, help="PNG resolution.")
+@click.option("--grid", "show_grid", is_flag=True, help="Draw the page grid (columns, every fifth line).")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON, for tools.")
+def proof(issue_file: Path, out_dir: Path | None, dpi: int, show_grid: bool, as_json: bool) -> None:
+    """Proof ISSUE_FILE: PDFs with a 校樣 watermark, frame outlines and story names, overset and empty
+    lines marked where they happen and the copyfit figures in the margin; a PNG of every page and a
+    contact sheet of the issue beside them. Writes the pages even when a story does not fit."""
+    from .render import proof as do_proof
+
+    result = do_proof(issue_file, out_dir, dpi=dpi, show_grid=show_grid)
+    files = (*result.render.files, *result.pngs, result.sheet, result.render.report, result.lines)
+    _report(result.render.layout, as_json, files)
+
+
+@main.command()
+@click.argument("issue_file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("-o", "--output", "out_dir", type=click.Path(path_type=Path, file_okay=False),
+              help="Folder for the proof pages (default: output/<total issue number>/).")
+@click.option("--dpi", type=click.IntRange(20, 600), default=100, show_default=True, help="PNG resolution.")
+@click.option("--grid", "show_grid", is_flag=True, help="Draw the page grid.")
+@click.option("--interval", type=click.FloatRange(0.05, 10), default=0.3, show_default=True,
+              help="Seconds between looks at the files.")
+def watch(issue_file: Path, out_dir: Path | None, dpi: int, show_grid: bool, interval: float) -> None:
+    """Keep the proof of ISSUE_FILE up to date while you edit it.
+
+    Whenever the issue file, a story text, a template or a photo changes, recomposes the stories that
+    changed, rewrites the proof PDF and PNG of the pages that changed, and prints the copyfit summary.
+    Errors are printed and the watch goes on. Ctrl-C stops it.
+    """
+    from .copyfit import table
+    from .watch import Watcher
+
+    watcher = Watcher(issue_file, out_dir, dpi=dpi, show_grid=show_grid)
+    click.echo(f"watching {issue_file} (Ctrl-C to stop)")
+
+    def on_update(update) -> None:
+        pages = ", ".join(map(str, update.pages)) or "none"
+        click.echo(click.style(f"[{time.strftime('%H:%M:%S')}]", fg="cyan") +
+                   f" pages changed: {pages}; stories composed: {update.stories_composed}; "
+                   f"{update.seconds:.2f} s")
+        for path in update.files:
+            click.echo(f"  wrote {path}")
+        click.echo(table(list(update.copyfit)))
+        for fit in update.copyfit:
+            if fit.overset_chars:
+                _warn("overset", f"story '{fit.story}': {fit.overset_chars} characters did not fit, "
+                                 f"from 「{fit.overset_from}」")
+
+    def on_error(exc: LayoutError) -> None:
+        click.echo(click.style("error:", fg="red", bold=True) + f" {exc}", err=True)
+
+    try:
+        watcher.run(on_update, on_error, interval)
+    except KeyboardInterrupt:
+        click.echo("stopped")
+
+
+@main.command("diff")
+@click.argument("old", type=click.Path(path_type=Path))
+@click.argument("new", type=click.Path(path_type=Path))
+@click.option("-o", "--output", "out_dir", type=click.Path(path_type=Path, file_okay=False),
+              help="Folder for the highlighted PNGs (default: the NEW proof's folder).")
+@click.option("--dpi", type=click.IntRange(20, 300), default=72, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON, for tools.")
+def diff_command(old: Path, new: Path, out_dir: Path | None, dpi: int, as_json: bool) -> None:
+    """Show what changed between two proofs: OLD and NEW are two PDFs or two proof folders.
+
+    Writes diff-NN.png for every page that changed (the new page, changes in red) and lists the
+    pages and, for proof folders, the stories whose lines changed. Exit status 0 either way."""
+    import json
+
+    from .diff import diff
+
+    target = out_dir or (new if new.is_dir() else new.parent)
+    results = diff(old, new, target, dpi)
+    if as_json:
+        click.echo(json.dumps([{"page": r.page, "changed": r.changed, "picture": str(r.picture) if r.picture else None,
+                                "stories": list(r.stories)} for r in results], ensure_ascii=False, indent=2))
+        return
+    changed = [r for r in results if r.changed or r.stories]
+    if not changed:
+        click.echo("no page changed")
+    for r in changed:
+        stories = f"; stories changed: {', '.join(r.stories)}" if r.stories else ""
+        picture = f" → {r.picture}" if r.picture else ""
+        click.echo(f"page {r.page} changed{stories}{picture}")
 
 
 @main.command("preflight")

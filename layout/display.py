@@ -12,7 +12,8 @@ from .compose import Composer, PunctuationStyle, Settings
 from .errors import LayoutError
 from .flow import StoryFlow, flow_story
 from .fonts import FontSet
-from .furniture import (box_items, fit_mark, headline_block, jump_head, masthead, photo_items, running_head,
+from .proof import copyfit_margin, frames, grid, overset_marks, watermark
+from .furniture import (box_items, headline_block, jump_head, masthead, photo_items, running_head,
                         runs_at, story_border, story_separator)
 from .items import Box, Item, Rule, TextRun
 from .model import Issue
@@ -71,34 +72,59 @@ def _verify_complete(flow: StoryFlow) -> None:
                           f"「{got[:30]}…」 but reads 「{block.text[:30]}…」")
 
 
-def layout_issue(issue: Issue, fonts: FontSet, proof: bool = False) -> IssueLayout:
-    """Every page as drawing primitives; a proof also marks overset and empty lines where they happen."""
+def _story_items(story, t, composer, proof: bool) -> tuple[StoryFlow, dict[int, list[Item]]]:
+    """A story's flow and everything it draws, by page."""
+    per_page: dict[int, list[Item]] = {}
+
+    def add(page: int, items) -> None:
+        per_page.setdefault(page, []).extend(items)
+
+    try:
+        flow = flow_story(story, t, composer)
+        if story.head:
+            add(story.head.page, headline_block(story, t.rect(story.head), t, composer))
+        for k, frame in enumerate(story.frames):
+            if k and frame.jump_head:
+                add(frame.place.page, jump_head(frame.jump_head, t.rect(frame.place), t, composer))
+    except MissingGlyph as exc:
+        raise LayoutError(f"story '{story.id}' ({story.source}): {exc}; no committed font has it") from None
+    _verify_complete(flow)
+    for p in flow.lines:
+        add(p.page, runs_at(p.line, p.x, p.baseline))
+    for page, rules in column_rules(story, t).items():
+        add(page, rules)
+    if story.head:
+        add(story.head.page, story_separator(story, t))
+    for page in sorted({f.place.page for f in story.frames}):
+        add(page, story_border(story, page, t))
+    if proof:
+        for page, marks in overset_marks(flow, t, composer).items():
+            add(page, marks)
+    return flow, per_page
+
+
+def layout_issue(issue: Issue, fonts: FontSet, proof: bool = False, show_grid: bool = False,
+                 cache: dict | None = None) -> IssueLayout:
+    """Every page as drawing primitives; a proof adds its watermark, frame outlines and story names,
+    overset and empty lines where they happen, the copyfit figures, and the grid if asked.
+
+    ``cache`` (a dict kept by the caller, as `layout watch` does) holds each story's result under its
+    full description, so a story that did not change is not composed again."""
     t = issue.template
     composer = composer_for(issue, fonts)
     flows = []
     per_page: dict[int, list[Item]] = {p.number: [] for p in issue.pages}
     for story in issue.stories:
-        try:
-            flow = flow_story(story, t, composer)
-            head = headline_block(story, t.rect(story.head), t, composer) if story.head else []
-        except MissingGlyph as exc:
-            raise LayoutError(f"story '{story.id}' ({story.source}): {exc}; no committed font has it") from None
-        _verify_complete(flow)
+        key = (repr(story), repr(t), proof)
+        if cache is not None and key in cache:
+            flow, items = cache[key]
+        else:
+            flow, items = _story_items(story, t, composer, proof)
+            if cache is not None:
+                cache[key] = (flow, items)
         flows.append(flow)
-        if story.head:
-            per_page[story.head.page].extend(head)
-        for k, frame in enumerate(story.frames):
-            if k and frame.jump_head:
-                per_page[frame.place.page].extend(jump_head(frame.jump_head, t.rect(frame.place), t, composer))
-        for p in flow.lines:
-            per_page[p.page].extend(runs_at(p.line, p.x, p.baseline))
-        per_page_rules(story, t, per_page)
-        if story.head:
-            per_page[story.head.page].extend(story_separator(story, t))
-        for page in sorted({f.place.page for f in story.frames}):
-            per_page[page].extend(story_border(story, page, t))
-        if proof:
-            mark_fit(flow, t, composer, per_page)
+        for page, page_items in items.items():
+            per_page[page].extend(page_items)
     try:
         per_page[1][:0] = masthead(issue, composer) if t.masthead_lines else []
         for page in issue.pages[1:]:
@@ -110,23 +136,18 @@ def layout_issue(issue: Issue, fonts: FontSet, proof: bool = False) -> IssueLayo
             per_page[photo.place.page].extend(photo_items(photo, t, composer))
     except MissingGlyph as exc:
         raise LayoutError(f"{issue.path}: page furniture: {exc}") from None
+    if proof:
+        for spec in issue.pages:
+            n = spec.number
+            per_page[n][:0] = watermark(t, composer) + (grid(t) if show_grid else [])
+            per_page[n].extend(frames(issue, n, composer) + copyfit_margin(flows, n, t, composer))
     pages = tuple(PageLayout(p.number, tuple(per_page[p.number])) for p in issue.pages)
     return IssueLayout(issue, pages, tuple(flows))
 
 
-def mark_fit(flow: StoryFlow, t, composer, per_page: dict[int, list[Item]]) -> None:
-    """On a proof: the overset at the end of the story's last frame, empty lines where they are."""
-    last = flow.story.frames[-1]
-    if flow.overset:
-        text = f"溢排 {flow.overset.chars}字 / {flow.overset.lines}行：「{flow.overset.first_sentence[:10]}…」"
-        per_page[last.place.page].extend(fit_mark(text, t.rect(last.place), t, composer))
-    elif flow.underset_lines:
-        text = f"空 {flow.underset_lines}行（約{flow.underset_lines * flow.chars_per_line}字）"
-        per_page[last.place.page].extend(fit_mark(text, t.rect(last.place), t, composer))
-
-
-def per_page_rules(story, t, per_page: dict[int, list[Item]]) -> None:
+def column_rules(story, t) -> dict[int, list[Item]]:
     """Column rules (欄線) between the columns of a story's frames."""
+    per_page: dict[int, list[Item]] = {}
     for k, frame in enumerate(story.frames):
         p = frame.place
         skip = 2 if k and frame.jump_head else 0
@@ -134,7 +155,8 @@ def per_page_rules(story, t, per_page: dict[int, list[Item]]) -> None:
             x = t.column_x(col) - t.gutter / 2
             top = t.line_y(p.line + skip) + 0.2 * t.pitch
             bottom = t.line_y(p.line + p.lines) - 0.2 * t.pitch
-            per_page[p.page].append(Rule(x, top, x, bottom, 0.3))
+            per_page.setdefault(p.page, []).append(Rule(x, top, x, bottom, 0.3))
+    return per_page
 
 
 __all__ = ["IssueLayout", "PageLayout", "layout_issue", "Box"]

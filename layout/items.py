@@ -11,6 +11,8 @@ from pathlib import Path
 CMYK = tuple[float, float, float, float]
 BLACK: CMYK = (0.0, 0.0, 0.0, 1.0)
 RED: CMYK = (0.0, 1.0, 1.0, 0.0)          # 200 % ink: within newsprint's 240 % limit
+CYAN: CMYK = (1.0, 0.0, 0.0, 0.0)         # proof marks: grid
+MAGENTA: CMYK = (0.0, 1.0, 0.0, 0.0)      # proof marks: frames and story names
 GREY: CMYK = (0.0, 0.0, 0.0, 0.45)
 TINT: CMYK = (0.0, 0.0, 0.0, 0.08)
 
@@ -27,6 +29,7 @@ class TextRun:
     char_space: float = 0.0
     hscale: float = 1.0
     color: CMYK = BLACK
+    angle: float = 0.0       # degrees anticlockwise about (x, baseline); proofs' watermark only
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ render never leaves a half-written or failing PDF where a finished one is expect
 from __future__ import annotations
 
 import io
+import math
 import os
 from functools import cache, lru_cache
 from pathlib import Path
@@ -163,7 +164,11 @@ def _draw_page(canvas: Canvas, page: PageLayout, layout: IssueLayout, names: dic
             # PDF scales Tc by the horizontal scaling, so divide it back out.
             text.setCharSpace(item.char_space / item.hscale)
             text.setHorizScale(item.hscale * 100)
-            text.setTextOrigin(X(item.x), Y(item.baseline))
+            if item.angle:
+                a = math.radians(item.angle)
+                text.setTextTransform(math.cos(a), math.sin(a), -math.sin(a), math.cos(a), X(item.x), Y(item.baseline))
+            else:
+                text.setTextOrigin(X(item.x), Y(item.baseline))
             text.textOut(item.text)
         canvas.drawText(text)
     overprint.set(False)
@@ -211,19 +216,26 @@ def _write_pdfx(target: Path, layout: IssueLayout, names: dict[str, str], title:
     atomic_write(target, write)
 
 
-def write_pdfs(layout: IssueLayout, fonts: FontSet, out_dir: Path, proof: bool = False) -> list[Path]:
+def write_pdfs(layout: IssueLayout, fonts: FontSet, out_dir: Path, proof: bool = False,
+               pages: set[int] | None = None, combined: bool = True) -> list[Path]:
     """One PDF/X-1a file per page (named by date and page) and one combined PDF of the issue;
-    a proof's names end in -proof so it is never mistaken for the print file."""
+    a proof's names end in -proof so it is never mistaken for the print file.
+
+    ``pages`` limits the page files written (`layout watch` rewrites only what changed);
+    ``combined`` False skips the whole-issue file."""
     names = register_fonts(fonts)
     issue = layout.issue
     written = []
     suffix = "-proof" if proof else ""
     for page in layout.pages:
         target = out_dir / page_filename(layout, page.number, proof)
-        _write_pdfx(target, layout, names, f"{issue.paper.name} 第{issue.number}期 第{page.number}版{suffix}", [page])
+        if pages is None or page.number in pages:
+            _write_pdfx(target, layout, names, f"{issue.paper.name} 第{issue.number}期 第{page.number}版{suffix}",
+                        [page])
         written.append(target)
-    combined = out_dir / f"{issue.date:%Y%m%d}-issue{issue.total}{suffix}.pdf"
-    _write_pdfx(combined, layout, names, f"{issue.paper.name} 第{issue.number}期（總第{issue.total}期）{suffix}",
-                layout.pages)
-    written.append(combined)
+    if combined:
+        target = out_dir / f"{issue.date:%Y%m%d}-issue{issue.total}{suffix}.pdf"
+        _write_pdfx(target, layout, names, f"{issue.paper.name} 第{issue.number}期（總第{issue.total}期）{suffix}",
+                    layout.pages)
+        written.append(target)
     return written

@@ -29,14 +29,15 @@ def default_output(issue: Issue) -> Path:
 
 
 def overset_message(layout: IssueLayout) -> str | None:
-    problems = [f"story '{f.story.id}': {f.overset.chars} characters ({f.overset.lines} lines) did not fit, "
+    problems = [f"story '{f.story.id}' (last frame on page {f.story.frames[-1].place.page}): "
+                f"{f.overset.chars} characters ({f.overset.lines} lines) did not fit, "
                 f"from 「{f.overset.first_sentence}」" for f in layout.flows if f.overset]
     return "; ".join(problems) if problems else None
 
 
 def underset_messages(layout: IssueLayout) -> list[str]:
-    return [f"story '{f.story.id}': {f.underset_lines} lines of its frames are left empty "
-            f"(about {f.underset_lines * f.chars_per_line} characters of room)"
+    return [f"story '{f.story.id}' (page {f.story.frames[-1].place.page}): {f.underset_lines} lines of its "
+            f"frames are left empty (about {f.underset_lines * f.chars_per_line} characters of room)"
             for f in layout.flows if f.underset_lines]
 
 
@@ -56,16 +57,17 @@ def resolution_problems(layout: IssueLayout) -> tuple[list[str], list[str]]:
     return errors, warnings
 
 
-def build_layout(issue_path: Path, fonts: FontSet | None = None, proof: bool = False) -> IssueLayout:
+def build_layout(issue_path: Path, fonts: FontSet | None = None, proof: bool = False,
+                 show_grid: bool = False) -> IssueLayout:
     issue = load_issue(issue_path)
-    return layout_issue(issue, fonts or default_fontset(), proof=proof)
+    return layout_issue(issue, fonts or default_fontset(), proof=proof, show_grid=show_grid)
 
 
 def render(issue_path: Path, out_dir: Path | None = None, fonts: FontSet | None = None,
-           proof: bool = False) -> RenderResult:
+           proof: bool = False, show_grid: bool = False) -> RenderResult:
     """Lay out and write the PDFs and copyfit.json; overset fails the render unless it is a proof."""
     fonts = fonts or default_fontset()
-    layout = build_layout(issue_path, fonts, proof=proof)
+    layout = build_layout(issue_path, fonts, proof=proof, show_grid=show_grid)
     message = overset_message(layout)
     if message and not proof:
         raise LayoutError(f"{issue_path}: overset: {message}")
@@ -79,3 +81,42 @@ def render(issue_path: Path, out_dir: Path | None = None, fonts: FontSet | None 
     report_path = out / ("copyfit-proof.json" if proof else "copyfit.json")
     atomic_write_text(report_path, to_json(fits, f"{issue.paper.name} 第{issue.number}期（總第{issue.total}期） {issue.date}"))
     return RenderResult(layout, tuple(files), tuple(fits), report_path)
+
+
+@dataclass(frozen=True)
+class ProofResult:
+    render: RenderResult
+    pngs: tuple[Path, ...]
+    sheet: Path
+    lines: Path                        # the layout as JSON (page → story → lines), for `layout diff`
+
+
+def story_lines(layout: IssueLayout) -> dict:
+    """Per page, per story, the text of every line placed: what `layout diff` compares."""
+    pages: dict[str, dict[str, list[str]]] = {}
+    for flow in layout.flows:
+        for p in flow.lines:
+            pages.setdefault(str(p.page), {}).setdefault(flow.story.id, []).append(p.line.text)
+    return pages
+
+
+def proof(issue_path: Path, out_dir: Path | None = None, fonts: FontSet | None = None, dpi: float = 100.0,
+          show_grid: bool = False, only_pages: set[int] | None = None) -> ProofResult:
+    """A proof: PDFs marked as such, a PNG of every page, a contact sheet, the layout as JSON."""
+    import json
+
+    from .pdf import page_filename
+    from .previews import contact_sheet, render_png
+
+    result = render(issue_path, out_dir, fonts, proof=True, show_grid=show_grid)
+    out = result.files[0].parent
+    pngs = []
+    for page, pdf in zip(result.layout.pages, result.files):
+        png = out / Path(page_filename(result.layout, page.number, True)).with_suffix(".png").name
+        if only_pages is None or page.number in only_pages or not png.exists():
+            render_png(pdf, png, dpi)
+        pngs.append(png)
+    sheet = contact_sheet(pngs, out / f"{result.layout.issue.date:%Y%m%d}-contact-sheet-proof.png")
+    lines = out / "layout-proof.json"
+    atomic_write_text(lines, json.dumps(story_lines(result.layout), ensure_ascii=False, indent=1) + "\n")
+    return ProofResult(result, tuple(pngs), sheet, lines)

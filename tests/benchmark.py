@@ -56,6 +56,30 @@ def page_of_text(chars: int = 5000) -> list[Paragraph]:
     return out
 
 
+def watch_one_page(fonts, runs: int) -> tuple[float, float]:
+    """`layout watch` after an edit to one story on page 1: median wall and CPU time of the update."""
+    import shutil
+
+    from layout.watch import Watcher
+
+    with tempfile.TemporaryDirectory() as tmp:
+        shutil.copytree(ROOT / "issues", Path(tmp) / "issues")
+        issue = Path(tmp) / "issues" / "1650.yaml"
+        story = issue.parent / "1650" / "government-meeting.md"
+        original = story.read_text(encoding="utf-8")
+        watcher = Watcher(issue, Path(tmp) / "out", dpi=100, fonts=fonts)
+        watcher.update()
+        walls, cpus = [], []
+        for k in range(runs + 1):
+            story.write_text(original if k % 2 else original.replace("衛嵐、", ""), encoding="utf-8")
+            update = watcher.update()
+            assert update.pages == (1,) and update.stories_composed == 1
+            if k:
+                walls.append(update.seconds)
+                cpus.append(update.cpu_seconds)
+        return statistics.median(walls), statistics.median(cpus)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7)
@@ -77,6 +101,8 @@ def main() -> None:
         render_t = median_time(lambda: render(issue_path, Path(tmp), fonts=fonts), args.runs)
         sizes = [p.stat().st_size for p in Path(tmp).glob("*-0*.pdf")]
 
+    watch_t, watch_cpu = watch_one_page(fonts, args.runs)
+
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
           f"{time.strftime('%Y-%m-%d')}")
     print(f"method: median of {args.runs} runs after one warm-up, one process, fonts loaded once")
@@ -87,6 +113,8 @@ def main() -> None:
     print(f"{f'render issue 1650 ({pages} pages, PDFs written)':44s} {render_t * 1000:9.1f} ms")
     print(f"{'  per page':44s} {render_t * 1000 / pages:9.1f} ms")
     print(f"{'PDF size per page (median)':44s} {statistics.median(sizes) / 1024:9.1f} KB")
+    print(f"{'watch: one story edited, its page re-proofed':44s} {watch_t * 1000:9.1f} ms")
+    print(f"{'  (PDF + preflight + 100 dpi PNG), CPU':44s} {watch_cpu * 1000:9.1f} ms")
 
 
 if __name__ == "__main__":
