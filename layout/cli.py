@@ -217,6 +217,70 @@ def diff_command(old: Path, new: Path, out_dir: Path | None, dpi: int, as_json: 
         click.echo(f"page {r.page} changed{stories}{picture}")
 
 
+@main.command()
+@click.argument("targets", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None,
+              help="Worker processes (default: one per core).")
+@click.option("-o", "--output", "out_root", type=click.Path(path_type=Path, file_okay=False),
+              help="Root folder; each issue goes to ROOT/<total issue number>/ (default: output/).")
+@click.option("--force", is_flag=True, help="Render every issue, even those whose inputs have not changed.")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON, for tools.")
+def batch(targets: tuple[Path, ...], jobs: int | None, out_root: Path | None, force: bool, as_json: bool) -> None:
+    """Render many issues: the YAML files named, or every issue file in the folders named.
+
+    Runs in parallel worker processes that load the fonts once each; shows a progress bar (issues and
+    pages done, rate, time left) and a summary table (rendered, skipped, failed, with the reason for
+    each failure). An issue whose inputs — YAML, texts, images, templates, fonts — and engine are
+    unchanged since its last render is skipped (a content hash, not a file time); --force renders all.
+    One bad issue never stops the others; exit status 1 if any failed. Ctrl-C stops cleanly.
+    """
+    from .batch import issue_files, remove_partial_files, run_batch, summary_json
+
+    issues = issue_files(targets)
+    if not issues:
+        raise LayoutError(f"no issue files in {', '.join(map(str, targets))}")
+    jobs = jobs or os.cpu_count() or 1
+    start = time.perf_counter()
+    pages_done = [0]
+    interactive = sys.stderr.isatty() and not as_json
+
+    def progress(outcome, done: int, total: int) -> None:
+        pages_done[0] += outcome.pages
+        elapsed = time.perf_counter() - start
+        rate = pages_done[0] / elapsed if elapsed else 0.0
+        left = elapsed / done * (total - done)
+        bar = "#" * round(20 * done / total) + "-" * (20 - round(20 * done / total))
+        line = (f"[{bar}] {done}/{total} issues, {pages_done[0]} pages, {rate:.1f} pages/s, "
+                f"{left:.0f} s left — {outcome.issue.name} {outcome.status}")
+        if interactive:
+            click.echo("\r" + line.ljust(100), nl=False, err=True)
+        elif not as_json:
+            click.echo(line, err=True)
+
+    try:
+        outcomes = run_batch(issues, out_root, min(jobs, len(issues)), force, progress)
+    except KeyboardInterrupt:
+        removed = remove_partial_files(issues, out_root)
+        click.echo(f"\nstopped: no partial file left ({removed} temporary files removed)", err=True)
+        sys.exit(130)
+    if interactive:
+        click.echo(err=True)
+    if as_json:
+        click.echo(summary_json(outcomes), nl=False)
+    else:
+        width = max(len(o.issue.name) for o in outcomes)
+        click.echo(f"{'issue':{width}s}  {'status':8s}  pages  seconds  reason")
+        for o in outcomes:
+            status = click.style(f"{o.status:8s}", fg={"failed": "red", "skipped": "cyan"}.get(o.status, "green"))
+            click.echo(f"{o.issue.name:{width}s}  {status}  {o.pages:5d}  {o.seconds:7.2f}  {o.reason}")
+        counts = {k: sum(o.status == k for o in outcomes) for k in ("rendered", "skipped", "failed")}
+        elapsed = time.perf_counter() - start
+        click.echo(f"{counts['rendered']} rendered, {counts['skipped']} skipped, {counts['failed']} failed "
+                   f"in {elapsed:.1f} s with {min(jobs, len(issues))} workers")
+    if any(o.status == "failed" for o in outcomes):
+        sys.exit(1)
+
+
 @main.command("preflight")
 @click.argument("pdf_files", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON, for tools.")

@@ -49,8 +49,8 @@ class IssueLayout:
         return "\n".join(out)
 
 
-def composer_for(issue: Issue, fonts: FontSet) -> Composer:
-    t = issue.template
+def composer_for(t, fonts: FontSet) -> Composer:
+    """The composer a template asks for: its 避頭尾 level, punctuation style and position, Latin gap."""
     settings = Settings(strictness=zh.Strictness(t.strictness), punctuation=PunctuationStyle(t.punctuation),
                         latin_gap_em=t.latin_gap_em, locale=t.locale)
     return Composer(fonts.for_locale(t.locale), settings)
@@ -111,7 +111,7 @@ def layout_issue(issue: Issue, fonts: FontSet, proof: bool = False, show_grid: b
     ``cache`` (a dict kept by the caller, as `layout watch` does) holds each story's result under its
     full description, so a story that did not change is not composed again."""
     t = issue.template
-    composer = composer_for(issue, fonts)
+    composer = composer_for(t, fonts)
     flows = []
     per_page: dict[int, list[Item]] = {p.number: [] for p in issue.pages}
     for story in issue.stories:

@@ -77,6 +77,7 @@ class StoryFlow:
     overset: Overset | None
     frames: tuple[FrameFit, ...]
     chars_per_line: int
+    last_frame_columns: int = 1
 
     @property
     def lines_available(self) -> int:
@@ -88,7 +89,14 @@ class StoryFlow:
 
     @property
     def underset_lines(self) -> int:
-        return sum(f.empty for f in self.frames) if self.overset is None else 0
+        """Grid lines left empty: a hole on the page (開天窗). Balanced columns may end up to one line
+        apart, so a balanced last frame of N columns is allowed N − 1 short lines."""
+        if self.overset is not None:
+            return 0
+        empty = sum(f.empty for f in self.frames)
+        if self.story.balance:
+            empty -= min(self.frames[-1].empty, self.last_frame_columns - 1)
+        return empty
 
 
 def baseline_of(t: Template, grid_line: int, size: float) -> float:
@@ -314,4 +322,6 @@ def flow_story(story: Story, t: Template, composer: Composer) -> StoryFlow:
         available = sum(slot.lines for slot, _, _ in plan if slot.frame == k)
         used = sum(1 for p in placed if p.frame == k)
         fits.append(FrameFit(frame.place.page, available, used, available - used))
-    return StoryFlow(story, tuple(placed), source.overset(), tuple(fits), round(t.measure / t.body.size))
+    last_columns = len({slot.x for slot, _, _ in plan if slot.frame == len(story.frames) - 1})
+    return StoryFlow(story, tuple(placed), source.overset(), tuple(fits), round(t.measure / t.body.size),
+                     last_columns)

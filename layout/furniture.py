@@ -212,8 +212,9 @@ def masthead(issue: Issue, composer: Composer) -> list[Item]:
         items += _single(composer, issue.paper.name, "headline", name_size, left.x,
                          name_top + EM_TOP * name_size, left.w, Align.LEFT, RED)
     y = name_top + name_size * 1.1 + 16.0
-    items += _single(composer, f"第{issue.number}期（總第{issue.total}期）　{date_line(issue)}", "sans", 12.0,
-                     left.x, y, left.w, Align.LEFT)
+    sample = "　樣例資料" if issue.sample else ""
+    items += _single(composer, f"第{issue.number}期（總第{issue.total}期）　{date_line(issue)}{sample}", "sans",
+                     12.0, left.x, y, left.w + t.gutter + t.measure, Align.LEFT)
     small = "　".join(x for x in (issue.paper.permit,
                                   f"《{issue.paper.name}》數字報 {issue.paper.url}" if issue.paper.url else None) if x)
     if small:
@@ -310,7 +311,7 @@ def running_head(issue: Issue, page: int, composer: Composer) -> list[Item]:
     items: list[Item] = []
     left = f"{issue.paper.name}　{date_line(issue)}"
     items += _single(composer, left, "sans", size, area.x, baseline, area.w / 2, Align.LEFT)
-    middle = f"第{page}版　{spec.section}"
+    middle = f"第{page}版　{spec.section}" + ("　（樣例資料）" if issue.sample else "")
     items += _single(composer, middle, "sans", 12.0, area.x, baseline, area.w, Align.CENTER)
     if spec.editor:
         items += _single(composer, f"責任編輯：{spec.editor}", "body", size, area.x + area.w / 2, baseline,

@@ -252,6 +252,7 @@ class Issue:
     stories: tuple[Story, ...]
     boxes: tuple[Box, ...]
     photos: tuple[Photo, ...] = ()
+    sample: bool = False       # made-up sample data (a back issue rebuilt from other text): marked on every page
 
     @property
     def weekday(self) -> str:
@@ -434,6 +435,15 @@ def _story(node: Node, t: Template, pages: set[int], base: Path) -> Story:
         path = _resolve(base, m["text"], "text file")
         blocks = parse_body(read_text_file(path, "story text"))
         source = str(path)
+        if "paragraphs" in m:
+            # An excerpt: paragraphs FROM to TO (1-based, inclusive) of the file, e.g. one part of a serial.
+            pm = m["paragraphs"].mapping(("from", "to"))
+            first, last = pm["from"].integer(1, len(blocks)), pm["to"].integer(1, len(blocks))
+            if last < first:
+                raise pm["to"].error(f"paragraph {last} comes before paragraph {first}")
+            blocks = blocks[first - 1:last]
+    elif "paragraphs" in m:
+        raise m["paragraphs"].error("'paragraphs' selects from a text file: give 'text:' too")
     else:
         blocks = parse_body(m["body"].text())
         source = f"{node.file}:{m['body'].line}"
@@ -467,7 +477,8 @@ def _story(node: Node, t: Template, pages: set[int], base: Path) -> Story:
                  box, m["fit_headline"].boolean() if "fit_headline" in m else False)
 
 
-STORY_OPTIONAL = ("kicker", "headline", "deck", "text", "body", "head", "balance", "box", "fit_headline")
+STORY_OPTIONAL = ("kicker", "headline", "deck", "text", "body", "head", "balance", "box", "fit_headline",
+                  "paragraphs")
 BOX_STYLES = ("single", "double", "thick-thin", "dashed")
 
 
@@ -573,7 +584,7 @@ def load_issue(path: Path | str) -> Issue:
     base = path.resolve().parent
     t = load_template_file(base, m["template"])
     paper = _paper(m["paper"], base)
-    im = m["issue"].mapping(("number", "total", "date"))
+    im = m["issue"].mapping(("number", "total", "date"), ("sample",))
     pages = []
     for sub in m["pages"].sequence():
         pm = sub.mapping(("number", "section"), ("editor",))
@@ -617,7 +628,8 @@ def load_issue(path: Path | str) -> Issue:
                            ("caption", "credit", "focus", "sample"))["place"]))
     _check_overlaps(root, placed)
     return Issue(path, t, paper, im["number"].integer(1), im["total"].integer(1), im["date"].date(),
-                 tuple(pages), tuple(stories), tuple(boxes), tuple(photos))
+                 tuple(pages), tuple(stories), tuple(boxes), tuple(photos),
+                 im["sample"].boolean() if "sample" in im else False)
 
 
 def check_file_exists(path: Path) -> None:

@@ -52,7 +52,7 @@ def _inside(items, rect: Rect, fonts, slack: float = 0.6):
 def test_every_element_stays_in_its_grid_rectangle(real_fonts):
     issue = load_issue(ISSUE)
     t = issue.template
-    composer = composer_for(issue, real_fonts)
+    composer = composer_for(issue.template, real_fonts)
     page = Rect(0, 0, t.trim_w, t.trim_h)
     rects = []
     mast = t.rect(GridRect(1, 1, t.columns, 1, t.masthead_lines))
