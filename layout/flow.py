@@ -169,28 +169,33 @@ class _LineSource:
     When a slot's measure differs from the one the pending lines were composed for, the rest of the
     paragraph is re-broken from where it stands, as a continuation (no indent)."""
 
-    def __init__(self, story: Story, t: Template, composer: Composer):
+    def __init__(self, story: Story, t: Template, composer: Composer, memo: dict | None = None):
         self.story, self.t, self.composer = story, t, composer
         self.next_block = 0
         self.pending: list[tuple[Line, str, int]] = []
         self.measure: float | None = None
-        self._atoms: dict[int, tuple[Paragraph, list[Atom]]] = {}
+        # Atoms and composed lines, shared by the trial layouts of one story (balancing tries several).
+        self._memo = memo if memo is not None else {}
 
     def _paragraph(self, index: int) -> tuple[Paragraph, list[Atom]]:
-        if index not in self._atoms:
+        key = ("atoms", index)
+        if key not in self._memo:
             para = block_paragraph(self.story.blocks[index], self.t)
-            self._atoms[index] = (para, atomise(para, self.composer.fonts))
-        return self._atoms[index]
+            self._memo[key] = (para, atomise(para, self.composer.fonts))
+        return self._memo[key]
 
     def _compose(self, index: int, measure: float, start: int = 0) -> list[tuple[Line, str, int]]:
-        para, atoms = self._paragraph(index)
-        kind = "subhead" if self.story.blocks[index].kind == "subhead" else "body"
-        if start == 0:
-            lines = self.composer.compose_atoms(atoms, para, measure, first_line=True)
-        else:
-            rest = [a for a in atoms if a.offset >= start]
-            lines = self.composer.compose_atoms(rest, para, measure, first_line=False)
-        return [(line, kind, index) for line in lines]
+        key = ("lines", index, round(measure, 4), start)
+        if key not in self._memo:
+            para, atoms = self._paragraph(index)
+            kind = "subhead" if self.story.blocks[index].kind == "subhead" else "body"
+            if start == 0:
+                lines = self.composer.compose_atoms(atoms, para, measure, first_line=True)
+            else:
+                rest = [a for a in atoms if a.offset >= start]
+                lines = self.composer.compose_atoms(rest, para, measure, first_line=False)
+            self._memo[key] = [(line, kind, index) for line in lines]
+        return list(self._memo[key])
 
     def peek(self, measure: float) -> tuple[Line, str, int] | None:
         if self.pending and self.measure is not None and abs(self.measure - measure) > 1e-6:
@@ -290,21 +295,21 @@ def _fill(source: _LineSource, t: Template, composer: Composer, plan, caps: dict
     return placed
 
 
-def _balance_caps(story: Story, t: Template, composer: Composer, plan) -> dict[int, int]:
+def _balance_caps(story: Story, t: Template, composer: Composer, plan, memo: dict) -> dict[int, int]:
     """Column heights for the last frame so its columns end level (or nearly: the first ones longer)."""
     last = len(story.frames) - 1
     last_slots = [k for k, (slot, _, _) in enumerate(plan) if slot.frame == last]
     if len(last_slots) < 2 or story.frames[last].exclude:
         return {}
     # Lay out everything before the last frame to know what is left for it.
-    source = _LineSource(story, t, composer)
+    source = _LineSource(story, t, composer, memo)
     _fill(source, t, composer, plan[:last_slots[0]], {})
     first_slot = plan[last_slots[0]][0]
     remaining = source.remaining_lines(first_slot.measure) + (1 if plan[last_slots[0]][1] else 0)
     height = first_slot.lines
     for cap in range(max(1, math.ceil(remaining / len(last_slots))), height + 1):
         caps = {k: cap for k in last_slots}
-        trial = _LineSource(story, t, composer)
+        trial = _LineSource(story, t, composer, memo)
         _fill(trial, t, composer, plan, caps)
         if trial.exhausted():
             return caps
@@ -314,8 +319,9 @@ def _balance_caps(story: Story, t: Template, composer: Composer, plan) -> dict[i
 def flow_story(story: Story, t: Template, composer: Composer) -> StoryFlow:
     """Place a story's lines in its frames; report what did not fit and what was left empty."""
     plan = _plan(story, t)
-    caps = _balance_caps(story, t, composer, plan) if story.balance else {}
-    source = _LineSource(story, t, composer)
+    memo: dict = {}
+    caps = _balance_caps(story, t, composer, plan, memo) if story.balance else {}
+    source = _LineSource(story, t, composer, memo)
     placed = _fill(source, t, composer, plan, caps)
     fits = []
     for k, frame in enumerate(story.frames):

@@ -80,9 +80,178 @@ def watch_one_page(fonts, runs: int) -> tuple[float, float]:
         return statistics.median(walls), statistics.median(cpus)
 
 
+def typst_source(issue_path: Path) -> str:
+    """The issue's stories as a Typst document on a page of the same size, columns and type."""
+    from layout.units import to_mm
+
+    issue = load_issue(issue_path)
+    t = issue.template
+    out = [f"#set page(width: {to_mm(t.trim_w):.1f}mm, height: {to_mm(t.trim_h):.1f}mm, "
+           f"margin: (left: {to_mm(t.margin_left):.1f}mm, right: {to_mm(t.margin_right):.1f}mm, "
+           f"top: {to_mm(t.margin_top):.1f}mm, bottom: {to_mm(t.margin_bottom):.1f}mm), columns: {t.columns})",
+           f'#set text(font: "Noto Serif CJK SC", size: {t.body.size}pt, lang: "zh", region: "cn")',
+           f"#set par(justify: true, first-line-indent: (amount: 2em, all: true), leading: {t.pitch - t.body.size:.2f}pt, "
+           f"spacing: {t.pitch - t.body.size:.2f}pt)",
+           '#show heading: set text(font: "Noto Sans CJK SC")']
+    for story in issue.stories:
+        if story.headline:
+            out.append(f"= {story.headline}")
+        for block in story.blocks:
+            text = block.text.replace("*", "\\*").replace("#", "\\#").replace("$", "\\$").replace("@", "\\@")
+            text = text.replace("<", "\\<").replace("_", "\\_").replace("`", "\\`").replace("[", "\\[")
+            out.append(f"== {text}" if block.kind == "subhead" else text)
+            out.append("")
+    return "\n".join(out) + "\n"
+
+
+def _run(cmd: list[str], cwd: Path | None = None) -> tuple[float, float]:
+    """Wall seconds and peak memory (MB) of a fresh process running cmd."""
+    import subprocess
+
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, err = proc.communicate()
+    wall = time.perf_counter() - start
+    if proc.returncode:
+        raise SystemExit(f"{' '.join(cmd)} failed: {err.decode()[-500:]}")
+    return wall, _peak_of_last_child()
+
+
+_seen_peak = [0.0]
+
+
+def _peak_of_last_child() -> float:
+    import resource
+
+    # ru_maxrss of children is the largest any child reached so far (kB on Linux).
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+
+def against_typst(runs: int) -> None:
+    """Cold single-issue render, batch throughput and peak memory: layout against Typst."""
+    import shutil
+    import subprocess
+
+    try:
+        import typst  # noqa: F401
+    except ImportError:
+        print("typst: not installed (pip install typst) — comparison skipped")
+        return
+    py = sys.executable
+    issues = sorted(p for p in (ROOT / "issues").glob("*.yaml"))
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        for path in issues:
+            (tmp / f"{path.stem}.typ").write_text(typst_source(path), encoding="utf-8")
+        fonts = str(ROOT / "fonts")
+        typst_cmd = [py, "-c", "import sys, typst; typst.compile(sys.argv[1], output=sys.argv[2], "
+                     "font_paths=[sys.argv[3]], ignore_system_fonts=True)"]
+        # Cold single issue: a fresh process each, median of runs.
+        ours = statistics.median(_run([py, "-m", "layout.cli", "render", str(ROOT / "issues" / "1641.yaml"),
+                                       "-o", str(tmp / "ours")])[0] for _ in range(runs))
+        theirs = statistics.median(_run(typst_cmd + [str(tmp / "1641.typ"), str(tmp / "1641.pdf"), fonts])[0]
+                                   for _ in range(runs))
+        # Batch: every issue, ours with 2 workers, Typst one process per issue.
+        ours_pages = sum(len(load_issue(p).pages) for p in issues)
+        start = time.perf_counter()
+        subprocess.run([py, "-m", "layout.cli", "batch", str(ROOT / "issues"), "-j", "2", "--force", "-o",
+                        str(tmp / "batch")], check=True, capture_output=True)
+        ours_batch = time.perf_counter() - start
+        start = time.perf_counter()
+        typst_pages = 0
+        for path in issues:
+            _run(typst_cmd + [str(tmp / f"{path.stem}.typ"), str(tmp / f"{path.stem}.pdf"), fonts])
+            import pypdfium2 as pdfium
+            doc = pdfium.PdfDocument(str(tmp / f"{path.stem}.pdf"))
+            typst_pages += len(doc)
+            doc.close()
+        typst_batch = time.perf_counter() - start
+        # Peak memory: one layout worker rendering the whole archive; Typst's largest single issue.
+        mem_ours = _child_peak([py, "-m", "layout.cli", "batch", str(ROOT / "issues"), "-j", "1", "--force", "-o",
+                                str(tmp / "mem")])
+        mem_typst = max(_child_peak(typst_cmd + [str(tmp / f"{p.stem}.typ"), str(tmp / "m.pdf"), fonts])
+                        for p in issues)
+        shutil.rmtree(tmp / "batch", ignore_errors=True)
+    print()
+    print("against Typst (PyPI typst, same fonts, same page size, columns and body type; fresh processes)")
+    print(f"{'figure':44s} {'layout':>10s} {'typst':>10s} {'ratio':>8s}")
+    print(f"{'cold render of one 8-page issue (1641), s':44s} {ours:10.2f} {theirs:10.2f} {theirs / ours:7.2f}×")
+    print(f"{f'batch of {len(issues)} issues, pages/s':44s} {ours_pages / ours_batch:10.1f} "
+          f"{typst_pages / typst_batch:10.1f} {(ours_pages / ours_batch) / (typst_pages / typst_batch):7.2f}×")
+    print(f"{'  (layout: 2 workers; typst: a process an issue)':44s}")
+    print(f"{'peak memory per worker, MB':44s} {mem_ours:10.0f} {mem_typst:10.0f} {mem_typst / mem_ours:7.2f}×")
+    print("  ratio > 1 means layout is faster / lighter; Typst sets the text in its own way (no masthead,")
+    print("  furniture or PDF/X), so its pages are not the same pages: the figures compare work of a kind.")
+
+
+def _child_peak(cmd: list[str]) -> float:
+    """Peak resident memory (MB) of one fresh process, measured by the kernel (GNU time is not needed)."""
+    import subprocess
+
+    code = ("import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True, "
+            "stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL); "
+            "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+    out = subprocess.run([sys.executable, "-c", code, *cmd], check=True, capture_output=True, text=True).stdout
+    return int(out.strip()) / 1024
+
+
+def batch_figures(runs: int) -> None:
+    """The archive: 8-page issue, and all issues with 1 and 2 workers."""
+    import subprocess
+
+    py = sys.executable
+    issues = sorted((ROOT / "issues").glob("*.yaml"))
+    pages = sum(len(load_issue(p).pages) for p in issues)
+    fonts = default_fontset()
+    with tempfile.TemporaryDirectory() as tmp:
+        one = median_time(lambda: render(ROOT / "issues" / "1641.yaml", Path(tmp) / "one", fonts=fonts), runs)
+        print(f"{'render one 8-page issue (1641), warm worker':44s} {one * 1000:9.1f} ms")
+        print(f"{'  per page':44s} {one * 1000 / 8:9.1f} ms")
+        for jobs in (1, 2):
+            start = time.perf_counter()
+            subprocess.run([py, "-m", "layout.cli", "batch", str(ROOT / "issues"), "-j", str(jobs), "--force",
+                            "-o", str(Path(tmp) / f"b{jobs}")], check=True, capture_output=True)
+            wall = time.perf_counter() - start
+            print(f"{f'batch of {len(issues)} issues ({pages} pages), {jobs} worker(s)':44s} {wall:9.2f} s "
+                  f"({pages / wall:.1f} pages/s)")
+        mem = _child_peak([py, "-m", "layout.cli", "batch", str(ROOT / "issues"), "-j", "1", "--force", "-o",
+                           str(Path(tmp) / "mem")])
+        print(f"{'peak memory of one worker (whole archive)':44s} {mem:9.0f} MB")
+        start = time.perf_counter()
+        subprocess.run([py, "-m", "layout.cli", "batch", str(ROOT / "issues"), "-j", "2", "-o",
+                        str(Path(tmp) / "b2")], check=True, capture_output=True)
+        print(f"{'second batch, nothing changed (all skipped)':44s} {time.perf_counter() - start:9.2f} s")
+
+
+def profile_summary() -> None:
+    """Where the time of one 8-page issue goes: the functions with the most time of their own."""
+    import cProfile
+    import io
+    import pstats
+
+    fonts = default_fontset()
+    with tempfile.TemporaryDirectory() as tmp:
+        render(ROOT / "issues" / "1641.yaml", Path(tmp), fonts=fonts)
+        profiler = cProfile.Profile()
+        profiler.enable()
+        render(ROOT / "issues" / "1641.yaml", Path(tmp), fonts=fonts)
+        profiler.disable()
+    stream = io.StringIO()
+    stats = pstats.Stats(profiler, stream=stream).sort_stats("cumulative")
+    print()
+    print("where the time goes (one 8-page issue, warm; cumulative seconds of the main stages)")
+    stages = ["layout_issue", "write_pdfs", "_draw_page", "finish_pdfx", "check", "flow_story", "compose_atoms",
+              "atomise", "press_image", "save"]
+    for (file, _, name), (cc, nc, tt, ct, _) in sorted(stats.stats.items(), key=lambda kv: -kv[1][3]):
+        if name in stages and ("layout" in file or name == "save"):
+            print(f"  {name:24s} {ct:7.3f} s  ({Path(file).name})")
+            stages.remove(name)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--quick", action="store_true", help="Skip the batch, Typst and profile parts.")
     args = parser.parse_args()
 
     start = time.perf_counter()
@@ -115,6 +284,11 @@ def main() -> None:
     print(f"{'PDF size per page (median)':44s} {statistics.median(sizes) / 1024:9.1f} KB")
     print(f"{'watch: one story edited, its page re-proofed':44s} {watch_t * 1000:9.1f} ms")
     print(f"{'  (PDF + preflight + 100 dpi PNG), CPU':44s} {watch_cpu * 1000:9.1f} ms")
+    if args.quick:
+        return
+    batch_figures(max(3, args.runs // 2))
+    against_typst(3)
+    profile_summary()
 
 
 if __name__ == "__main__":
