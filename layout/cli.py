@@ -86,7 +86,8 @@ def main() -> None:
               help="A proof: write the pages even if a story does not fit, mark overset and empty lines "
                    "on the page; file names end in -proof. (`layout proof` also makes PNGs.)")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON, for tools.")
-def render(issue_file: Path, out_dir: Path | None, proof: bool, as_json: bool) -> None:
+@click.option("--allow-outside", is_flag=True, help="Allow texts and images outside the project folder.")
+def render(issue_file: Path, out_dir: Path | None, proof: bool, as_json: bool, allow_outside: bool) -> None:
     """Render ISSUE_FILE to PDF/X-1a: one file per page (YYYYMMDD-NN.pdf), the whole issue, and copyfit.json.
 
     Prints the copyfit table: per story, lines used and available in each frame, and the characters to
@@ -96,7 +97,7 @@ def render(issue_file: Path, out_dir: Path | None, proof: bool, as_json: bool) -
     """
     from .render import render as do_render
 
-    result = do_render(issue_file, out_dir, proof=proof)
+    result = do_render(issue_file, out_dir, proof=proof, allow_outside=allow_outside)
     _report(result.layout, as_json, (*result.files, result.report))
 
 
@@ -104,7 +105,8 @@ def render(issue_file: Path, out_dir: Path | None, proof: bool, as_json: bool) -
 @click.argument("issue_file", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--dump", is_flag=True, help="Also print the layout as text (page, frame, lines).")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON, for tools.")
-def check(issue_file: Path, dump: bool, as_json: bool) -> None:
+@click.option("--allow-outside", is_flag=True, help="Allow texts and images outside the project folder.")
+def check(issue_file: Path, dump: bool, as_json: bool, allow_outside: bool) -> None:
     """Validate ISSUE_FILE and lay it out without writing any PDF.
 
     Reports mistakes with file, line and key; characters no font has; text that does not fit (exit
@@ -112,7 +114,7 @@ def check(issue_file: Path, dump: bool, as_json: bool) -> None:
     """
     from .render import build_layout, overset_message
 
-    layout = build_layout(issue_file)
+    layout = build_layout(issue_file, allow_outside=allow_outside)
     if dump:
         click.echo(layout.dump())
     _report(layout, as_json)
@@ -132,13 +134,15 @@ def check(issue_file: Path, dump: bool, as_json: bool) -> None:
 @click.option("--dpi", type=click.IntRange(20, 600), default=100, show_default=True, help="PNG resolution.")
 @click.option("--grid", "show_grid", is_flag=True, help="Draw the page grid (columns, every fifth line).")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON, for tools.")
-def proof(issue_file: Path, out_dir: Path | None, dpi: int, show_grid: bool, as_json: bool) -> None:
+@click.option("--allow-outside", is_flag=True, help="Allow texts and images outside the project folder.")
+def proof(issue_file: Path, out_dir: Path | None, dpi: int, show_grid: bool, as_json: bool,
+          allow_outside: bool) -> None:
     """Proof ISSUE_FILE: PDFs with a 校樣 watermark, frame outlines and story names, overset and empty
     lines marked where they happen and the copyfit figures in the margin; a PNG of every page and a
     contact sheet of the issue beside them. Writes the pages even when a story does not fit."""
     from .render import proof as do_proof
 
-    result = do_proof(issue_file, out_dir, dpi=dpi, show_grid=show_grid)
+    result = do_proof(issue_file, out_dir, dpi=dpi, show_grid=show_grid, allow_outside=allow_outside)
     files = (*result.render.files, *result.pngs, result.sheet, result.render.report, result.lines)
     _report(result.render.layout, as_json, files)
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 from . import rules_zh as zh
-from .text import Align, Atom, Kind, Paragraph, atomise, split_atom
+from .text import ZERO_WIDTH, Align, Atom, Kind, Paragraph, advance_of, atomise, split_atom
 from .fonts import FontSet
 
 EPS = 1e-6
@@ -216,7 +216,7 @@ class _LineBox:
         for i, atom in enumerate(self.atoms):
             x = pen - self.cut_l[i]
             for face, ch in zip(atom.faces, atom.text):
-                adv = face.advance(ch) * atom.size
+                adv = advance_of(face, ch) * atom.size
                 out.append(Glyph(ch, face.key, atom.size, x, adv, atom.hscale))
                 x += adv * atom.hscale + self.track
             pen += atom.width - self.cut_l[i] - self.cut_r[i] + self.track * (len(atom.text) - 1)
@@ -416,6 +416,9 @@ def line_runs(line: Line) -> tuple[Run, ...]:
             elif abs(gap - space) > 1e-4:
                 break
             j += 1
-        runs.append(Run(g.x, g.face, g.size, "".join(x.ch for x in glyphs[i:j]), space or 0.0, g.hscale))
+        # Invisible format characters (zero width) are kept in the line's text but never drawn.
+        text = "".join(x.ch for x in glyphs[i:j] if x.ch not in ZERO_WIDTH)
+        if text:
+            runs.append(Run(g.x, g.face, g.size, text, space or 0.0, g.hscale))
         i = j
     return tuple(runs)

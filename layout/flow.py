@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from .compose import Composer, Line
 from .errors import LayoutError
 from .model import Block, Frame, Story, Template
-from .text import Align, Atom, Paragraph, Span, TextStyle, atomise
+from .text import Align, Atom, MissingGlyph, Paragraph, Span, TextStyle, atomise
 
 LEAD_INS = ("本報訊", "本报讯")
 # Ideographic em box: top at 0.88 em above the baseline (Noto CJK / Source Han metrics).
@@ -181,7 +181,10 @@ class _LineSource:
         key = ("atoms", index)
         if key not in self._memo:
             para = block_paragraph(self.story.blocks[index], self.t)
-            self._memo[key] = (para, atomise(para, self.composer.fonts))
+            try:
+                self._memo[key] = (para, atomise(para, self.composer.fonts))
+            except MissingGlyph as exc:
+                raise exc.in_paragraph(index) from None
         return self._memo[key]
 
     def _compose(self, index: int, measure: float, start: int = 0) -> list[tuple[Line, str, int]]:

@@ -367,7 +367,8 @@ def parse_body(text: str) -> tuple[Block, ...]:
     """Light Markdown: one paragraph per line (Chinese text is not wrapped in source),
     ``## `` lines are 小標題 subheads, ``**…**`` is set bold."""
     blocks = []
-    for raw in text.split("\n"):
+    # A tab is a space in running text: Chinese body text has no tab stops.
+    for raw in text.replace("\t", " ").split("\n"):
         line = raw.strip()
         if not line:
             continue
@@ -389,16 +390,28 @@ def parse_body(text: str) -> tuple[Block, ...]:
     return tuple(blocks)
 
 
-def _resolve(base: Path, node: Node, what: str) -> Path:
+@dataclass(frozen=True)
+class Files:
+    """Where an issue's files are looked for: relative to its folder, inside the project (the
+    folder above it) unless the caller allows paths outside."""
+
+    base: Path
+    allow_outside: bool = False
+
+
+def _resolve(files: Files, node: Node, what: str) -> Path:
     """A file named in the issue, relative to the issue's folder and inside the project."""
     raw = node.text()
+    base = files.base
     path = Path(raw)
-    if path.is_absolute():
-        raise node.error(f"absolute paths are not allowed for {what}; give it relative to {base}")
+    if path.is_absolute() and not files.allow_outside:
+        raise node.error(f"absolute paths are not allowed for {what}; give it relative to {base} "
+                         f"(or allow paths outside the project with --allow-outside)")
     resolved = (base / path).resolve()
     root = base.resolve().parent
-    if root != resolved and root not in resolved.parents:
-        raise node.error(f"{what} '{raw}' lies outside the issue's folder tree")
+    if root != resolved and root not in resolved.parents and not files.allow_outside:
+        raise node.error(f"{what} '{raw}' lies outside the project ({root}); "
+                         f"allow it with --allow-outside")
     if not resolved.is_file():
         raise node.error(f"{what} '{raw}' not found (looked for {resolved})")
     return resolved
@@ -424,7 +437,7 @@ def _grid(node: Node, t: Template, pages: set[int], extra: tuple[str, ...] = ())
     return GridRect(page, col, span, line, lines), m
 
 
-def _story(node: Node, t: Template, pages: set[int], base: Path) -> Story:
+def _story(node: Node, t: Template, pages: set[int], base: Files) -> Story:
     m = node.mapping(("id", "frames"), STORY_OPTIONAL)
     sid = m["id"].text()
     if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_\-]*", sid):
@@ -511,7 +524,7 @@ def _box(node: Node, t: Template, pages: set[int]) -> Box:
                colour(m["color"], t.printing.ink_limit) if "color" in m else None)
 
 
-def _image_file(base: Path, node: Node) -> Path:
+def _image_file(base: Files, node: Node) -> Path:
     """An image named in the issue: it must exist and Pillow must be able to read it."""
     from .images import check_image
 
@@ -522,7 +535,7 @@ def _image_file(base: Path, node: Node) -> Path:
     return path
 
 
-def _photo(node: Node, t: Template, pages: set[int], base: Path) -> Photo:
+def _photo(node: Node, t: Template, pages: set[int], base: Files) -> Photo:
     m = node.mapping(("id", "file", "place"), ("caption", "credit", "focus", "sample"))
     place, _ = _grid(m["place"], t, pages)
     focus = (0.5, 0.5)
@@ -537,7 +550,7 @@ def _photo(node: Node, t: Template, pages: set[int], base: Path) -> Photo:
                  m["sample"].boolean() if "sample" in m else False)
 
 
-def _paper(node: Node, base: Path) -> Paper:
+def _paper(node: Node, base: Files) -> Paper:
     m = node.mapping(("name",), ("permit", "url", "channels", "logo"))
     channels = []
     if "channels" in m:
@@ -576,13 +589,16 @@ def load_template_file(issue_dir: Path, node: Node) -> Template:
     return load_template(load_yaml(path, "template"), name)
 
 
-def load_issue(path: Path | str) -> Issue:
-    """Read and validate an issue file; every mistake is a LayoutError naming file, line and key."""
+def load_issue(path: Path | str, allow_outside: bool = False) -> Issue:
+    """Read and validate an issue file; every mistake is a LayoutError naming file, line and key.
+
+    Files it names are resolved relative to its folder and must stay inside the project (the folder
+    above it) unless ``allow_outside``."""
     path = Path(path)
     root = load_yaml(path, "issue file")
     m = root.mapping(("template", "paper", "issue", "pages", "stories"), ("boxes", "photos"))
-    base = path.resolve().parent
-    t = load_template_file(base, m["template"])
+    base = Files(path.resolve().parent, allow_outside)
+    t = load_template_file(base.base, m["template"])
     paper = _paper(m["paper"], base)
     im = m["issue"].mapping(("number", "total", "date"), ("sample",))
     pages = []

@@ -58,16 +58,16 @@ def resolution_problems(layout: IssueLayout) -> tuple[list[str], list[str]]:
 
 
 def build_layout(issue_path: Path, fonts: FontSet | None = None, proof: bool = False,
-                 show_grid: bool = False) -> IssueLayout:
-    issue = load_issue(issue_path)
+                 show_grid: bool = False, allow_outside: bool = False) -> IssueLayout:
+    issue = load_issue(issue_path, allow_outside)
     return layout_issue(issue, fonts or default_fontset(), proof=proof, show_grid=show_grid)
 
 
 def render(issue_path: Path, out_dir: Path | None = None, fonts: FontSet | None = None,
-           proof: bool = False, show_grid: bool = False) -> RenderResult:
+           proof: bool = False, show_grid: bool = False, allow_outside: bool = False) -> RenderResult:
     """Lay out and write the PDFs and copyfit.json; overset fails the render unless it is a proof."""
     fonts = fonts or default_fontset()
-    layout = build_layout(issue_path, fonts, proof=proof, show_grid=show_grid)
+    layout = build_layout(issue_path, fonts, proof=proof, show_grid=show_grid, allow_outside=allow_outside)
     message = overset_message(layout)
     if message and not proof:
         raise LayoutError(f"{issue_path}: overset: {message}")
@@ -101,14 +101,14 @@ def story_lines(layout: IssueLayout) -> dict:
 
 
 def proof(issue_path: Path, out_dir: Path | None = None, fonts: FontSet | None = None, dpi: float = 100.0,
-          show_grid: bool = False, only_pages: set[int] | None = None) -> ProofResult:
+          show_grid: bool = False, only_pages: set[int] | None = None, allow_outside: bool = False) -> ProofResult:
     """A proof: PDFs marked as such, a PNG of every page, a contact sheet, the layout as JSON."""
     import json
 
     from .pdf import page_filename
     from .previews import contact_sheet, render_png
 
-    result = render(issue_path, out_dir, fonts, proof=True, show_grid=show_grid)
+    result = render(issue_path, out_dir, fonts, proof=True, show_grid=show_grid, allow_outside=allow_outside)
     out = result.files[0].parent
     pngs = []
     for page, pdf in zip(result.layout.pages, result.files):

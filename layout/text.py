@@ -113,18 +113,60 @@ def _kind_of(ch: str) -> Kind:
     return Kind.HAN
 
 
+# Invisible format characters: kept in the text, set with no width, never drawn (a font's
+# .notdef box would show). Zero-width space, non-joiner, joiner, word joiner, BOM, soft hyphen.
+ZERO_WIDTH = frozenset("\u200b\u200c\u200d\u2060\ufeff\u00ad")
+BIDI_CONTROLS = frozenset("\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u061c")
+
+
+def describe(ch: str) -> str:
+    """U+20BB7 (CJK UNIFIED IDEOGRAPH-20BB7), for messages."""
+    name = unicodedata.name(ch, "")
+    if not name:
+        name = {"Cc": "control character", "Co": "private-use character", "Cn": "unassigned code point",
+                "Cs": "lone surrogate"}.get(unicodedata.category(ch), "no Unicode name")
+    return f"{ch!r} U+{ord(ch):04X} ({name})"
+
+
 class MissingGlyph(LayoutError):
-    def __init__(self, ch: str, role: str, offset: int):
-        self.ch, self.role, self.offset = ch, role, offset
-        super().__init__(f"character {ch!r} (U+{ord(ch):04X}) at position {offset} is in no font of the "
-                         f"'{role}' chain")
+    """A character the engine cannot set: in no font of the chain, a control character, or right-to-left text."""
+
+    def __init__(self, ch: str, role: str, offset: int, reason: str = "", paragraph: int | None = None):
+        self.ch, self.role, self.offset, self.reason, self.paragraph = ch, role, offset, reason, paragraph
+        where = f"paragraph {paragraph + 1}, character {offset + 1}" if paragraph is not None else \
+            f"character {offset + 1}"
+        why = reason or f"is in no font of the '{role}' chain (nothing is drawn as an empty box)"
+        super().__init__(f"{where}: {describe(ch)} {why}")
+
+    def in_paragraph(self, paragraph: int) -> "MissingGlyph":
+        return MissingGlyph(self.ch, self.role, self.offset, self.reason, paragraph)
 
 
-def _face(fonts: FontSet, ch: str, role: str, offset: int) -> Face:
+def _check_char(ch: str, role: str, offset: int) -> None:
+    category = unicodedata.category(ch)
+    if category == "Cc":
+        raise MissingGlyph(ch, role, offset, "is a control character: remove it from the text")
+    if ch in BIDI_CONTROLS or unicodedata.bidirectional(ch) in ("R", "AL"):
+        raise MissingGlyph(ch, role, offset, "is right-to-left text, which the engine does not set")
+    if category in ("Cs", "Cn", "Co"):
+        raise MissingGlyph(ch, role, offset, "is no character a font can show")
+
+
+def _face(fonts: FontSet, ch: str, role: str, offset: int, previous: Face | None = None) -> Face:
     face = fonts.face_for(ch, role)
     if face is None:
+        if ch in ZERO_WIDTH and previous is not None:
+            return previous
+        _check_char(ch, role, offset)
         raise MissingGlyph(ch, role, offset)
+    if ch not in ZERO_WIDTH:
+        _check_char(ch, role, offset)
     return face
+
+
+def advance_of(face: Face, ch: str) -> float:
+    """A character's advance in em: none for invisible format characters."""
+    return 0.0 if ch in ZERO_WIDTH else face.advance(ch)
 
 
 def _units(text: str):
@@ -144,8 +186,10 @@ def _units(text: str):
                 i = m.end()
                 continue
         end = i + 1
-        # Combining marks and variation selectors ride on the character before them.
-        while end < n and (unicodedata.combining(text[end]) or 0xFE00 <= ord(text[end]) <= 0xFE0F):
+        # Combining marks, variation selectors and invisible format characters ride on the
+        # character before them.
+        while end < n and (unicodedata.combining(text[end]) or 0xFE00 <= ord(text[end]) <= 0xFE0F
+                           or text[end] in ZERO_WIDTH):
             end += 1
         yield i, end, _kind_of(ch)
         i = end
@@ -161,8 +205,11 @@ def atomise(paragraph: Paragraph, fonts: FontSet) -> list[Atom]:
         for start, end, kind in _units(text):
             unit = text[start:end]
             offset = base + start
-            faces = tuple(_face(fonts, ch, role, offset + k) for k, ch in enumerate(unit))
-            natural = sum(f.advance(ch) for f, ch in zip(faces, unit)) * size
+            faces: list[Face] = []
+            for k, ch in enumerate(unit):
+                faces.append(_face(fonts, ch, role, offset + k, faces[-1] if faces else None))
+            faces = tuple(faces)
+            natural = sum(advance_of(f, ch) for f, ch in zip(faces, unit)) * size
             blank_l = blank_r = 0.0
             hscale = 1.0
             if kind is Kind.DASH:
@@ -191,7 +238,7 @@ def atomise(paragraph: Paragraph, fonts: FontSet) -> list[Atom]:
 
 def split_atom(atom: Atom, max_width: float) -> tuple[Atom, Atom]:
     """Cut an atom wider than a whole line (a very long URL) where it must be cut."""
-    widths = [f.advance(ch) * atom.size * atom.hscale for f, ch in zip(atom.faces, atom.text)]
+    widths = [advance_of(f, ch) * atom.size * atom.hscale for f, ch in zip(atom.faces, atom.text)]
     total, k = 0.0, 0
     while k < len(widths) - 1 and total + widths[k] <= max_width:
         total += widths[k]
