@@ -9,6 +9,9 @@ A character no face of the chain has is an error, never a blank box.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+import hashlib
+import marshal
+import os
 from functools import cache
 from pathlib import Path
 
@@ -100,9 +103,57 @@ def _punctuation_bearings(font: TTFont, cmap, metrics, upem: int) -> dict[int, t
     return out
 
 
+CACHE_VERSION = 1
+
+
+def _cache_file(path: Path) -> Path | None:
+    """Where a font's metrics are kept between runs: keyed by the file's name, size, time and first bytes."""
+    try:
+        stat = path.stat()
+        with open(path, "rb") as f:
+            head = hashlib.sha256(f.read(65536)).hexdigest()[:16]
+    except OSError:
+        return None
+    folder = Path(os.environ.get("LAYOUT_CACHE_DIR") or Path.home() / ".cache" / "layout")
+    return folder / f"{path.name}-{stat.st_size}-{stat.st_mtime_ns}-{head}-v{CACHE_VERSION}.marshal"
+
+
+def _read_cache(file: Path | None, key: str, path: Path) -> Face | None:
+    if file is None or not file.is_file():
+        return None
+    try:
+        advances, halt, bearings, ascent, descent = marshal.loads(file.read_bytes())
+        return Face(key, path, advances, halt, ascent, descent, bearings)
+    except (ValueError, EOFError, TypeError, OSError):
+        return None  # a damaged cache is ignored and written again
+
+
+def _write_cache(file: Path | None, face: Face) -> None:
+    if file is None:
+        return
+    data = marshal.dumps((face.advances, face.halt, face.bearings, face.ascent, face.descent))
+    try:
+        file.parent.mkdir(parents=True, exist_ok=True)
+        tmp = file.with_suffix(f".{os.getpid()}.part")
+        tmp.write_bytes(data)
+        os.replace(tmp, file)
+    except OSError:
+        pass  # no cache where the disk will not have one: only slower
+
+
 @cache
 def load_face(path: Path, key: str) -> Face:
-    """Read a TrueType font's metrics once per process."""
+    """A TrueType font's metrics, read once per process (and kept in a cache file between runs)."""
+    cache_file = _cache_file(path)
+    cached = _read_cache(cache_file, key, path)
+    if cached is not None:
+        return cached
+    face = _read_face(path, key)
+    _write_cache(cache_file, face)
+    return face
+
+
+def _read_face(path: Path, key: str) -> Face:
     try:
         font = TTFont(path, lazy=True)
         if "glyf" not in font:

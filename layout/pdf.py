@@ -28,7 +28,7 @@ from .display import IssueLayout, PageLayout
 from .errors import LayoutError
 from . import preflight
 from .files import atomic_write
-from .pdfx import finish_pdfx
+from .pdfx import finish_pdfx, merge_pdfx
 from .fonts import FontSet
 from .images import press_image
 from .items import BLACK, Box, Picture, Rule, TextRun
@@ -47,8 +47,11 @@ def _register(key: str, path: str) -> str:
     return name
 
 
-def register_fonts(fonts: FontSet) -> dict[str, str]:
-    return {key: _register(key, str(face.path)) for key, face in fonts.faces.items()}
+def register_fonts(fonts: FontSet, used: set[str] | None = None) -> dict[str, str]:
+    """reportlab names of the faces; only those ``used`` are parsed by reportlab (each takes a tenth
+    of a second), and the body face always, as every page opens with it."""
+    keys = set(fonts.faces) if used is None else set(used) | {"song"}
+    return {key: _register(key, str(fonts.faces[key].path)) for key in sorted(keys) if key in fonts.faces}
 
 
 SLUG = 12 * 72 / 25.4     # room outside the bleed for the marks
@@ -190,22 +193,10 @@ def page_filename(layout: IssueLayout, number: int, proof: bool = False) -> str:
     return f"{layout.issue.date:%Y%m%d}-{number:02d}{'-proof' if proof else ''}.pdf"
 
 
-def _write_pdfx(target: Path, layout: IssueLayout, names: dict[str, str], title: str, pages) -> None:
-    """Draw, finish as PDF/X-1a, preflight, and only then put the file in place."""
-    issue = layout.issue
-    printing = issue.template.printing
-
+def _checked(target: Path, printing, build) -> None:
+    """Build a PDF under a temporary name, preflight it, and only then put it in place."""
     def write(tmp: str) -> None:
-        raw = tmp + ".rl"
-        try:
-            canvas = _new_canvas(raw, layout, names, title)
-            for page in pages:
-                _draw_page(canvas, page, layout, names)
-            canvas.save()
-            finish_pdfx(raw, tmp, title, issue.date, printing)
-        finally:
-            if os.path.exists(raw):
-                os.unlink(raw)
+        build(tmp)
         findings = preflight.errors(preflight.check(Path(tmp), preflight.Settings(
             printing.ink_limit, printing.warn_ppi, printing.min_ppi)))
         if findings:
@@ -216,26 +207,46 @@ def _write_pdfx(target: Path, layout: IssueLayout, names: dict[str, str], title:
     atomic_write(target, write)
 
 
+def _write_page(target: Path, layout: IssueLayout, names: dict[str, str], title: str, page: PageLayout) -> None:
+    issue = layout.issue
+
+    def build(tmp: str) -> None:
+        raw = tmp + ".rl"
+        try:
+            canvas = _new_canvas(raw, layout, names, title)
+            _draw_page(canvas, page, layout, names)
+            canvas.save()
+            finish_pdfx(raw, tmp, title, issue.date, issue.template.printing)
+        finally:
+            if os.path.exists(raw):
+                os.unlink(raw)
+
+    _checked(target, issue.template.printing, build)
+
+
 def write_pdfs(layout: IssueLayout, fonts: FontSet, out_dir: Path, proof: bool = False,
                pages: set[int] | None = None, combined: bool = True) -> list[Path]:
-    """One PDF/X-1a file per page (named by date and page) and one combined PDF of the issue;
-    a proof's names end in -proof so it is never mistaken for the print file.
+    """One PDF/X-1a file per page (named by date and page) and one combined PDF of the issue, made
+    from the page files without drawing again; a proof's names end in -proof so it is never
+    mistaken for the print file.
 
     ``pages`` limits the page files written (`layout watch` rewrites only what changed);
     ``combined`` False skips the whole-issue file."""
-    names = register_fonts(fonts)
+    used = {item.face for page in layout.pages for item in page.items if isinstance(item, TextRun)}
+    names = register_fonts(fonts, used)
     issue = layout.issue
     written = []
     suffix = "-proof" if proof else ""
     for page in layout.pages:
         target = out_dir / page_filename(layout, page.number, proof)
         if pages is None or page.number in pages:
-            _write_pdfx(target, layout, names, f"{issue.paper.name} 第{issue.number}期 第{page.number}版{suffix}",
-                        [page])
+            _write_page(target, layout, names, f"{issue.paper.name} 第{issue.number}期 第{page.number}版{suffix}", page)
         written.append(target)
     if combined:
         target = out_dir / f"{issue.date:%Y%m%d}-issue{issue.total}{suffix}.pdf"
-        _write_pdfx(target, layout, names, f"{issue.paper.name} 第{issue.number}期（總第{issue.total}期）{suffix}",
-                    layout.pages)
+        title = f"{issue.paper.name} 第{issue.number}期（總第{issue.total}期）{suffix}"
+        sources = [str(p) for p in written]
+        _checked(target, issue.template.printing,
+                 lambda tmp: merge_pdfx(sources, tmp, title, issue.date, issue.template.printing))
         written.append(target)
     return written
