@@ -535,8 +535,11 @@ def _image_file(base: Files, node: Node) -> Path:
     return path
 
 
+PHOTO_KEYS = (("id", "file", "place"), ("caption", "credit", "focus", "sample"))
+
+
 def _photo(node: Node, t: Template, pages: set[int], base: Files) -> Photo:
-    m = node.mapping(("id", "file", "place"), ("caption", "credit", "focus", "sample"))
+    m = node.mapping(*PHOTO_KEYS)
     place, _ = _grid(m["place"], t, pages)
     focus = (0.5, 0.5)
     if "focus" in m:
@@ -612,36 +615,34 @@ def load_issue(path: Path | str, allow_outside: bool = False) -> Issue:
     if numbers != list(range(1, len(pages) + 1)):
         raise m["pages"].error(f"pages must be numbered 1, 2, 3 … in order; got {numbers}")
     page_set = set(numbers)
-    stories, boxes, placed, seen = [], [], [], {}
+    placed: list[tuple[str, GridRect | Frame, Node]] = []
+    seen: dict[str, int] = {}
+
+    def unique(sub: Node, item_id: str, what: str) -> None:
+        # Ids name output and proof labels: one id, one element, across stories, boxes and photos.
+        if item_id in seen:
+            raise sub.error(f"{what} id '{item_id}' is used twice (first at line {seen[item_id]})")
+        seen[item_id] = sub.line
+
+    stories = []
     for sub in m["stories"].sequence():
         story = _story(sub, t, page_set, base)
-        if story.id in seen:
-            raise sub.error(f"story id '{story.id}' is used twice (first at line {seen[story.id]})")
-        seen[story.id] = sub.line
+        unique(sub, story.id, "story")
         stories.append(story)
         story_m = sub.mapping(("id", "frames"), STORY_OPTIONAL)
         if story.head:
             placed.append((f"story '{story.id}' head", story.head, story_m["head"]))
         for k, (frame, fnode) in enumerate(zip(story.frames, story_m["frames"].sequence())):
             placed.append((f"story '{story.id}' frame {k + 1}", frame, fnode))
-    if "boxes" in m:
-        for sub in m["boxes"].sequence():
-            box = _box(sub, t, page_set)
-            if box.id in seen:
-                raise sub.error(f"id '{box.id}' is used twice (first at line {seen[box.id]})")
-            seen[box.id] = sub.line
-            boxes.append(box)
-            placed.append((f"box '{box.id}'", box.place, sub.mapping(*BOX_KEYS)["place"]))
-    photos = []
-    if "photos" in m:
-        for sub in m["photos"].sequence():
-            photo = _photo(sub, t, page_set, base)
-            if photo.id in seen:
-                raise sub.error(f"id '{photo.id}' is used twice (first at line {seen[photo.id]})")
-            seen[photo.id] = sub.line
-            photos.append(photo)
-            placed.append((f"photo '{photo.id}'", photo.place, sub.mapping(("id", "file", "place"),
-                           ("caption", "credit", "focus", "sample"))["place"]))
+    boxes, photos = [], []
+    for key, what, parse, keys, found in (
+            ("boxes", "box", lambda n: _box(n, t, page_set), BOX_KEYS, boxes),
+            ("photos", "photo", lambda n: _photo(n, t, page_set, base), PHOTO_KEYS, photos)):
+        for sub in m[key].sequence() if key in m else []:
+            item = parse(sub)
+            unique(sub, item.id, what)
+            found.append(item)
+            placed.append((f"{what} '{item.id}'", item.place, sub.mapping(*keys)["place"]))
     _check_overlaps(root, placed)
     return Issue(path, t, paper, im["number"].integer(1), im["total"].integer(1), im["date"].date(),
                  tuple(pages), tuple(stories), tuple(boxes), tuple(photos),
