@@ -7,7 +7,8 @@ values, overprint state, line widths and the placed size of images.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from copy import copy
+from dataclasses import dataclass, field
 from typing import Iterator
 
 import pikepdf
@@ -80,8 +81,10 @@ def colour_space(obj, resources) -> ColourSpace:
     return ColourSpace("unknown", 0)
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class State:
+    """The graphics state preflight follows; mutable while walking, copied into each event."""
+
     ctm: Matrix = IDENTITY
     fill_space: ColourSpace = GREY
     fill: tuple[float, ...] = (0.0,)
@@ -125,40 +128,47 @@ class _Walker:
             op = str(inst.operator)
             args = list(inst.operands)
             if op == "q":
-                stack.append(state)
+                stack.append(copy(state))
             elif op == "Q":
                 state = stack.pop() if stack else state
             elif op == "cm" and len(args) == 6:
-                state = replace(state, ctm=multiply(tuple(float(x) for x in args), state.ctm))
+                state.ctm = multiply(tuple(float(x) for x in args), state.ctm)
             elif op == "w" and args:
-                state = replace(state, line_width=float(args[0]))
+                state.line_width = float(args[0])
             elif op in ("cs", "CS") and args:
                 space = colour_space(args[0], resources)
                 initial = (0.0,) * space.components if space.family != "DeviceCMYK" else (0.0, 0.0, 0.0, 1.0)
-                state = (replace(state, fill_space=space, fill=initial) if op == "cs"
-                         else replace(state, stroke_space=space, stroke=initial))
+                if op == "cs":
+                    state.fill_space, state.fill = space, initial
+                else:
+                    state.stroke_space, state.stroke = space, initial
             elif op in ("sc", "scn", "SC", "SCN"):
                 values = tuple(float(a) for a in args if _is_number(a))  # a pattern name may follow
-                state = replace(state, fill=values) if op in ("sc", "scn") else replace(state, stroke=values)
+                if op in ("sc", "scn"):
+                    state.fill = values
+                else:
+                    state.stroke = values
             elif op in ("g", "G", "rg", "RG", "k", "K"):
                 space = {"g": GREY, "G": GREY, "rg": RGB, "RG": RGB, "k": CMYK, "K": CMYK}[op]
                 values = tuple(float(a) for a in args)
-                state = (replace(state, fill_space=space, fill=values) if op.islower()
-                         else replace(state, stroke_space=space, stroke=values))
+                if op.islower():
+                    state.fill_space, state.fill = space, values
+                else:
+                    state.stroke_space, state.stroke = space, values
             elif op == "gs" and args:
                 gs = (resources.get("/ExtGState", {}) if resources is not None else {}).get(str(args[0]))
                 if gs is not None:
-                    state = _apply_gs(state, gs)
-                    self.events.append(Event("gs", state, where, str(args[0]), gs))
+                    _apply_gs(state, gs)
+                    self.events.append(Event("gs", copy(state), where, str(args[0]), gs))
             elif op == "Tf" and args:
-                state = replace(state, font=str(args[0]))
+                state.font = str(args[0])
             elif op in TEXT_SHOW:
-                self.events.append(Event("text", state, where, state.font))
+                self.events.append(Event("text", copy(state), where, state.font))
             elif op in STROKES or op in FILLS or op == "sh":
                 if op in STROKES:
-                    self.events.append(Event("stroke", state, where))
+                    self.events.append(Event("stroke", copy(state), where))
                 if op in FILLS or op == "sh":
-                    self.events.append(Event("fill", state, where))
+                    self.events.append(Event("fill", copy(state), where))
             elif op == "Do" and args:
                 xobjects = resources.get("/XObject", {}) if resources is not None else {}
                 xobj = xobjects.get(str(args[0]))
@@ -166,10 +176,11 @@ class _Walker:
                     continue
                 subtype = str(xobj.get("/Subtype", ""))
                 if subtype == "/Image":
-                    self.events.append(Event("image", state, where, str(args[0]), xobj))
+                    self.events.append(Event("image", copy(state), where, str(args[0]), xobj))
                 elif subtype == "/Form":
                     matrix = tuple(float(x) for x in xobj.get("/Matrix", IDENTITY))
-                    inner = replace(state, ctm=multiply(matrix, state.ctm))
+                    inner = copy(state)
+                    inner.ctm = multiply(matrix, state.ctm)
                     self.depth += 1
                     self.events.append(Event("form", inner, where, str(args[0]), xobj))
                     self.walk(xobj, xobj.get("/Resources", resources), inner, f"form {args[0]}")
@@ -184,19 +195,17 @@ def _is_number(value) -> bool:
         return False
 
 
-def _apply_gs(state: State, gs) -> State:
-    changes = {}
+def _apply_gs(state: State, gs) -> None:
     if "/OP" in gs:
-        changes["stroke_overprint"] = bool(gs.OP)
+        state.stroke_overprint = bool(gs.OP)
         if "/op" not in gs:  # op defaults to OP (PDF 1.3 §4.3.4)
-            changes["fill_overprint"] = bool(gs.OP)
+            state.fill_overprint = bool(gs.OP)
     if "/op" in gs:
-        changes["fill_overprint"] = bool(gs.op)
+        state.fill_overprint = bool(gs.op)
     if "/OPM" in gs:
-        changes["overprint_mode"] = int(gs.OPM)
+        state.overprint_mode = int(gs.OPM)
     if "/LW" in gs:
-        changes["line_width"] = float(gs.LW)
-    return replace(state, **changes)
+        state.line_width = float(gs.LW)
 
 
 def page_events(page: pikepdf.Page, page_no: int) -> Iterator[Event]:
