@@ -22,7 +22,8 @@ sys.path.insert(0, str(HERE.parent))
 from layout.display import composer_for  # noqa: E402
 from layout.flow import flow_story  # noqa: E402
 from layout.fonts import default_fontset  # noqa: E402
-from layout.model import (Frame, GridRect, Story, load_template, parse_body)  # noqa: E402
+from layout.loader import load_template, parse_body  # noqa: E402
+from layout.model import Frame, GridRect, Story  # noqa: E402
 from layout.yamlnodes import load_yaml, read_text_file  # noqa: E402
 
 SEED_STORIES = [

@@ -62,7 +62,7 @@ def _engine_hash() -> str:
 def input_key(issue_path: Path) -> str:
     """A content hash of everything an issue's render depends on: its YAML, its templates, story
     texts and images, the engine's code and fonts. Never a file time."""
-    from .model import load_issue
+    from .loader import load_issue
 
     issue = load_issue(issue_path)
     files = {issue_path.resolve()}
@@ -104,7 +104,7 @@ def render_one(job: tuple[Path, Path | None, bool]) -> Outcome:
     from .render import default_output, render
 
     try:
-        from .model import load_issue
+        from .loader import load_issue
 
         issue = load_issue(issue_path)
         out_dir = (out_root / issue.slug) if out_root else default_output(issue)
@@ -170,7 +170,7 @@ def _init_worker_inline() -> None:
 def remove_partial_files(issues: list[Path], out_root: Path | None) -> int:
     """After an interrupted batch: any temporary file a killed worker left in an output folder.
     Finished files are never touched: they were renamed into place whole."""
-    from .model import load_issue
+    from .loader import load_issue
     from .render import default_output
 
     removed = 0

@@ -12,7 +12,8 @@ from .files import atomic_write_text
 from .fonts import FontSet, default_fontset
 from .images import effective_ppi
 from .items import Picture
-from .model import Issue, load_issue
+from .loader import load_issue
+from .model import Issue
 from .pdf import write_pdfs
 
 @dataclass(frozen=True)

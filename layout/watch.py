@@ -12,7 +12,8 @@ from .copyfit import StoryFit, report
 from .display import layout_issue
 from .errors import LayoutError
 from .fonts import FontSet, default_fontset
-from .model import Issue, load_issue
+from .loader import load_issue
+from .model import Issue
 from .pdf import page_filename, write_pdfs
 from .previews import render_png
 from .render import default_output

@@ -22,7 +22,7 @@ sys.path.insert(0, str(ROOT))
 
 from layout.compose import Composer  # noqa: E402
 from layout.fonts import default_fontset, load_face  # noqa: E402
-from layout.model import load_issue  # noqa: E402
+from layout.loader import load_issue  # noqa: E402
 from layout.render import render  # noqa: E402
 from layout.text import Paragraph, Span, TextStyle  # noqa: E402
 
@@ -133,7 +133,7 @@ def against_typst(runs: int) -> None:
     import subprocess
 
     try:
-        import typst  # noqa: F401
+        import typst  # noqa: F401 — only to know it is there
     except ImportError:
         print("typst: not installed (pip install typst) — comparison skipped")
         return

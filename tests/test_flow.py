@@ -8,7 +8,8 @@ import pytest
 
 from layout.compose import Composer
 from layout.flow import baseline_of, flow_story
-from layout.model import DEFAULT_STYLES, Block, Frame, GridRect, Inline, Story, Style, Template
+from layout.loader import DEFAULT_STYLES
+from layout.model import Block, Frame, GridRect, Inline, Story, Style, Template
 from layout.units import mm
 
 from invariants import check_lines

@@ -8,12 +8,12 @@ import pytest
 from layout.display import composer_for
 from layout.furniture import (box_items, fit_headline, headline_block, masthead, photo_items, running_head)
 from layout.items import Box, Picture, Rule, TextRun
-from layout.model import GridRect, load_issue
+from layout.loader import load_issue
+from layout.model import GridRect
 from layout.text import Align
 from layout.units import Rect
 
 from conftest import ROOT
-from invariants import is_orphan
 
 ISSUE = ROOT / "issues" / "1650.yaml"
 

@@ -12,13 +12,12 @@ import zlib
 import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings, strategies as st
-from PIL import Image
 
 from layout.cli import main
 from layout.compose import Composer
 from layout.errors import LayoutError
 from layout.fonts import load_face
-from layout.model import load_issue
+from layout.loader import load_issue
 from layout.text import Paragraph, Span, TextStyle
 
 from conftest import ROOT

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from layout.errors import LayoutError
-from layout.model import load_issue, parse_body
+from layout.loader import load_issue, parse_body
 
 from conftest import ROOT
 

@@ -12,7 +12,7 @@ import pytest
 
 from layout import rules_zh as zh
 from layout.flow import EM_TOP
-from layout.model import load_issue
+from layout.loader import load_issue
 
 from conftest import ROOT
 

@@ -4,7 +4,6 @@ our preflight on every count."""
 
 from __future__ import annotations
 
-import re
 import subprocess
 
 import pikepdf
@@ -14,7 +13,7 @@ from PIL import Image
 
 from layout import preflight
 from layout.cli import main
-from layout.model import load_issue
+from layout.loader import load_issue
 
 from conftest import ROOT, tool
 

@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from layout.cli import main
-from layout.model import load_issue
+from layout.loader import load_issue
 from layout.render import render
 
 from conftest import ROOT, tool
