@@ -132,9 +132,9 @@ def against_typst(runs: int) -> None:
     import shutil
     import subprocess
 
-    try:
-        import typst  # noqa: F401 — only to know it is there
-    except ImportError:
+    import importlib.util
+
+    if importlib.util.find_spec("typst") is None:
         print("typst: not installed (pip install typst) — comparison skipped")
         return
     py = sys.executable
