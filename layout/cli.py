@@ -127,12 +127,21 @@ def check(issue_file: Path, dump: bool, as_json: bool, allow_outside: bool) -> N
                    f"{issue.weekday}, {len(issue.pages)} pages, {len(issue.stories)} stories")
 
 
+def _proof_options(command):
+    """The arguments `proof` and `watch` share: the issue, where the proof goes, PNG resolution, grid."""
+    for option in reversed((
+            click.argument("issue_file", type=click.Path(path_type=Path, dir_okay=False)),
+            click.option("-o", "--output", "out_dir", type=click.Path(path_type=Path, file_okay=False),
+                         help="Folder for the proof (default: output/<total issue number>/)."),
+            click.option("--dpi", type=click.IntRange(20, 600), default=100, show_default=True,
+                         help="PNG resolution."),
+            click.option("--grid", "show_grid", is_flag=True, help="Draw the page grid (columns, every fifth line)."))):
+        command = option(command)
+    return command
+
+
 @main.command()
-@click.argument("issue_file", type=click.Path(path_type=Path, dir_okay=False))
-@click.option("-o", "--output", "out_dir", type=click.Path(path_type=Path, file_okay=False),
-              help="Folder for the proof (default: output/<total issue number>/).")
-@click.option("--dpi", type=click.IntRange(20, 600), default=100, show_default=True, help="PNG resolution.")
-@click.option("--grid", "show_grid", is_flag=True, help="Draw the page grid (columns, every fifth line).")
+@_proof_options
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON, for tools.")
 @click.option("--allow-outside", is_flag=True, help="Allow texts and images outside the project folder.")
 def proof(issue_file: Path, out_dir: Path | None, dpi: int, show_grid: bool, as_json: bool,
@@ -148,11 +157,7 @@ def proof(issue_file: Path, out_dir: Path | None, dpi: int, show_grid: bool, as_
 
 
 @main.command()
-@click.argument("issue_file", type=click.Path(path_type=Path, dir_okay=False))
-@click.option("-o", "--output", "out_dir", type=click.Path(path_type=Path, file_okay=False),
-              help="Folder for the proof pages (default: output/<total issue number>/).")
-@click.option("--dpi", type=click.IntRange(20, 600), default=100, show_default=True, help="PNG resolution.")
-@click.option("--grid", "show_grid", is_flag=True, help="Draw the page grid.")
+@_proof_options
 @click.option("--interval", type=click.FloatRange(0.05, 10), default=0.3, show_default=True,
               help="Seconds between looks at the files.")
 def watch(issue_file: Path, out_dir: Path | None, dpi: int, show_grid: bool, interval: float) -> None:
