@@ -211,3 +211,18 @@ def test_photo_resolution_checked_where_placed(tmp_path, real_fonts, pixels, out
         assert warnings and not errors
     else:
         assert not errors and not warnings
+
+
+def test_marks_off_per_print_shop(tmp_path, real_fonts):
+    import shutil
+
+    from layout.render import render
+
+    shutil.copytree(ROOT / "issues", tmp_path / "issues")
+    template = tmp_path / "issues" / "templates" / "xuhuibao-tabloid.yaml"
+    template.write_text(template.read_text(encoding="utf-8").replace("marks: true", "marks: false"), encoding="utf-8")
+    result = render(tmp_path / "issues" / "1650.yaml", tmp_path / "out", fonts=real_fonts)
+    with pikepdf.open(result.files[0]) as pdf:
+        page = pdf.pages[0]
+        assert [float(v) for v in page.obj.MediaBox] == [float(v) for v in page.obj.BleedBox]
+        assert "/ColorSpace" not in page.Resources  # no registration colour: no marks
