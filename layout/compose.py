@@ -16,7 +16,7 @@ pages or PDF.  The order of work follows clreq §3.8 (line adjustment):
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import Enum
 
 from . import rules_zh as zh
@@ -74,16 +74,6 @@ class Line:
     @property
     def text(self) -> str:
         return "".join(g.ch for g in self.glyphs)
-
-
-@dataclass(frozen=True)
-class ComposedParagraph:
-    paragraph: Paragraph
-    lines: tuple[Line, ...] = field(default_factory=tuple)
-
-
-def _is_visible(atom: Atom) -> bool:
-    return atom.kind is not Kind.SPACE
 
 
 class _LineBox:

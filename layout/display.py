@@ -15,7 +15,7 @@ from .fonts import FontSet
 from .proof import copyfit_margin, frames, grid, overset_marks, watermark
 from .furniture import (box_items, headline_block, jump_head, masthead, photo_items, running_head,
                         runs_at, story_border, story_separator)
-from .items import Box, Item, Rule, TextRun
+from .items import Item, Rule, TextRun
 from .model import Issue
 from .text import MissingGlyph
 
@@ -167,5 +167,3 @@ def column_rules(story, t) -> dict[int, list[Item]]:
             per_page.setdefault(p.page, []).append(Rule(x, top, x, bottom, 0.3))
     return per_page
 
-
-__all__ = ["IssueLayout", "PageLayout", "layout_issue", "Box"]

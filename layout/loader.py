@@ -337,7 +337,7 @@ def _paper(node: Node, base: Files) -> Paper:
                  _image_file(base, m["logo"]) if "logo" in m else None)
 
 
-def _check_overlaps(issue_node: Node, placed: list[tuple[str, GridRect | Frame, Node]]) -> None:
+def _check_overlaps(placed: list[tuple[str, GridRect | Frame, Node]]) -> None:
     taken: dict[tuple[int, int, int], str] = {}
     for name, rect, node in placed:
         page = rect.place.page if isinstance(rect, Frame) else rect.page
@@ -412,7 +412,7 @@ def load_issue(path: Path | str, allow_outside: bool = False) -> Issue:
             unique(sub, item.id, what)
             found.append(item)
             placed.append((f"{what} '{item.id}'", item.place, sub.mapping(*keys)["place"]))
-    _check_overlaps(root, placed)
+    _check_overlaps(placed)
     return Issue(path, t, paper, im["number"].integer(1), im["total"].integer(1), im["date"].date(),
                  tuple(pages), tuple(stories), tuple(boxes), tuple(photos),
                  im["sample"].boolean() if "sample" in im else False)

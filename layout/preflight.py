@@ -125,7 +125,7 @@ def _fonts(resources, no: int, seen: set) -> list[Finding]:
     return out
 
 
-def _image_ink(image, limit: float) -> float | None:
+def _image_ink(image) -> float | None:
     """Maximum total ink of a CMYK image in percent, or None if it cannot be decoded here."""
     try:
         pil = pikepdf.PdfImage(image).as_pil_image()
@@ -226,7 +226,7 @@ def _image(ev, no, page, settings: Settings, once) -> list[Finding]:
             once((8, name), _f(8, no, name, f"{ppi:.0f} ppi where placed: below {settings.warn_ppi:.0f}",
                                "warning"))
     if space.family == "DeviceCMYK":
-        ink = _image_ink(image, settings.ink_limit)
+        ink = _image_ink(image)
         if ink is not None and ink > settings.ink_limit + 1:
             once((7, name), _f(7, no, name, f"up to {ink:.0f} % ink, over {settings.ink_limit:.0f} %"))
     return out

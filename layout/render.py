@@ -102,7 +102,7 @@ def story_lines(layout: IssueLayout) -> dict:
 
 
 def proof(issue_path: Path, out_dir: Path | None = None, fonts: FontSet | None = None, dpi: float = 100.0,
-          show_grid: bool = False, only_pages: set[int] | None = None, allow_outside: bool = False) -> ProofResult:
+          show_grid: bool = False, allow_outside: bool = False) -> ProofResult:
     """A proof: PDFs marked as such, a PNG of every page, a contact sheet, the layout as JSON."""
     import json
 
@@ -114,8 +114,7 @@ def proof(issue_path: Path, out_dir: Path | None = None, fonts: FontSet | None =
     pngs = []
     for page, pdf in zip(result.layout.pages, result.files):
         png = out / Path(page_filename(result.layout, page.number, True)).with_suffix(".png").name
-        if only_pages is None or page.number in only_pages or not png.exists():
-            render_png(pdf, png, dpi)
+        render_png(pdf, png, dpi)
         pngs.append(png)
     sheet = contact_sheet(pngs, out / f"{result.layout.issue.date:%Y%m%d}-contact-sheet-proof.png")
     lines = out / "layout-proof.json"

@@ -64,10 +64,6 @@ def can_break(before: str, after: str, level: Strictness = Strictness.BASIC) -> 
     return True
 
 
-def is_punctuation(ch: str) -> bool:
-    return ch in OPENING or ch in CLOSING or ch in PAUSE_STOP or ch in MIDDLE_DOT
-
-
 def blank_sides(ch: str) -> tuple[float, float]:
     """The empty part of a full-width mark's em box, (left, right), in em, GB positions.
 

@@ -117,9 +117,6 @@ def _run(cmd: list[str], cwd: Path | None = None) -> tuple[float, float]:
     return wall, _peak_of_last_child()
 
 
-_seen_peak = [0.0]
-
-
 def _peak_of_last_child() -> float:
     import resource
 
