@@ -125,8 +125,9 @@ def render_one(job: tuple[Path, Path | None, bool]) -> Outcome:
 
 
 def _expected(issue) -> list[str]:
-    pages = [f"{issue.date:%Y%m%d}-{p.number:02d}.pdf" for p in issue.pages]
-    return pages + [f"{issue.date:%Y%m%d}-issue{issue.total}.pdf", "copyfit.json"]
+    from .pdf import issue_filename, page_filename
+
+    return [page_filename(issue, p.number) for p in issue.pages] + [issue_filename(issue), "copyfit.json"]
 
 
 # --- the parent side -----------------------------------------------------------------------------

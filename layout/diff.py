@@ -12,6 +12,7 @@ from PIL import Image, ImageChops, ImageDraw, ImageOps
 
 from .errors import LayoutError
 from .files import atomic_write
+from .previews import render_page
 
 BLOCK = 12          # px: changes are marked in blocks this size
 THRESHOLD = 48      # grey levels: smaller differences are anti-aliasing, not change
@@ -50,16 +51,7 @@ def _pages_of(path: Path) -> dict[int, tuple[Path, int]]:
 
 
 def _render(pdf: Path, index: int, dpi: float) -> Image.Image:
-    import pypdfium2 as pdfium
-
-    doc = pdfium.PdfDocument(str(pdf))
-    try:
-        page = doc[index]
-        trim, media = page.get_trimbox(), page.get_mediabox()
-        crop = (trim[0] - media[0], trim[1] - media[1], media[2] - trim[2], media[3] - trim[3])
-        return page.render(scale=dpi / 72, crop=crop, grayscale=True).to_pil().convert("L")
-    finally:
-        doc.close()
+    return render_page(pdf, index, dpi, grayscale=True)
 
 
 def _lines(path: Path) -> dict:

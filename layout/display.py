@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from . import rules_zh as zh
 from .compose import Composer, PunctuationStyle, Settings
 from .errors import LayoutError
-from .flow import StoryFlow, flow_story
+from .flow import JUMP_HEAD_LINES, StoryFlow, flow_story
 from .fonts import FontSet
 from .proof import copyfit_margin, frames, grid, overset_marks, watermark
 from .furniture import (box_items, headline_block, jump_head, masthead, photo_items, running_head,
@@ -159,7 +159,7 @@ def column_rules(story, t) -> dict[int, list[Item]]:
     per_page: dict[int, list[Item]] = {}
     for k, frame in enumerate(story.frames):
         p = frame.place
-        skip = 2 if k and frame.jump_head else 0
+        skip = JUMP_HEAD_LINES if k and frame.jump_head else 0
         for col in range(p.col + 1, p.col + p.span):
             x = t.column_x(col) - t.gutter / 2
             top = t.line_y(p.line + skip) + 0.2 * t.pitch

@@ -189,8 +189,14 @@ def _new_canvas(path: str, layout: IssueLayout, names: dict[str, str], title: st
     return canvas
 
 
-def page_filename(layout: IssueLayout, number: int, proof: bool = False) -> str:
-    return f"{layout.issue.date:%Y%m%d}-{number:02d}{'-proof' if proof else ''}.pdf"
+def page_filename(issue, number: int, proof: bool = False) -> str:
+    """YYYYMMDD-NN.pdf: the print shop's name for a page (…-proof.pdf for a proof)."""
+    return f"{issue.date:%Y%m%d}-{number:02d}{'-proof' if proof else ''}.pdf"
+
+
+def issue_filename(issue, proof: bool = False) -> str:
+    """YYYYMMDD-issueNNNN.pdf: the whole issue in one file, for editors."""
+    return f"{issue.date:%Y%m%d}-issue{issue.total}{'-proof' if proof else ''}.pdf"
 
 
 def _checked(target: Path, printing, build) -> None:
@@ -238,12 +244,12 @@ def write_pdfs(layout: IssueLayout, fonts: FontSet, out_dir: Path, proof: bool =
     written = []
     suffix = "-proof" if proof else ""
     for page in layout.pages:
-        target = out_dir / page_filename(layout, page.number, proof)
+        target = out_dir / page_filename(issue, page.number, proof)
         if pages is None or page.number in pages:
             _write_page(target, layout, names, f"{issue.paper.name} 第{issue.number}期 第{page.number}版{suffix}", page)
         written.append(target)
     if combined:
-        target = out_dir / f"{issue.date:%Y%m%d}-issue{issue.total}{suffix}.pdf"
+        target = out_dir / issue_filename(issue, proof)
         title = f"{issue.paper.name} 第{issue.number}期（總第{issue.total}期）{suffix}"
         sources = [str(p) for p in written]
         _checked(target, issue.template.printing,

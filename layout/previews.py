@@ -9,19 +9,24 @@ from PIL import Image, ImageDraw
 from .files import atomic_write
 
 
-def render_png(pdf: Path, target: Path, dpi: float = 100.0, page_index: int = 0) -> Path:
-    """One page of a PDF as a PNG, cropped to its TrimBox (the page as the reader sees it)."""
+def render_page(pdf: Path, page_index: int = 0, dpi: float = 100.0, grayscale: bool = False) -> Image.Image:
+    """One page of a PDF as a picture, cropped to its TrimBox (the page as the reader sees it)."""
     import pypdfium2 as pdfium
 
     doc = pdfium.PdfDocument(str(pdf))
     try:
         page = doc[page_index]
-        trim = page.get_trimbox()
-        media = page.get_mediabox()
+        trim, media = page.get_trimbox(), page.get_mediabox()
         crop = (trim[0] - media[0], trim[1] - media[1], media[2] - trim[2], media[3] - trim[3])
-        image = page.render(scale=dpi / 72, crop=crop).to_pil().convert("RGB")
+        image = page.render(scale=dpi / 72, crop=crop, grayscale=grayscale).to_pil()
     finally:
         doc.close()
+    return image.convert("L" if grayscale else "RGB")
+
+
+def render_png(pdf: Path, target: Path, dpi: float = 100.0, page_index: int = 0) -> Path:
+    """One page of a PDF written as a PNG."""
+    image = render_page(pdf, page_index, dpi)
     atomic_write(target, lambda tmp: image.save(tmp, "PNG", optimize=False))
     return target
 

@@ -113,7 +113,7 @@ def proof(issue_path: Path, out_dir: Path | None = None, fonts: FontSet | None =
     out = result.files[0].parent
     pngs = []
     for page, pdf in zip(result.layout.pages, result.files):
-        png = out / Path(page_filename(result.layout, page.number, True)).with_suffix(".png").name
+        png = out / Path(page_filename(result.layout.issue, page.number, True)).with_suffix(".png").name
         render_png(pdf, png, dpi)
         pngs.append(png)
     sheet = contact_sheet(pngs, out / f"{result.layout.issue.date:%Y%m%d}-contact-sheet-proof.png")

@@ -83,7 +83,7 @@ class Watcher:
             pdfs = write_pdfs(layout, self.fonts, out, proof=True, pages=changed, combined=False)
             for page, pdf in zip(layout.pages, pdfs):
                 if page.number in changed:
-                    png = out / Path(page_filename(layout, page.number, True)).with_suffix(".png").name
+                    png = out / Path(page_filename(issue, page.number, True)).with_suffix(".png").name
                     files += [pdf, render_png(pdf, png, self.dpi)]
         self.pages = {p.number: p.items for p in layout.pages}
         return Update(tuple(sorted(changed)), tuple(files), tuple(report(layout.flows)), composed,
