@@ -53,6 +53,8 @@ class Face:
     # code point -> (left side bearing, right side bearing) in em, for punctuation only:
     # how much blank a mark really has where the font gives no 'halt' data
     bearings: dict[int, tuple[float, float]] = field(default_factory=dict, repr=False)
+    # code point -> glyph number, for embedding
+    glyphs: dict[int, int] = field(default_factory=dict, repr=False)
 
     def has(self, ch: str) -> bool:
         return ord(ch) in self.advances
@@ -103,7 +105,7 @@ def _punctuation_bearings(font: TTFont, cmap, metrics, upem: int) -> dict[int, t
     return out
 
 
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 
 
 def _cache_file(path: Path) -> Path | None:
@@ -122,8 +124,8 @@ def _read_cache(file: Path | None, key: str, path: Path) -> Face | None:
     if file is None or not file.is_file():
         return None
     try:
-        advances, halt, bearings, ascent, descent = marshal.loads(file.read_bytes())
-        return Face(key, path, advances, halt, ascent, descent, bearings)
+        advances, halt, bearings, ascent, descent, glyphs = marshal.loads(file.read_bytes())
+        return Face(key, path, advances, halt, ascent, descent, bearings, glyphs)
     except (ValueError, EOFError, TypeError, OSError):
         return None  # a damaged cache is ignored and written again
 
@@ -131,7 +133,7 @@ def _read_cache(file: Path | None, key: str, path: Path) -> Face | None:
 def _write_cache(file: Path | None, face: Face) -> None:
     if file is None:
         return
-    data = marshal.dumps((face.advances, face.halt, face.bearings, face.ascent, face.descent))
+    data = marshal.dumps((face.advances, face.halt, face.bearings, face.ascent, face.descent, face.glyphs))
     try:
         file.parent.mkdir(parents=True, exist_ok=True)
         tmp = file.with_suffix(f".{os.getpid()}.part")
@@ -165,7 +167,9 @@ def _read_face(path: Path, key: str) -> Face:
         halt = _halt_adjustments(font, cmap, upem)
         bearings = _punctuation_bearings(font, cmap, metrics, upem)
         hhea = font["hhea"]
-        face = Face(key, path, advances, halt, hhea.ascent / upem, -hhea.descent / upem, bearings)
+        order = font.getReverseGlyphMap()
+        glyphs = {cp: order[g] for cp, g in cmap.items()}
+        face = Face(key, path, advances, halt, hhea.ascent / upem, -hhea.descent / upem, bearings, glyphs)
         font.close()
         return face
     except LayoutError:

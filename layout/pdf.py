@@ -1,192 +1,336 @@
-"""Display list → PDF/X-1a:2001 with reportlab, finished by pdfx.py and checked by preflight.
+"""Display list → PDF/X-1a:2001, written directly (pdfobjects.py) with TrueType subsets (fontembed.py).
 
-Fonts are embedded as subsets; colours are DeviceCMYK only; black text, black fills and thin black
-rules overprint (op/OP true, OPM 1), everything else knocks out; each page's MediaBox holds the
-trimmed page, its bleed and, where the print settings ask for them, a slug with crop and
-registration marks (in the Separation /All, so they print on every plate) outside the bleed.
-``invariant=1`` and deterministic post-processing make the same input give byte-identical files.
-Files are written to a temporary name, preflighted, and only then renamed into place, so a failed
-render never leaves a half-written or failing PDF where a finished one is expected.
+Fonts are embedded as CIDFontType2 subsets, addressed by code point (Identity-H, so a run's bytes are
+its text in UTF-16BE; the few characters beyond the BMP get codes in the surrogate range); colours
+are DeviceCMYK only; black text, black fills and thin black rules overprint (op/OP true, OPM 1),
+everything else knocks out; each page's MediaBox holds the trimmed page, its bleed and, where the
+print settings ask for them, a slug with crop and registration marks (in the Separation /All, so
+they print on every plate) outside the bleed.
+
+Each page is drawn once: its content stream goes into the page's own file and, unchanged, into the
+whole-issue file, whose font subsets cover all its pages. Files are written to a temporary name,
+preflighted, and only then renamed into place, so a failed render never leaves a half-written or
+failing PDF where a finished one is expected.
 """
 
 from __future__ import annotations
 
+import hashlib
 import io
 import math
-import os
+from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
 
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
-from reportlab import rl_config
-from reportlab.lib.colors import CMYKColorSep
-from reportlab.lib.utils import ImageReader
-from reportlab.pdfgen.canvas import Canvas
-
 from .display import IssueLayout, PageLayout
 from .errors import LayoutError
-from . import preflight
 from .files import atomic_write
-from .pdfx import finish_pdfx, merge_pdfx
-from .fonts import FontSet
-from .images import press_image
+from .fontembed import font_program
+from .fonts import Face, FontSet
 from .items import BLACK, Box, Picture, Rule, TextRun
+from .pdfobjects import Document, Name, Stream, deflated, number
+from .pdfx import PDFX, pdf_date, output_intent
 
-PREFIX = "Layout-"
-rl_config.useA85 = 0  # binary streams: ASCII85 only makes files a quarter larger
-
-
-@cache
-def _register(key: str, path: str) -> str:
-    name = PREFIX + key
-    try:
-        pdfmetrics.registerFont(TTFont(name, path))
-    except Exception as exc:  # reportlab raises bare TTFError and others for damaged fonts
-        raise LayoutError(f"{path}: reportlab cannot embed this font ({exc})") from None
-    return name
-
-
-def register_fonts(fonts: FontSet, used: set[str] | None = None) -> dict[str, str]:
-    """reportlab names of the faces; only those ``used`` are parsed by reportlab (each takes a tenth
-    of a second), and the body face always, as every page opens with it."""
-    keys = set(fonts.faces) if used is None else set(used) | {"song"}
-    return {key: _register(key, str(fonts.faces[key].path)) for key in sorted(keys) if key in fonts.faces}
-
-
+PRODUCER = "layout (徐匯報 print-layout engine)"
 SLUG = 12 * 72 / 25.4     # room outside the bleed for the marks
 MARK_LENGTH = 6 * 72 / 25.4
 MARK_WIDTH = 0.25
-REGISTRATION = CMYKColorSep(1, 1, 1, 1, spotName="All", density=1)
+OVERPRINT = {"GSop": {"Type": Name("ExtGState"), "op": True, "OP": True, "OPM": 1},
+             "GSko": {"Type": Name("ExtGState"), "op": False, "OP": False, "OPM": 0}}
+ALL_PLATES = [Name("Separation"), Name("All"), Name("DeviceCMYK"),
+              {"FunctionType": 2, "Domain": [0, 1], "C0": [0, 0, 0, 0], "C1": [1, 1, 1, 1], "N": 1}]
 
 
 def _is_black(color) -> bool:
     return color is not None and tuple(color) == BLACK
 
 
-class _Overprint:
-    """Sets overprint only when it changes: on for 100 % K, off for everything else."""
-
-    def __init__(self, canvas: Canvas):
-        self.canvas = canvas
-        self.state: bool | None = None
-
-    def set(self, on: bool) -> None:
-        if on != self.state:
-            self.canvas.setFillOverprint(on)
-            self.canvas.setStrokeOverprint(on)
-            self.canvas.setOverprintMask(1 if on else 0)
-            self.state = on
+def _cmyk(color) -> str:
+    return " ".join(number(float(c)) for c in color)
 
 
-def _marks(canvas: Canvas, trim_x: float, trim_y: float, w: float, h: float, bleed: float) -> None:
-    """Crop marks at the trim corners and registration targets at the middle of each side,
-    all outside the bleed."""
-    canvas.setStrokeColor(REGISTRATION)
-    canvas.setLineWidth(MARK_WIDTH)
-    off = bleed + 1.0
-    for x, sx in ((trim_x, -1), (trim_x + w, 1)):
-        for y, sy in ((trim_y, -1), (trim_y + h, 1)):
-            canvas.line(x + sx * off, y, x + sx * (off + MARK_LENGTH), y)
-            canvas.line(x, y + sy * off, x, y + sy * (off + MARK_LENGTH))
-    r = 2.2 * 72 / 25.4
-    centre = off + MARK_LENGTH / 2
-    for cx, cy in ((trim_x + w / 2, trim_y - centre), (trim_x + w / 2, trim_y + h + centre),
-                   (trim_x - centre, trim_y + h / 2), (trim_x + w + centre, trim_y + h / 2)):
-        canvas.circle(cx, cy, r, stroke=1, fill=0)
-        canvas.line(cx - 1.5 * r, cy, cx + 1.5 * r, cy)
-        canvas.line(cx, cy - 1.5 * r, cx, cy + 1.5 * r)
+@dataclass(frozen=True)
+class PressImage:
+    data: bytes          # JPEG
+    width: int
+    height: int
+    grey: bool
 
 
 @lru_cache(maxsize=64)
-def _press_jpeg(path: Path, mtime: int, w: float, h: float, focus, max_ppi: float, profile: str) -> bytes:
+def _press_jpeg(path: Path, mtime: int, w: float, h: float, focus, max_ppi: float, profile: str) -> PressImage:
     """A photo converted for press, as JPEG (DCTDecode: a fifth of the size of the same pixels
     deflated); cached, since the page file and the issue file both carry it."""
+    from .images import press_image
+
     image, _ = press_image(path, w, h, focus, max_ppi, profile)
     data = io.BytesIO()
     image.save(data, "JPEG", quality=92, subsampling=0, optimize=True)
-    return data.getvalue()
+    return PressImage(data.getvalue(), image.width, image.height, image.mode == "L")
 
 
-def _draw_page(canvas: Canvas, page: PageLayout, layout: IssueLayout, names: dict[str, str]) -> None:
+@cache
+def _cid_codes(face: Face) -> dict[int, str]:
+    """Characters beyond the BMP → the 16-bit code each has in this face's embedded font."""
+    beyond = sorted(cp for cp in face.advances if cp > 0xFFFF)
+    if len(beyond) > 0x800:
+        raise LayoutError(f"{face.path}: more than 2,048 characters beyond the BMP: not supported")
+    return {cp: chr(0xD800 + i) for i, cp in enumerate(beyond)}
+
+
+def _encode(face: Face, text: str) -> bytes:
+    if max(text) > "\uffff":
+        text = text.translate(_cid_codes(face))
+    return text.encode("utf-16-be", "surrogatepass")
+
+
+@dataclass
+class PageContent:
+    """One page drawn: its content stream and what the stream refers to."""
+
+    number: int
+    stream: Stream
+    chars: dict[str, set[str]]                 # face key → characters drawn with it
+    images: dict[str, PressImage]              # XObject name → image
+    media: list[float]
+    trim: list[float]
+    bleed: list[float]
+    marks: bool                                # crop and registration marks in the /All separation
+
+
+class _Content:
+    """Operators of one content stream, with the graphics state kept to avoid repeats."""
+
+    def __init__(self):
+        self.ops: list[str] = []
+        self.overprint: bool | None = None
+
+    def set_overprint(self, on: bool) -> None:
+        if on != self.overprint:
+            self.ops.append("/GSop gs" if on else "/GSko gs")
+            self.overprint = on
+
+
+def _marks(out: list[str], x0: float, y0: float, w: float, h: float, bleed: float) -> None:
+    """Crop marks at the trim corners and registration targets at the middle of each side, all
+    outside the bleed, stroked in the Separation /All."""
+    out.append(f"/CSAll CS 1 SCN {number(MARK_WIDTH)} w [] 0 d")
+    off = bleed + 1.0
+    for x, sx in ((x0, -1), (x0 + w, 1)):
+        for y, sy in ((y0, -1), (y0 + h, 1)):
+            out.append(f"{number(x + sx * off)} {number(y)} m {number(x + sx * (off + MARK_LENGTH))} {number(y)} l S")
+            out.append(f"{number(x)} {number(y + sy * off)} m {number(x)} {number(y + sy * (off + MARK_LENGTH))} l S")
+    r = 2.2 * 72 / 25.4
+    k = r * 0.5523   # Bézier handle for a quarter circle
+    centre = off + MARK_LENGTH / 2
+    for cx, cy in ((x0 + w / 2, y0 - centre), (x0 + w / 2, y0 + h + centre),
+                   (x0 - centre, y0 + h / 2), (x0 + w + centre, y0 + h / 2)):
+        n = number
+        out.append(f"{n(cx + r)} {n(cy)} m {n(cx + r)} {n(cy + k)} {n(cx + k)} {n(cy + r)} {n(cx)} {n(cy + r)} c "
+                   f"{n(cx - k)} {n(cy + r)} {n(cx - r)} {n(cy + k)} {n(cx - r)} {n(cy)} c "
+                   f"{n(cx - r)} {n(cy - k)} {n(cx - k)} {n(cy - r)} {n(cx)} {n(cy - r)} c "
+                   f"{n(cx + k)} {n(cy - r)} {n(cx + r)} {n(cy - k)} {n(cx + r)} {n(cy)} c S")
+        out.append(f"{n(cx - 1.5 * r)} {n(cy)} m {n(cx + 1.5 * r)} {n(cy)} l S")
+        out.append(f"{n(cx)} {n(cy - 1.5 * r)} m {n(cx)} {n(cy + 1.5 * r)} l S")
+
+
+def draw_page(page: PageLayout, layout: IssueLayout, fonts: FontSet) -> PageContent:
     t = layout.issue.template
     printing = t.printing
     slug = SLUG if printing.marks else 0.0
-    bleed = t.bleed
-    edge = bleed + slug
+    edge = t.bleed + slug
     media_w, media_h = t.trim_w + 2 * edge, t.trim_h + 2 * edge
-    canvas.setPageSize((media_w, media_h))
-    canvas.setTrimBox((edge, edge, edge + t.trim_w, edge + t.trim_h))
-    canvas.setBleedBox((slug, slug, media_w - slug, media_h - slug))
-    overprint = _Overprint(canvas)
-
-    def X(x: float) -> float:
-        return edge + x
-
-    def Y(y: float) -> float:
-        return media_h - edge - y
-
+    top = media_h - edge
+    n = number
+    c = _Content()
+    ops = c.ops
+    images: dict[str, PressImage] = {}
     for item in page.items:
         if isinstance(item, Box):
-            overprint.set(_is_black(item.fill) if item.fill is not None else _is_black(item.stroke))
+            c.set_overprint(_is_black(item.fill) if item.fill is not None else _is_black(item.stroke))
             if item.fill is not None:
-                canvas.setFillColorCMYK(*item.fill)
+                ops.append(_cmyk(item.fill) + " k")
             if item.stroke is not None:
-                canvas.setStrokeColorCMYK(*item.stroke)
-                canvas.setLineWidth(item.stroke_width)
-            canvas.rect(X(item.x), Y(item.y + item.h), item.w, item.h,
-                        stroke=int(item.stroke is not None), fill=int(item.fill is not None))
+                ops.append(f"{_cmyk(item.stroke)} K {n(item.stroke_width)} w")
+            paint = "B" if item.fill is not None and item.stroke is not None else "f" if item.fill is not None else "S"
+            ops.append(f"{n(edge + item.x)} {n(top - item.y - item.h)} {n(item.w)} {n(item.h)} re {paint}")
         elif isinstance(item, Rule):
-            overprint.set(_is_black(item.color))
-            canvas.setStrokeColorCMYK(*item.color)
-            canvas.setLineWidth(item.width)
-            canvas.setDash(list(item.dash) if item.dash else [])
-            canvas.line(X(item.x1), Y(item.y1), X(item.x2), Y(item.y2))
-            if item.dash:
-                canvas.setDash([])
+            c.set_overprint(_is_black(item.color))
+            dash = "[" + " ".join(n(d) for d in item.dash) + "] 0 d " if item.dash else ""
+            ops.append(f"{_cmyk(item.color)} K {n(item.width)} w {dash}{n(edge + item.x1)} {n(top - item.y1)} m "
+                       f"{n(edge + item.x2)} {n(top - item.y2)} l S" + (" [] 0 d" if item.dash else ""))
         elif isinstance(item, Picture):
-            overprint.set(False)
-            jpeg = _press_jpeg(item.path, item.path.stat().st_mtime_ns, item.w, item.h, item.focus,
-                               printing.max_ppi, printing.profile)
-            canvas.drawImage(ImageReader(io.BytesIO(jpeg)), X(item.x), Y(item.y + item.h), item.w, item.h)
+            c.set_overprint(False)
+            image = _press_jpeg(item.path, item.path.stat().st_mtime_ns, item.w, item.h, item.focus,
+                                printing.max_ppi, printing.profile)
+            name = "Im" + hashlib.sha256(image.data).hexdigest()[:12]
+            images[name] = image
+            ops.append(f"q {n(item.w)} 0 0 {n(item.h)} {n(edge + item.x)} {n(top - item.y - item.h)} cm /{name} Do Q")
     # Text last, so rules and tints never cover type: coloured and white type knocks out,
     # black type overprints.
+    chars: dict[str, set[str]] = {}
     runs = [i for i in page.items if isinstance(i, TextRun)]
     for black in (False, True):
         group = [r for r in runs if _is_black(r.color) == black]
         if not group:
             continue
-        overprint.set(black)
-        text = canvas.beginText()
-        current = None
-        for item in group:
-            if current != item.color:
-                text.setFillColorCMYK(*item.color)
-                current = item.color
-            text.setFont(names[item.face], item.size)
+        c.set_overprint(black)
+        ops.append("BT")
+        color = font = space = scale = None
+        for run in group:
+            if not run.text:
+                continue
+            face = fonts.faces[run.face]
+            missing = [ch for ch in set(run.text) if ord(ch) not in face.glyphs]
+            if missing:
+                raise LayoutError(f"page {page.number}: face '{run.face}' has no glyph for "
+                                  f"{', '.join(f'U+{ord(ch):04X}' for ch in sorted(missing))}")
+            chars.setdefault(run.face, set()).update(run.text)
+            if color != run.color:
+                ops.append(_cmyk(run.color) + " k")
+                color = run.color
+            if font != (run.face, run.size):
+                ops.append(f"/F-{run.face} {n(run.size)} Tf")
+                font = (run.face, run.size)
             # PDF scales Tc by the horizontal scaling, so divide it back out.
-            text.setCharSpace(item.char_space / item.hscale)
-            text.setHorizScale(item.hscale * 100)
-            if item.angle:
-                a = math.radians(item.angle)
-                text.setTextTransform(math.cos(a), math.sin(a), -math.sin(a), math.cos(a), X(item.x), Y(item.baseline))
+            tc = run.char_space / run.hscale
+            if space != tc:
+                ops.append(f"{n(tc)} Tc")
+                space = tc
+            if scale != run.hscale:
+                ops.append(f"{n(run.hscale * 100)} Tz")
+                scale = run.hscale
+            x, y = n(edge + run.x), n(top - run.baseline)
+            if run.angle:
+                a = math.radians(run.angle)
+                ops.append(f"{n(math.cos(a))} {n(math.sin(a))} {n(-math.sin(a))} {n(math.cos(a))} {x} {y} Tm")
             else:
-                text.setTextOrigin(X(item.x), Y(item.baseline))
-            text.textOut(item.text)
-        canvas.drawText(text)
-    overprint.set(False)
+                ops.append(f"1 0 0 1 {x} {y} Tm")
+            ops.append("<" + _encode(face, run.text).hex() + "> Tj")
+        ops.append("ET")
+    c.set_overprint(False)
     if printing.marks:
-        _marks(canvas, edge, edge, t.trim_w, t.trim_h, bleed)
-    canvas.showPage()
+        _marks(ops, edge, edge, t.trim_w, t.trim_h, t.bleed)
+    stream = deflated(("\n".join(ops) + "\n").encode("ascii"))
+    return PageContent(page.number, stream, chars, images, [0, 0, media_w, media_h],
+                       [edge, edge, edge + t.trim_w, edge + t.trim_h], [slug, slug, media_w - slug, media_h - slug], printing.marks)
 
 
-def _new_canvas(path: str, layout: IssueLayout, names: dict[str, str], title: str) -> Canvas:
-    canvas = Canvas(path, invariant=1, pageCompression=1, initialFontName=names["song"],
-                    enforceColorSpace="sep_cmyk")
-    canvas.setTitle(title)
-    canvas.setAuthor(layout.issue.paper.name)
-    canvas.setCreator("layout (徐匯報 print-layout engine)")
-    return canvas
+def _widths(face: Face, program, cids: list[tuple[int, int]]) -> list:
+    """The W array: runs of consecutive codes with their advances (1000ths of an em)."""
+    out: list = []
+    run: list[int] = []
+    start = prev = None
+    for cid, gid in cids:
+        if prev is not None and cid == prev + 1:
+            run.append(program.pdf_units(program.advance(gid)))
+        else:
+            if run:
+                out += [start, run]
+            start, run = cid, [program.pdf_units(program.advance(gid))]
+        prev = cid
+    if run:
+        out += [start, run]
+    return out
+
+
+def _to_unicode(codes: dict[int, int]) -> bytes:
+    """CMap from codes to text: whole 256-code blocks for the BMP, one entry per code beyond it."""
+    blocks = sorted({cid >> 8 for cid, cp in codes.items() if cp <= 0xFFFF})
+    beyond = sorted((cid, cp) for cid, cp in codes.items() if cp > 0xFFFF)
+    out = ["/CIDInit /ProcSet findresource begin", "12 dict begin", "begincmap",
+           "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def",
+           "/CMapName /Adobe-Identity-UCS def", "/CMapType 2 def",
+           "1 begincodespacerange", "<0000> <FFFF>", "endcodespacerange"]
+    for i in range(0, len(blocks), 100):
+        chunk = blocks[i:i + 100]
+        out.append(f"{len(chunk)} beginbfrange")
+        out += [f"<{b:02X}00> <{b:02X}FF> <{b:02X}00>" for b in chunk]
+        out.append("endbfrange")
+    for i in range(0, len(beyond), 100):
+        chunk = beyond[i:i + 100]
+        out.append(f"{len(chunk)} beginbfchar")
+        out += [f"<{cid:04X}> <{chr(cp).encode('utf-16-be').hex().upper()}>" for cid, cp in chunk]
+        out.append("endbfchar")
+    out += ["endcmap", "CMapName currentdict /CMap defineresource pop", "end", "end"]
+    return ("\n".join(out) + "\n").encode("ascii")
+
+
+def _embed_font(doc: Document, face: Face, chars: set[str]) -> object:
+    program = font_program(face.path)
+    codes = _cid_codes(face)
+    cid_of = {ord(ch): (ord(codes[ord(ch)]) if ord(ch) > 0xFFFF else ord(ch)) for ch in chars}
+    pairs = sorted((cid, face.glyphs[cp]) for cp, cid in cid_of.items())
+    tag = "".join(chr(65 + b % 26) for b in hashlib.sha256(
+        f"{face.key}:{program.name}:{pairs}".encode()).digest()[:6])
+    base = Name(f"{tag}+{program.name}")
+    font_file = program.subset({gid for _, gid in pairs})
+    cid_to_gid = bytearray(2 * (pairs[-1][0] + 1))
+    for cid, gid in pairs:
+        cid_to_gid[2 * cid:2 * cid + 2] = gid.to_bytes(2, "big")
+    ascent, descent = program.ascent_descent()
+    descriptor = doc.add({
+        "Type": Name("FontDescriptor"), "FontName": base, "Flags": 4, "FontBBox": list(program.bbox()),
+        "ItalicAngle": 0, "Ascent": ascent, "Descent": descent, "CapHeight": ascent, "StemV": 80,
+        "FontFile2": doc.add(deflated(font_file, {"Length1": len(font_file)}))})
+    cid_font = doc.add({
+        "Type": Name("Font"), "Subtype": Name("CIDFontType2"), "BaseFont": base,
+        "CIDSystemInfo": {"Registry": "Adobe", "Ordering": "Identity", "Supplement": 0},
+        "FontDescriptor": descriptor, "DW": 1000, "W": _widths(face, program, pairs),
+        "CIDToGIDMap": doc.add(deflated(bytes(cid_to_gid)))})
+    return doc.add({
+        "Type": Name("Font"), "Subtype": Name("Type0"), "BaseFont": base, "Encoding": Name("Identity-H"),
+        "DescendantFonts": [cid_font], "ToUnicode": doc.add(deflated(_to_unicode(
+            {cid: cp for cp, cid in cid_of.items()})))})
+
+
+def _image(doc: Document, image: PressImage) -> object:
+    entries = {"Type": Name("XObject"), "Subtype": Name("Image"), "Width": image.width, "Height": image.height,
+               "BitsPerComponent": 8, "Filter": Name("DCTDecode")}
+    if image.grey:
+        entries["ColorSpace"] = Name("DeviceGray")
+    else:
+        # Pillow writes CMYK JPEGs inverted, as Adobe's do (APP14): Decode turns them back.
+        entries["ColorSpace"] = Name("DeviceCMYK")
+        entries["Decode"] = [1, 0, 1, 0, 1, 0, 1, 0]
+    return doc.add(Stream(image.data, entries))
+
+
+def document_bytes(pages: list[PageContent], fonts: FontSet, title: str, layout: IssueLayout) -> bytes:
+    """A PDF/X-1a:2001 file of the given drawn pages."""
+    issue = layout.issue
+    doc = Document()
+    catalog, page_tree = doc.reserve(), doc.reserve()
+    chars: dict[str, set[str]] = {}
+    for content in pages:
+        for key, used in content.chars.items():
+            chars.setdefault(key, set()).update(used)
+    font_refs = {key: _embed_font(doc, fonts.faces[key], chars[key]) for key in sorted(chars)}
+    image_refs: dict[str, object] = {}
+    kids = []
+    for content in pages:
+        for name, image in sorted(content.images.items()):
+            if name not in image_refs:
+                image_refs[name] = _image(doc, image)
+        resources = {"ProcSet": [Name("PDF"), Name("Text"), Name("ImageC"), Name("ImageB")],
+                     "ExtGState": OVERPRINT,
+                     "Font": {f"F-{key}": font_refs[key] for key in sorted(content.chars)}}
+        if content.marks:
+            resources["ColorSpace"] = {"CSAll": ALL_PLATES}
+        if content.images:
+            resources["XObject"] = {name: image_refs[name] for name in sorted(content.images)}
+        kids.append(doc.add({"Type": Name("Page"), "Parent": page_tree, "MediaBox": content.media,
+                             "TrimBox": content.trim, "BleedBox": content.bleed, "Resources": resources,
+                             "Contents": doc.add(content.stream)}))
+    doc.add({"Type": Name("Pages"), "Kids": kids, "Count": len(kids)}, page_tree)
+    printing = issue.template.printing
+    doc.add({"Type": Name("Catalog"), "Pages": page_tree,
+             "OutputIntents": [doc.add(output_intent(doc, printing))]}, catalog)
+    date = pdf_date(issue.date)
+    info = doc.add({"Title": title, "Author": issue.paper.name, "Creator": PRODUCER, "Producer": PRODUCER,
+                    "CreationDate": date, "ModDate": date, "GTS_PDFXVersion": PDFX,
+                    "GTS_PDFXConformance": PDFX, "Trapped": Name("False")})
+    return doc.tobytes("1.3", catalog, info)
 
 
 def page_filename(issue, number: int, proof: bool = False) -> str:
@@ -199,10 +343,17 @@ def issue_filename(issue, proof: bool = False) -> str:
     return f"{issue.date:%Y%m%d}-issue{issue.total}{'-proof' if proof else ''}.pdf"
 
 
-def _checked(target: Path, printing, build) -> None:
-    """Build a PDF under a temporary name, preflight it, and only then put it in place."""
+def _write_file(path: str, data: bytes) -> None:
+    with open(path, "wb") as f:
+        f.write(data)
+
+
+def _checked(target: Path, printing, data: bytes) -> None:
+    """Write a PDF under a temporary name, preflight it, and only then put it in place."""
+    from . import preflight
+
     def write(tmp: str) -> None:
-        build(tmp)
+        _write_file(tmp, data)
         findings = preflight.errors(preflight.check(Path(tmp), preflight.Settings(
             printing.ink_limit, printing.warn_ppi, printing.min_ppi)))
         if findings:
@@ -213,46 +364,29 @@ def _checked(target: Path, printing, build) -> None:
     atomic_write(target, write)
 
 
-def _write_page(target: Path, layout: IssueLayout, names: dict[str, str], title: str, page: PageLayout) -> None:
-    issue = layout.issue
-
-    def build(tmp: str) -> None:
-        raw = tmp + ".rl"
-        try:
-            canvas = _new_canvas(raw, layout, names, title)
-            _draw_page(canvas, page, layout, names)
-            canvas.save()
-            finish_pdfx(raw, tmp, title, issue.date, issue.template.printing)
-        finally:
-            if os.path.exists(raw):
-                os.unlink(raw)
-
-    _checked(target, issue.template.printing, build)
-
-
 def write_pdfs(layout: IssueLayout, fonts: FontSet, out_dir: Path, proof: bool = False,
                pages: set[int] | None = None, combined: bool = True) -> list[Path]:
     """One PDF/X-1a file per page (named by date and page) and one combined PDF of the issue, made
-    from the page files without drawing again; a proof's names end in -proof so it is never
-    mistaken for the print file.
+    from the same drawn pages; a proof's names end in -proof so it is never mistaken for the print
+    file.
 
     ``pages`` limits the page files written (`layout watch` rewrites only what changed);
     ``combined`` False skips the whole-issue file."""
-    used = {item.face for page in layout.pages for item in page.items if isinstance(item, TextRun)}
-    names = register_fonts(fonts, used)
     issue = layout.issue
-    written = []
+    printing = issue.template.printing
     suffix = "-proof" if proof else ""
+    wanted = [p for p in layout.pages if combined or pages is None or p.number in pages]
+    drawn = {p.number: draw_page(p, layout, fonts) for p in wanted}
+    written = []
     for page in layout.pages:
         target = out_dir / page_filename(issue, page.number, proof)
         if pages is None or page.number in pages:
-            _write_page(target, layout, names, f"{issue.paper.name} 第{issue.number}期 第{page.number}版{suffix}", page)
+            title = f"{issue.paper.name} 第{issue.number}期 第{page.number}版{suffix}"
+            _checked(target, printing, document_bytes([drawn[page.number]], fonts, title, layout))
         written.append(target)
     if combined:
         target = out_dir / issue_filename(issue, proof)
         title = f"{issue.paper.name} 第{issue.number}期（總第{issue.total}期）{suffix}"
-        sources = [str(p) for p in written]
-        _checked(target, issue.template.printing,
-                 lambda tmp: merge_pdfx(sources, tmp, title, issue.date, issue.template.printing))
+        _checked(target, printing, document_bytes([drawn[p.number] for p in layout.pages], fonts, title, layout))
         written.append(target)
     return written

@@ -128,12 +128,14 @@ def test_a_failing_write_leaves_nothing_behind(tmp_path, monkeypatch, real_fonts
     import layout.pdf as pdf
     from layout.render import render
 
-    def boom(*args, **kwargs):
-        raise LayoutError("disk full (simulated)")
+    def half_then_full(path, data):
+        with open(path, "wb") as f:
+            f.write(data[:len(data) // 2])
+        raise OSError(28, "No space left on device (simulated)")
 
-    monkeypatch.setattr(pdf, "finish_pdfx", boom)
+    monkeypatch.setattr(pdf, "_write_file", half_then_full)
     out = tmp_path / "out"
-    with pytest.raises(LayoutError, match="disk full"):
+    with pytest.raises(OSError, match="No space left"):
         render(ISSUE, out, fonts=real_fonts)
     assert list(out.iterdir()) == [] if out.exists() else True
 

@@ -1,0 +1,116 @@
+"""The PDF file format at its smallest: objects serialised as they are added, a cross-reference
+table and a trailer. Only what the engine's pages need: numbers, names, strings, arrays,
+dictionaries, references and streams. Serialisation is deterministic (dictionary keys keep the
+order they were given in; numbers have a fixed precision; the file ID is a digest of the body), so
+the same pages give byte-identical files.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import zlib
+
+COMPRESSION = 6   # zlib level: level 9 makes files 1 % smaller and takes three times as long
+
+
+class Name(str):
+    """A PDF name, written /like-this."""
+
+
+class Ref:
+    __slots__ = ("number",)
+
+    def __init__(self, number: int):
+        self.number = number
+
+
+class Stream:
+    """A stream object: its dictionary entries and its (already encoded) data."""
+
+    __slots__ = ("entries", "data")
+
+    def __init__(self, data: bytes, entries: dict | None = None):
+        self.entries = entries or {}
+        self.data = data
+
+
+def deflated(data: bytes, entries: dict | None = None) -> Stream:
+    return Stream(zlib.compress(data, COMPRESSION), {**(entries or {}), "Filter": Name("FlateDecode")})
+
+
+def number(value: float) -> str:
+    if isinstance(value, int):
+        return str(value)
+    text = f"{value:.4f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+_LITERAL_ESCAPES = str.maketrans({"\\": "\\\\", "(": "\\(", ")": "\\)", "\r": "\\r", "\n": "\\n"})
+
+
+def text_string(text: str) -> bytes:
+    """A PDF text string: printable ASCII as a literal, anything else as UTF-16BE with a byte-order mark."""
+    if text.isascii() and text.isprintable():
+        return b"(" + text.translate(_LITERAL_ESCAPES).encode("ascii") + b")"
+    return b"<FEFF" + text.encode("utf-16-be").hex().upper().encode("ascii") + b">"
+
+
+def serialise(obj) -> bytes:
+    if isinstance(obj, Name):
+        return b"/" + obj.encode("ascii")
+    if isinstance(obj, bool):
+        return b"true" if obj else b"false"
+    if isinstance(obj, (int, float)):
+        return number(obj).encode("ascii")
+    if isinstance(obj, str):
+        return text_string(obj)
+    if isinstance(obj, Ref):
+        return b"%d 0 R" % obj.number
+    if isinstance(obj, (list, tuple)):
+        return b"[" + b" ".join(serialise(x) for x in obj) + b"]"
+    if isinstance(obj, dict):
+        return b"<<" + b"".join(b"/" + k.encode("ascii") + b" " + serialise(v) + b"\n" for k, v in obj.items()) + b">>"
+    if isinstance(obj, bytes):   # already serialised (a hex string, an operator-free token)
+        return obj
+    if obj is None:
+        return b"null"
+    raise TypeError(f"cannot write {type(obj).__name__} into a PDF")
+
+
+class Document:
+    """Objects numbered in the order they are reserved; written once, in one piece."""
+
+    def __init__(self):
+        self._objects: list[bytes | None] = []
+
+    def reserve(self) -> Ref:
+        self._objects.append(None)
+        return Ref(len(self._objects))
+
+    def add(self, obj, ref: Ref | None = None) -> Ref:
+        ref = ref or self.reserve()
+        if isinstance(obj, Stream):
+            entries = {**obj.entries, "Length": len(obj.data)}
+            body = serialise(entries) + b"\nstream\n" + obj.data + b"\nendstream"
+        else:
+            body = serialise(obj)
+        self._objects[ref.number - 1] = b"%d 0 obj\n" % ref.number + body + b"\nendobj\n"
+        return ref
+
+    def tobytes(self, version: str, root: Ref, info: Ref) -> bytes:
+        missing = [i + 1 for i, o in enumerate(self._objects) if o is None]
+        if missing:
+            raise ValueError(f"PDF objects reserved but never written: {missing}")
+        out = bytearray(b"%PDF-" + version.encode("ascii") + b"\n%\xe2\xe3\xcf\xd3\n")
+        offsets = []
+        for body in self._objects:
+            offsets.append(len(out))
+            out += body
+        digest = hashlib.md5(out, usedforsecurity=False).hexdigest().upper().encode("ascii")
+        xref = len(out)
+        out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(offsets) + 1)
+        out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+        out += b"trailer\n" + serialise({"Size": len(offsets) + 1, "Root": root, "Info": info,
+                                         "ID": [b"<" + digest + b">", b"<" + digest + b">"]})
+        out += b"\nstartxref\n%d\n%%%%EOF\n" % xref
+        return bytes(out)
