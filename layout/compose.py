@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import Enum
+from typing import NamedTuple
 
 from . import rules_zh as zh
 from .text import ZERO_WIDTH, Align, Atom, Kind, Paragraph, advance_of, atomise, split_atom
@@ -49,8 +50,8 @@ class Settings:
     avoid_orphans: bool = True
 
 
-@dataclass(frozen=True)
-class Glyph:
+class Glyph(NamedTuple):
+    # A tuple, not a dataclass: a page sets thousands and a frozen dataclass is slow to build.
     ch: str          # one character
     face: str        # face key
     size: float
@@ -85,42 +86,44 @@ class _LineBox:
         self.atoms = atoms
         self.settings = settings
         n = len(atoms)
-        self.cut_l = [0.0] * n
-        self.cut_r = [0.0] * n
-        self.gaps = [0.0] * max(n - 1, 0)
-        self.gap_kind = [""] * max(n - 1, 0)
+        self.cut_l = cut_l = [0.0] * n
+        self.cut_r = cut_r = [0.0] * n
+        self.gaps = gaps = [0.0] * max(n - 1, 0)
+        self.gap_kind = gap_kind = [""] * max(n - 1, 0)
         self.track = 0.0  # letter-spacing inside a lone unit (a cut URL alone on its line)
         style = settings.punctuation
         # CNS (centred) marks keep their full em: no cuts, no adjacency compression, no line-end trim.
         self.cns = settings.locale == "CNS"
         punct = not self.cns
-        for i, atom in enumerate(atoms):
-            if not punct:
-                break
-            if style is PunctuationStyle.BANJIAO or (style is PunctuationStyle.KAIMING and atom.kind is not Kind.STOP):
-                self.cut_l[i], self.cut_r[i] = atom.blank_left, atom.blank_right
-            elif style is PunctuationStyle.KAIMING and atom.text in "：；":
-                self.cut_r[i] = atom.blank_right
+        if punct and style is not PunctuationStyle.QUANJIAO:
+            for i, atom in enumerate(atoms):
+                if style is PunctuationStyle.BANJIAO or atom.kind is not Kind.STOP:
+                    cut_l[i], cut_r[i] = atom.blank_left, atom.blank_right
+                elif atom.text in "：；":
+                    cut_r[i] = atom.blank_right
+        han, latin = Kind.HAN, Kind.LATIN
         for i in range(n - 1):
             left, right = atoms[i], atoms[i + 1]
+            lk, rk = left.kind, right.kind
+            if lk is han and rk is han:
+                continue  # most pairs: nothing to compress, no gap
             # Adjacent full-width marks are set at 1.5 em: the blank at their junction goes once.
-            if punct and left.blank_right > 0 and right.kind in _PUNCT and (right.blank_left > 0 or right.blank_right > 0):
-                if self.cut_l[i + 1] == 0 or right.blank_left == 0:
-                    self.cut_r[i] = left.blank_right
-            elif punct and right.blank_left > 0 and left.kind in _PUNCT and (left.blank_left > 0 or left.blank_right > 0):
-                self.cut_l[i + 1] = right.blank_left
-            if (left.kind is Kind.LATIN and right.kind is Kind.HAN) or (
-                    left.kind is Kind.HAN and right.kind is Kind.LATIN):
-                self.gaps[i] = settings.latin_gap_em * max(left.size, right.size)
-                self.gap_kind[i] = "latin"
+            if punct and left.blank_right > 0 and rk in _PUNCT and (right.blank_left > 0 or right.blank_right > 0):
+                if cut_l[i + 1] == 0 or right.blank_left == 0:
+                    cut_r[i] = left.blank_right
+            elif punct and right.blank_left > 0 and lk in _PUNCT and (left.blank_left > 0 or left.blank_right > 0):
+                cut_l[i + 1] = right.blank_left
+            if (lk is latin and rk is han) or (lk is han and rk is latin):
+                gaps[i] = settings.latin_gap_em * max(left.size, right.size)
+                gap_kind[i] = "latin"
         if n:
             if punct:
                 # A full-width mark at line end is trimmed to half width (GB/T 15834 §5.1.10).
-                self.cut_r[-1] = atoms[-1].blank_right
+                cut_r[-1] = atoms[-1].blank_right
             # Spaces at either edge of a line take no room.
             for i in (0, n - 1):
                 if atoms[i].kind is Kind.SPACE:
-                    self.cut_r[i] = atoms[i].width
+                    cut_r[i] = atoms[i].width
 
     def natural(self) -> float:
         track = self.track * (len(self.atoms[0].text) - 1) if self.track else 0.0
@@ -205,10 +208,14 @@ class _LineBox:
         n = len(self.atoms)
         for i, atom in enumerate(self.atoms):
             x = pen - self.cut_l[i]
-            for face, ch in zip(atom.faces, atom.text):
-                adv = advance_of(face, ch) * atom.size
-                out.append(Glyph(ch, face.key, atom.size, x, adv, atom.hscale))
-                x += adv * atom.hscale + self.track
+            if atom.hscale == 1.0 and len(atom.text) == 1:
+                # One character at its own width: the atom's width is the glyph's advance.
+                out.append(Glyph(atom.text, atom.faces[0].key, atom.size, x, atom.width, 1.0))
+            else:
+                for face, ch in zip(atom.faces, atom.text):
+                    adv = advance_of(face, ch) * atom.size
+                    out.append(Glyph(ch, face.key, atom.size, x, adv, atom.hscale))
+                    x += adv * atom.hscale + self.track
             pen += atom.width - self.cut_l[i] - self.cut_r[i] + self.track * (len(atom.text) - 1)
             if i < n - 1:
                 pen += self.gaps[i]

@@ -92,7 +92,7 @@ def _recentre(line: Line, width: float, measure: float) -> Line:
     shift = (width - measure) / 2
     if shift <= 0:
         return line
-    glyphs = tuple(replace(g, x=g.x + shift) for g in line.glyphs)
+    glyphs = tuple(g._replace(x=g.x + shift) for g in line.glyphs)
     return replace(line, glyphs=glyphs, width=line.width + shift, indent=line.indent + shift)
 
 

@@ -13,6 +13,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from enum import Enum
+from typing import NamedTuple
 
 from . import rules_zh as zh
 from .errors import LayoutError
@@ -66,8 +67,8 @@ class Kind(str, Enum):
     SPACE = "space"
 
 
-@dataclass(frozen=True, slots=True)
-class Atom:
+class Atom(NamedTuple):
+    # A tuple, not a dataclass: a page makes thousands and a frozen dataclass is slow to build.
     text: str
     kind: Kind
     faces: tuple[Face, ...]      # one per character
@@ -169,69 +170,107 @@ def advance_of(face: Face, ch: str) -> float:
     return 0.0 if ch in ZERO_WIDTH else face.advance(ch)
 
 
-def _units(text: str):
-    """Yield (start, end, kind) for each unbreakable unit of the text."""
-    i, n = 0, len(text)
-    while i < n:
-        m = _PAIRED.match(text, i)
-        if m:
-            yield i, m.end(), Kind.DASH
-            i = m.end()
-            continue
-        ch = text[i]
-        if _is_latin(ch) and not ch.isspace():
-            m = _LATIN_UNIT.match(text, i)
-            if m:
-                yield i, m.end(), Kind.LATIN
-                i = m.end()
-                continue
-        end = i + 1
-        # Combining marks, variation selectors and invisible format characters ride on the
-        # character before them.
-        while end < n and (unicodedata.combining(text[end]) or 0xFE00 <= ord(text[end]) <= 0xFE0F
-                           or text[end] in ZERO_WIDTH):
-            end += 1
-        yield i, end, _kind_of(ch)
-        i = end
+def _atom(unit: str, kind: Kind, faces: tuple[Face, ...], size: float, offset: int) -> Atom:
+    natural = sum(advance_of(f, ch) for f, ch in zip(faces, unit)) * size
+    blank_l = blank_r = 0.0
+    hscale = 1.0
+    if kind is Kind.DASH:
+        # —— is set as one 2-em unit; fonts with proportional dashes are stretched to fill it.
+        target = len(unit) * size if len(unit) <= 2 else 2 * size
+        hscale = target / natural if natural else 1.0
+        natural = target
+    elif kind in (Kind.OPEN, Kind.CLOSE, Kind.PAUSE, Kind.STOP, Kind.MIDDLE):
+        ch = unit[0]
+        adv = faces[0].advance(ch)
+        if adv >= 0.99:  # full-width mark: it has blank space to give
+            halt = faces[0].halt.get(ord(ch))
+            if halt is not None:
+                dx, dadv = halt
+                blank_l, blank_r = -dx * size, (dx - dadv) * size
+            else:
+                # No 'halt' data: take the class's blank side, but never more than the
+                # glyph's real side bearing, so compression never cuts ink.
+                left, right = zh.blank_sides(ch)
+                bear_l, bear_r = faces[0].bearings.get(ord(ch), (0.0, 0.0))
+                blank_l, blank_r = min(left, bear_l) * size, min(right, bear_r) * size
+    return Atom(unit, kind, faces, size, natural, blank_l, blank_r, hscale, offset)
+
+
+_PAIR_STARTS = frozenset("—…⋯")
+_RIDES: dict[str, bool] = {}
+
+
+def _rides(ch: str) -> bool:
+    """Combining marks, variation selectors and invisible format characters ride on the character before them."""
+    rides = _RIDES.get(ch)
+    if rides is None:
+        rides = _RIDES[ch] = bool(unicodedata.combining(ch) or 0xFE00 <= ord(ch) <= 0xFE0F or ch in ZERO_WIDTH)
+    return rides
+
+
+# Per font set and role: character → (kind, faces, atom at 1 pt) for characters that make a
+# one-character atom on their own; None for those that need the general path (dashes, Latin).
+_TABLES: dict[int, tuple[FontSet, dict[str, dict[str, tuple | None]]]] = {}
+
+
+def _table(fonts: FontSet, role: str) -> dict[str, tuple | None]:
+    entry = _TABLES.get(id(fonts))
+    if entry is None or entry[0] is not fonts:
+        if len(_TABLES) > 16:
+            _TABLES.clear()
+        entry = _TABLES[id(fonts)] = (fonts, {})
+    return entry[1].setdefault(role, {})
+
+
+def _single(fonts: FontSet, ch: str, role: str, offset: int) -> tuple | None:
+    if ch in _PAIR_STARTS or _is_latin(ch):
+        return None
+    kind = _kind_of(ch)
+    if kind is Kind.DASH:
+        return None
+    face = _face(fonts, ch, role, offset)
+    unit = _atom(ch, kind, (face,), 1.0, 0)
+    return kind, unit.faces, unit.width, unit.blank_left, unit.blank_right
 
 
 def atomise(paragraph: Paragraph, fonts: FontSet) -> list[Atom]:
     """Cut a paragraph into atoms with their natural widths and compressible blanks."""
     atoms: list[Atom] = []
+    append = atoms.append
     base = 0
+    missing = object()
     for span in paragraph.spans:
         size, role = span.style.size, span.style.role
+        table = _table(fonts, role)
         text = span.text
-        for start, end, kind in _units(text):
-            unit = text[start:end]
-            offset = base + start
+        i, n = 0, len(text)
+        while i < n:
+            ch = text[i]
+            info = table.get(ch, missing)
+            if info is missing:
+                info = table[ch] = _single(fonts, ch, role, base + i)
+            if info is not None and (i + 1 == n or not _rides(text[i + 1])):
+                # The common case, a character that is a unit by itself: from the table.
+                kind, faces, width, blank_l, blank_r = info
+                append(Atom(ch, kind, faces, size, width * size, blank_l * size, blank_r * size, 1.0, base + i))
+                i += 1
+                continue
+            m = _PAIRED.match(text, i)
+            if m:
+                end, kind = m.end(), Kind.DASH
+            elif _is_latin(ch) and not ch.isspace() and (m := _LATIN_UNIT.match(text, i)):
+                end, kind = m.end(), Kind.LATIN
+            else:
+                end = i + 1
+                while end < n and _rides(text[end]):
+                    end += 1
+                kind = _kind_of(ch)
+            start, unit = i, text[i:end]
             faces: list[Face] = []
-            for k, ch in enumerate(unit):
-                faces.append(_face(fonts, ch, role, offset + k, faces[-1] if faces else None))
-            faces = tuple(faces)
-            natural = sum(advance_of(f, ch) for f, ch in zip(faces, unit)) * size
-            blank_l = blank_r = 0.0
-            hscale = 1.0
-            if kind is Kind.DASH:
-                # —— is set as one 2-em unit; fonts with proportional dashes are stretched to fill it.
-                target = len(unit) * size if len(unit) <= 2 else 2 * size
-                hscale = target / natural if natural else 1.0
-                natural = target
-            elif kind in (Kind.OPEN, Kind.CLOSE, Kind.PAUSE, Kind.STOP, Kind.MIDDLE):
-                ch = unit[0]
-                adv = faces[0].advance(ch)
-                if adv >= 0.99:  # full-width mark: it has blank space to give
-                    halt = faces[0].halt.get(ord(ch))
-                    if halt is not None:
-                        dx, dadv = halt
-                        blank_l, blank_r = -dx * size, (dx - dadv) * size
-                    else:
-                        # No 'halt' data: take the class's blank side, but never more than the
-                        # glyph's real side bearing, so compression never cuts ink.
-                        left, right = zh.blank_sides(ch)
-                        bear_l, bear_r = faces[0].bearings.get(ord(ch), (0.0, 0.0))
-                        blank_l, blank_r = min(left, bear_l) * size, min(right, bear_r) * size
-            atoms.append(Atom(unit, kind, faces, size, natural, blank_l, blank_r, hscale, offset))
+            for k, c in enumerate(unit):
+                faces.append(_face(fonts, c, role, base + start + k, faces[-1] if faces else None))
+            append(_atom(unit, kind, tuple(faces), size, base + start))
+            i = end
         base += len(text)
     return atoms
 
