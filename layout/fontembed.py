@@ -194,14 +194,20 @@ def _assemble(tables: dict[bytes, bytes]) -> bytes:
     header = struct.pack(">IHHHH", 0x00010000, count, 16 * power, power.bit_length() - 1, 16 * (count - power))
     offset = 12 + 16 * count
     directory, body = bytearray(), bytearray()
+    total = 0
+    head_at = 0
     for tag in tags:
         data = tables[tag]
-        directory += struct.pack(">4sIII", tag, _checksum(data), offset + len(body), len(data))
+        checksum = _checksum(data)
+        total += checksum
+        if tag == b"head":
+            head_at = offset + len(body)
+        directory += struct.pack(">4sIII", tag, checksum, offset + len(body), len(data))
         body += data + b"\0" * (-len(data) % 4)
+    # The file's checksum is the sum of its tables' and its directory's: no second pass over the file.
+    total += _checksum(header + bytes(directory))
     font = bytearray(header + directory + body)
-    adjust = (0xB1B0AFBA - _checksum(bytes(font))) & 0xFFFFFFFF
-    at = 12 + 16 * count + sum(len(tables[t]) + (-len(tables[t]) % 4) for t in tags[:tags.index(b"head")])
-    font[at + 8:at + 12] = struct.pack(">I", adjust)
+    font[head_at + 8:head_at + 12] = struct.pack(">I", (0xB1B0AFBA - total) & 0xFFFFFFFF)
     return bytes(font)
 
 

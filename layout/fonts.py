@@ -11,12 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 import hashlib
 import marshal
-import os
 from functools import cache
 from pathlib import Path
 
 from fontTools.ttLib import TTFont, TTLibError
 
+from . import diskcache
 from .errors import LayoutError
 
 FONT_DIR = Path(__file__).resolve().parent.parent / "fonts"
@@ -108,50 +108,43 @@ def _punctuation_bearings(font: TTFont, cmap, metrics, upem: int) -> dict[int, t
 CACHE_VERSION = 2
 
 
-def _cache_file(path: Path) -> Path | None:
-    """Where a font's metrics are kept between runs: keyed by the file's name, size, time and first bytes."""
+def _cache_name(path: Path) -> str | None:
+    """Under what name a font's metrics are kept between runs: the file's name, size, time and first bytes."""
     try:
         stat = path.stat()
         with open(path, "rb") as f:
             head = hashlib.sha256(f.read(65536)).hexdigest()[:16]
     except OSError:
         return None
-    folder = Path(os.environ.get("LAYOUT_CACHE_DIR") or Path.home() / ".cache" / "layout")
-    return folder / f"{path.name}-{stat.st_size}-{stat.st_mtime_ns}-{head}-v{CACHE_VERSION}.marshal"
+    return f"{path.name}-{stat.st_size}-{stat.st_mtime_ns}-{head}-v{CACHE_VERSION}.marshal"
 
 
-def _read_cache(file: Path | None, key: str, path: Path) -> Face | None:
-    if file is None or not file.is_file():
+def _read_cache(name: str | None, key: str, path: Path) -> Face | None:
+    data = diskcache.read(name) if name else None
+    if data is None:
         return None
     try:
-        advances, halt, bearings, ascent, descent, glyphs = marshal.loads(file.read_bytes())
+        advances, halt, bearings, ascent, descent, glyphs = marshal.loads(data)
         return Face(key, path, advances, halt, ascent, descent, bearings, glyphs)
-    except (ValueError, EOFError, TypeError, OSError):
+    except (ValueError, EOFError, TypeError):
         return None  # a damaged cache is ignored and written again
 
 
-def _write_cache(file: Path | None, face: Face) -> None:
-    if file is None:
-        return
-    data = marshal.dumps((face.advances, face.halt, face.bearings, face.ascent, face.descent, face.glyphs))
-    try:
-        file.parent.mkdir(parents=True, exist_ok=True)
-        tmp = file.with_suffix(f".{os.getpid()}.part")
-        tmp.write_bytes(data)
-        os.replace(tmp, file)
-    except OSError:
-        pass  # no cache where the disk will not have one: only slower
+def _write_cache(name: str | None, face: Face) -> None:
+    if name:
+        diskcache.write(name, marshal.dumps((face.advances, face.halt, face.bearings, face.ascent, face.descent,
+                                             face.glyphs)))
 
 
 @cache
 def load_face(path: Path, key: str) -> Face:
     """A TrueType font's metrics, read once per process (and kept in a cache file between runs)."""
-    cache_file = _cache_file(path)
-    cached = _read_cache(cache_file, key, path)
+    cache_name = _cache_name(path)
+    cached = _read_cache(cache_name, key, path)
     if cached is not None:
         return cached
     face = _read_face(path, key)
-    _write_cache(cache_file, face)
+    _write_cache(cache_name, face)
     return face
 
 

@@ -22,7 +22,7 @@ def pdf_date(day: dt.date) -> str:
 @lru_cache(maxsize=4)
 def _profile_stream(name: str) -> Stream:
     """The output profile, compressed once per process rather than once per file."""
-    return Stream(zlib.compress(profile_bytes(name), 9),
+    return Stream(zlib.compress(profile_bytes(name), 6),
                   {"Filter": Name("FlateDecode"), "N": 4, "Alternate": Name("DeviceCMYK")})
 
 

@@ -17,7 +17,8 @@ The rules, numbered as in GUIDE.md ("Print-ready PDF"):
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+import hashlib
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 import pikepdf
@@ -127,6 +128,60 @@ def _fonts(resources, no: int, seen: set) -> list[Finding]:
 
 def _image_ink(image) -> float | None:
     """Maximum total ink of a CMYK image in percent, or None if it cannot be decoded here."""
+    key = _signature(image)
+    if key not in _INK:
+        _INK[key] = _decoded_ink(image)
+    return _INK[key]
+
+
+# Results for identical objects: the whole-issue file repeats its page files' pages and photos
+# byte for byte, and a batch worker checks many files; what was decided once is not decided again.
+_INK: dict[str, float | None] = {}
+_CONTENT: dict[str, list[Finding]] = {}
+
+
+def _signature(obj) -> str:
+    """A digest of an object's value: dictionaries, arrays and stream data, not object numbers."""
+    digest = hashlib.sha256()
+
+    def feed(o, depth=0):
+        if depth > 12:
+            digest.update(b"?")
+        elif isinstance(o, pikepdf.Stream):
+            feed(o.stream_dict, depth + 1)
+            digest.update(hashlib.sha256(o.read_raw_bytes()).digest())
+        elif isinstance(o, pikepdf.Dictionary):
+            for key in sorted(o.keys()):
+                if key != "/Length":
+                    digest.update(key.encode() + b"=")
+                    feed(o[key], depth + 1)
+        elif isinstance(o, pikepdf.Array):
+            digest.update(b"[")
+            for x in o:
+                feed(x, depth + 1)
+            digest.update(b"]")
+        else:
+            digest.update(repr(o).encode() + b";")
+
+    feed(obj)
+    return digest.hexdigest()
+
+
+def _page_signature(page: pikepdf.Page) -> str:
+    """What the content rules look at: the content streams and every resource but the font programs
+    (only a font's name appears in a finding)."""
+    resources = page.obj.get("/Resources")
+    parts = [_signature(page.obj.get("/Contents", pikepdf.Array()))]
+    if resources is not None:
+        for key in sorted(resources.keys()):
+            if key == "/Font":
+                parts.append("Font:" + ",".join(sorted(resources.Font.keys())))
+            else:
+                parts.append(key + ":" + _signature(resources[key]))
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()
+
+
+def _decoded_ink(image) -> float | None:
     try:
         pil = pikepdf.PdfImage(image).as_pil_image()
     except Exception:  # noqa: BLE001 — an exotic filter; the other rules still run
@@ -142,6 +197,14 @@ def _image_ink(image) -> float | None:
 
 
 def _content(page: pikepdf.Page, no: int, settings: Settings) -> list[Finding]:
+    key = f"{_page_signature(page)}:{settings}"
+    if key not in _CONTENT:
+        _CONTENT.clear() if len(_CONTENT) > 256 else None
+        _CONTENT[key] = _content_findings(page, settings)
+    return [replace(f, page=no) for f in _CONTENT[key]]
+
+
+def _content_findings(page: pikepdf.Page, settings: Settings, no: int = 0) -> list[Finding]:
     out: list[Finding] = []
     reported: set[tuple] = set()
 
