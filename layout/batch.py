@@ -59,12 +59,12 @@ def _engine_hash() -> str:
     return h.hexdigest()
 
 
-def input_key(issue_path: Path) -> str:
+def input_key(issue_path: Path, issue=None) -> str:
     """A content hash of everything an issue's render depends on: its YAML, its templates, story
     texts and images, the engine's code and fonts. Never a file time."""
     from .loader import load_issue
 
-    issue = load_issue(issue_path)
+    issue = issue or load_issue(issue_path)
     files = {issue_path.resolve()}
     files |= set((issue_path.resolve().parent / "templates").glob("*.yaml"))
     files |= {Path(s.source) for s in issue.stories if Path(s.source).is_file()}
@@ -108,12 +108,12 @@ def render_one(job: tuple[Path, Path | None, bool]) -> Outcome:
 
         issue = load_issue(issue_path)
         out_dir = (out_root / issue.slug) if out_root else default_output(issue)
-        key = input_key(issue_path)
+        key = input_key(issue_path, issue)
         key_file = out_dir / KEY_FILE
         if (not force and key_file.is_file() and key_file.read_text().strip() == key
                 and all((out_dir / n).is_file() for n in _expected(issue))):
             return Outcome(issue_path, "skipped", len(issue.pages), time.perf_counter() - start, out_dir=out_dir)
-        result = render(issue_path, out_dir, fonts=_FONTS)
+        result = render(issue_path, out_dir, fonts=_FONTS, issue=issue)
         atomic_write_text(key_file, key + "\n")
         return Outcome(issue_path, "rendered", len(result.layout.pages), time.perf_counter() - start,
                        out_dir=out_dir)
@@ -144,6 +144,7 @@ def run_batch(issues: list[Path], out_root: Path | None, jobs: int, force: bool,
             outcomes.append(outcome)
             progress(outcome, len(outcomes), len(todo))
         return outcomes
+    _engine_hash()  # once, here: forked workers inherit it instead of each reading the fonts again
     ctx = mp.get_context("fork" if hasattr(os, "fork") else "spawn")
     pool = ctx.Pool(jobs, initializer=_init_worker)
     try:

@@ -18,7 +18,28 @@ DEFAULT_PROFILE = "ISOnewspaper26v4.icc"
 
 
 def check_image(path: Path) -> str | None:
-    """None if Pillow can read the whole image, else what is wrong with it."""
+    """None if Pillow can read the whole image, else what is wrong with it.
+
+    Decoding every pixel is the only sure test for a truncated file; an image whose exact bytes
+    passed once is remembered in the disk cache and not decoded again."""
+    import hashlib
+
+    from . import diskcache
+
+    try:
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()[:32]
+    except OSError as exc:
+        return f"cannot be read ({exc.strerror})"
+    marker = f"images-ok/{digest}-{Image.__version__}-{MAX_PIXELS}"
+    if diskcache.read(marker) is not None:
+        return None
+    problem = _decode_problem(path)
+    if problem is None:
+        diskcache.write(marker, b"")
+    return problem
+
+
+def _decode_problem(path: Path) -> str | None:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)

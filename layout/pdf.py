@@ -25,9 +25,9 @@ from pathlib import Path
 from .display import IssueLayout, PageLayout
 from .errors import LayoutError
 from .files import atomic_write
-from .fontembed import font_program
 from .fonts import Face, FontSet
 from .items import BLACK, Box, Picture, Rule, TextRun
+from .pdffont import PreparedFont, add_font, encode, prepare
 from .pdfobjects import Document, Name, Stream, deflated, number
 from .pdfx import PDFX, pdf_date, output_intent
 
@@ -85,21 +85,6 @@ def _press_jpeg(path: Path, mtime: int, w: float, h: float, focus, max_ppi: floa
     header = pressed.width.to_bytes(4, "big") + pressed.height.to_bytes(4, "big") + bytes([pressed.grey, 0, 0, 0])
     diskcache.write(name, header + pressed.data)
     return pressed
-
-
-@cache
-def _cid_codes(face: Face) -> dict[int, str]:
-    """Characters beyond the BMP → the 16-bit code each has in this face's embedded font."""
-    beyond = sorted(cp for cp in face.advances if cp > 0xFFFF)
-    if len(beyond) > 0x800:
-        raise LayoutError(f"{face.path}: more than 2,048 characters beyond the BMP: not supported")
-    return {cp: chr(0xD800 + i) for i, cp in enumerate(beyond)}
-
-
-def _encode(face: Face, text: str) -> bytes:
-    if max(text) > "\uffff":
-        text = text.translate(_cid_codes(face))
-    return text.encode("utf-16-be", "surrogatepass")
 
 
 @dataclass
@@ -199,11 +184,7 @@ def draw_page(page: PageLayout, layout: IssueLayout, fonts: FontSet) -> PageCont
             if not run.text:
                 continue
             face = fonts.faces[run.face]
-            missing = [ch for ch in set(run.text) if ord(ch) not in face.glyphs]
-            if missing:
-                raise LayoutError(f"page {page.number}: face '{run.face}' has no glyph for "
-                                  f"{', '.join(f'U+{ord(ch):04X}' for ch in sorted(missing))}")
-            chars.setdefault(run.face, set()).update(run.text)
+            chars.setdefault(run.face, set()).update(run.text)   # prepare() refuses any the face lacks
             if color != run.color:
                 ops.append(_cmyk(run.color) + " k")
                 color = run.color
@@ -224,7 +205,7 @@ def draw_page(page: PageLayout, layout: IssueLayout, fonts: FontSet) -> PageCont
                 ops.append(f"{n(math.cos(a))} {n(math.sin(a))} {n(-math.sin(a))} {n(math.cos(a))} {x} {y} Tm")
             else:
                 ops.append(f"1 0 0 1 {x} {y} Tm")
-            ops.append("<" + _encode(face, run.text).hex() + "> Tj")
+            ops.append("<" + encode(face, run.text).hex() + "> Tj")
         ops.append("ET")
     c.set_overprint(False)
     if printing.marks:
@@ -234,75 +215,8 @@ def draw_page(page: PageLayout, layout: IssueLayout, fonts: FontSet) -> PageCont
                        [edge, edge, edge + t.trim_w, edge + t.trim_h], [slug, slug, media_w - slug, media_h - slug], printing.marks)
 
 
-def _widths(face: Face, program, cids: list[tuple[int, int]]) -> list:
-    """The W array: runs of consecutive codes with their advances (1000ths of an em)."""
-    out: list = []
-    run: list[int] = []
-    start = prev = None
-    for cid, gid in cids:
-        if prev is not None and cid == prev + 1:
-            run.append(program.pdf_units(program.advance(gid)))
-        else:
-            if run:
-                out += [start, run]
-            start, run = cid, [program.pdf_units(program.advance(gid))]
-        prev = cid
-    if run:
-        out += [start, run]
-    return out
-
-
-def _to_unicode(codes: dict[int, int]) -> bytes:
-    """CMap from codes to text: whole 256-code blocks for the BMP, one entry per code beyond it."""
-    blocks = sorted({cid >> 8 for cid, cp in codes.items() if cp <= 0xFFFF})
-    beyond = sorted((cid, cp) for cid, cp in codes.items() if cp > 0xFFFF)
-    out = ["/CIDInit /ProcSet findresource begin", "12 dict begin", "begincmap",
-           "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def",
-           "/CMapName /Adobe-Identity-UCS def", "/CMapType 2 def",
-           "1 begincodespacerange", "<0000> <FFFF>", "endcodespacerange"]
-    for i in range(0, len(blocks), 100):
-        chunk = blocks[i:i + 100]
-        out.append(f"{len(chunk)} beginbfrange")
-        out += [f"<{b:02X}00> <{b:02X}FF> <{b:02X}00>" for b in chunk]
-        out.append("endbfrange")
-    for i in range(0, len(beyond), 100):
-        chunk = beyond[i:i + 100]
-        out.append(f"{len(chunk)} beginbfchar")
-        out += [f"<{cid:04X}> <{chr(cp).encode('utf-16-be').hex().upper()}>" for cid, cp in chunk]
-        out.append("endbfchar")
-    out += ["endcmap", "CMapName currentdict /CMap defineresource pop", "end", "end"]
-    return ("\n".join(out) + "\n").encode("ascii")
-
-
-def _embed_font(doc: Document, face: Face, chars: set[str]) -> object:
-    program = font_program(face.path)
-    codes = _cid_codes(face)
-    cid_of = {ord(ch): (ord(codes[ord(ch)]) if ord(ch) > 0xFFFF else ord(ch)) for ch in chars}
-    pairs = sorted((cid, face.glyphs[cp]) for cp, cid in cid_of.items())
-    tag = "".join(chr(65 + b % 26) for b in hashlib.sha256(
-        f"{face.key}:{program.name}:{pairs}".encode()).digest()[:6])
-    base = Name(f"{tag}+{program.name}")
-    font_file = program.subset({gid for _, gid in pairs})
-    cid_to_gid = bytearray(2 * (pairs[-1][0] + 1))
-    for cid, gid in pairs:
-        cid_to_gid[2 * cid:2 * cid + 2] = gid.to_bytes(2, "big")
-    ascent, descent = program.ascent_descent()
-    descriptor = doc.add({
-        "Type": Name("FontDescriptor"), "FontName": base, "Flags": 4, "FontBBox": list(program.bbox()),
-        "ItalicAngle": 0, "Ascent": ascent, "Descent": descent, "CapHeight": ascent, "StemV": 80,
-        "FontFile2": doc.add(deflated(font_file, {"Length1": len(font_file)}))})
-    cid_font = doc.add({
-        "Type": Name("Font"), "Subtype": Name("CIDFontType2"), "BaseFont": base,
-        "CIDSystemInfo": {"Registry": "Adobe", "Ordering": "Identity", "Supplement": 0},
-        "FontDescriptor": descriptor, "DW": 1000, "W": _widths(face, program, pairs),
-        "CIDToGIDMap": doc.add(deflated(bytes(cid_to_gid)))})
-    return doc.add({
-        "Type": Name("Font"), "Subtype": Name("Type0"), "BaseFont": base, "Encoding": Name("Identity-H"),
-        "DescendantFonts": [cid_font], "ToUnicode": doc.add(deflated(_to_unicode(
-            {cid: cp for cp, cid in cid_of.items()})))})
-
-
-def _image(doc: Document, image: PressImage) -> object:
+@lru_cache(maxsize=64)
+def _image_stream(image: PressImage) -> Stream:
     entries = {"Type": Name("XObject"), "Subtype": Name("Image"), "Width": image.width, "Height": image.height,
                "BitsPerComponent": 8, "Filter": Name("DCTDecode")}
     if image.grey:
@@ -311,25 +225,32 @@ def _image(doc: Document, image: PressImage) -> object:
         # Pillow writes CMYK JPEGs inverted, as Adobe's do (APP14): Decode turns them back.
         entries["ColorSpace"] = Name("DeviceCMYK")
         entries["Decode"] = [1, 0, 1, 0, 1, 0, 1, 0]
-    return doc.add(Stream(image.data, entries))
+    return Stream(image.data, entries)
 
 
-def document_bytes(pages: list[PageContent], fonts: FontSet, title: str, layout: IssueLayout) -> bytes:
-    """A PDF/X-1a:2001 file of the given drawn pages."""
-    issue = layout.issue
-    doc = Document()
-    catalog, page_tree = doc.reserve(), doc.reserve()
+def prepare_fonts(pages: list[PageContent], fonts: FontSet) -> dict[str, PreparedFont]:
+    """One subset per face for all the given pages, made and compressed once."""
     chars: dict[str, set[str]] = {}
     for content in pages:
         for key, used in content.chars.items():
             chars.setdefault(key, set()).update(used)
-    font_refs = {key: _embed_font(doc, fonts.faces[key], chars[key]) for key in sorted(chars)}
+    return {key: prepare(fonts.faces[key], chars[key]) for key in sorted(chars)}
+
+
+def document_bytes(pages: list[PageContent], fonts: dict[str, PreparedFont], title: str,
+                   layout: IssueLayout) -> bytes:
+    """A PDF/X-1a:2001 file of the given drawn pages."""
+    issue = layout.issue
+    doc = Document()
+    catalog, page_tree = doc.reserve(), doc.reserve()
+    used = sorted({key for content in pages for key in content.chars})
+    font_refs = {key: add_font(doc, fonts[key]) for key in used}
     image_refs: dict[str, object] = {}
     kids = []
     for content in pages:
         for name, image in sorted(content.images.items()):
             if name not in image_refs:
-                image_refs[name] = _image(doc, image)
+                image_refs[name] = doc.add(_image_stream(image))
         resources = {"ProcSet": [Name("PDF"), Name("Text"), Name("ImageC"), Name("ImageB")],
                      "ExtGState": OVERPRINT,
                      "Font": {f"F-{key}": font_refs[key] for key in sorted(content.chars)}}
@@ -395,16 +316,18 @@ def write_pdfs(layout: IssueLayout, fonts: FontSet, out_dir: Path, proof: bool =
     suffix = "-proof" if proof else ""
     wanted = [p for p in layout.pages if combined or pages is None or p.number in pages]
     drawn = {p.number: draw_page(p, layout, fonts) for p in wanted}
+    # The page files carry the subsets of all the pages drawn, so each font is made once.
+    prepared = prepare_fonts(list(drawn.values()), fonts)
     written = []
     for page in layout.pages:
         target = out_dir / page_filename(issue, page.number, proof)
         if pages is None or page.number in pages:
             title = f"{issue.paper.name} 第{issue.number}期 第{page.number}版{suffix}"
-            _checked(target, printing, document_bytes([drawn[page.number]], fonts, title, layout))
+            _checked(target, printing, document_bytes([drawn[page.number]], prepared, title, layout))
         written.append(target)
     if combined:
         target = out_dir / issue_filename(issue, proof)
         title = f"{issue.paper.name} 第{issue.number}期（總第{issue.total}期）{suffix}"
-        _checked(target, printing, document_bytes([drawn[p.number] for p in layout.pages], fonts, title, layout))
+        _checked(target, printing, document_bytes([drawn[p.number] for p in layout.pages], prepared, title, layout))
         written.append(target)
     return written

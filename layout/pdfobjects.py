@@ -27,11 +27,18 @@ class Ref:
 class Stream:
     """A stream object: its dictionary entries and its (already encoded) data."""
 
-    __slots__ = ("entries", "data")
+    __slots__ = ("entries", "data", "_digest")
 
     def __init__(self, data: bytes, entries: dict | None = None):
         self.entries = entries or {}
         self.data = data
+        self._digest: bytes | None = None
+
+    def digest(self) -> bytes:
+        """Of the data, once: a stream shared by many files (a font, a photo, the ICC profile) is hashed once."""
+        if self._digest is None:
+            self._digest = hashlib.md5(self.data, usedforsecurity=False).digest()
+        return self._digest
 
 
 def deflated(data: bytes, entries: dict | None = None) -> Stream:
@@ -82,6 +89,7 @@ class Document:
 
     def __init__(self):
         self._objects: list[bytes | None] = []
+        self._identity = hashlib.md5(usedforsecurity=False)   # of every object: the file ID
 
     def reserve(self) -> Ref:
         self._objects.append(None)
@@ -90,10 +98,12 @@ class Document:
     def add(self, obj, ref: Ref | None = None) -> Ref:
         ref = ref or self.reserve()
         if isinstance(obj, Stream):
-            entries = {**obj.entries, "Length": len(obj.data)}
-            body = serialise(entries) + b"\nstream\n" + obj.data + b"\nendstream"
+            head = serialise({**obj.entries, "Length": len(obj.data)})
+            body = head + b"\nstream\n" + obj.data + b"\nendstream"
+            self._identity.update(head + obj.digest())
         else:
             body = serialise(obj)
+            self._identity.update(body)
         self._objects[ref.number - 1] = b"%d 0 obj\n" % ref.number + body + b"\nendobj\n"
         return ref
 
@@ -106,7 +116,7 @@ class Document:
         for body in self._objects:
             offsets.append(len(out))
             out += body
-        digest = hashlib.md5(out, usedforsecurity=False).hexdigest().upper().encode("ascii")
+        digest = self._identity.hexdigest().upper().encode("ascii")
         xref = len(out)
         out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(offsets) + 1)
         out += b"".join(b"%010d 00000 n \n" % o for o in offsets)

@@ -97,11 +97,22 @@ def _document(pdf: pikepdf.Pdf) -> list[Finding]:
         profile = intent.get("/DestOutputProfile")
         if profile is None:
             out.append(_f(2, None, "OutputIntent", "no DestOutputProfile (the press's ICC profile)"))
-        elif profile.read_bytes()[16:20] != b"CMYK":
+        elif _profile_space(profile) != b"CMYK":
             out.append(_f(2, None, "OutputIntent", "the DestOutputProfile is not a CMYK profile"))
     if "/Encrypt" in pdf.trailer:
         out.append(_f(1, None, "trailer", "the file is encrypted"))
     return out
+
+
+def _profile_space(profile) -> bytes:
+    """The colour space an ICC profile converts from (bytes 16–20 of its header)."""
+    key = hashlib.sha256(profile.read_raw_bytes()).hexdigest()
+    if key not in _PROFILE_SPACE:
+        _PROFILE_SPACE[key] = profile.read_bytes()[16:20]
+    return _PROFILE_SPACE[key]
+
+
+_PROFILE_SPACE: dict[str, bytes] = {}
 
 
 def _fonts(resources, no: int, seen: set) -> list[Finding]:

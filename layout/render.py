@@ -59,16 +59,19 @@ def resolution_problems(layout: IssueLayout) -> tuple[list[str], list[str]]:
 
 
 def build_layout(issue_path: Path, fonts: FontSet | None = None, proof: bool = False,
-                 show_grid: bool = False, allow_outside: bool = False) -> IssueLayout:
-    issue = load_issue(issue_path, allow_outside)
+                 show_grid: bool = False, allow_outside: bool = False, issue: Issue | None = None) -> IssueLayout:
+    """``issue``: the issue file already read (a batch reads it once for its key and its render)."""
+    issue = issue or load_issue(issue_path, allow_outside)
     return layout_issue(issue, fonts or default_fontset(), proof=proof, show_grid=show_grid)
 
 
 def render(issue_path: Path, out_dir: Path | None = None, fonts: FontSet | None = None,
-           proof: bool = False, show_grid: bool = False, allow_outside: bool = False) -> RenderResult:
+           proof: bool = False, show_grid: bool = False, allow_outside: bool = False,
+           issue: Issue | None = None) -> RenderResult:
     """Lay out and write the PDFs and copyfit.json; overset fails the render unless it is a proof."""
     fonts = fonts or default_fontset()
-    layout = build_layout(issue_path, fonts, proof=proof, show_grid=show_grid, allow_outside=allow_outside)
+    layout = build_layout(issue_path, fonts, proof=proof, show_grid=show_grid, allow_outside=allow_outside,
+                          issue=issue)
     message = overset_message(layout)
     if message and not proof:
         raise LayoutError(f"{issue_path}: overset: {message}")
