@@ -204,21 +204,25 @@ class _LineBox:
 
     def glyphs(self, x0: float) -> tuple[tuple[Glyph, ...], float]:
         out: list[Glyph] = []
+        append = out.append
+        new = tuple.__new__   # Glyph(...) without the named tuple's Python-level __new__
         pen = x0
-        n = len(self.atoms)
+        cut_l, cut_r, gaps, track = self.cut_l, self.cut_r, self.gaps, self.track
+        last = len(self.atoms) - 1
         for i, atom in enumerate(self.atoms):
-            x = pen - self.cut_l[i]
-            if atom.hscale == 1.0 and len(atom.text) == 1:
+            text, size, width = atom.text, atom.size, atom.width
+            x = pen - cut_l[i]
+            if atom.hscale == 1.0 and len(text) == 1:
                 # One character at its own width: the atom's width is the glyph's advance.
-                out.append(Glyph(atom.text, atom.faces[0].key, atom.size, x, atom.width, 1.0))
+                append(new(Glyph, (text, atom.faces[0].key, size, x, width, 1.0)))
             else:
-                for face, ch in zip(atom.faces, atom.text):
-                    adv = advance_of(face, ch) * atom.size
-                    out.append(Glyph(ch, face.key, atom.size, x, adv, atom.hscale))
-                    x += adv * atom.hscale + self.track
-            pen += atom.width - self.cut_l[i] - self.cut_r[i] + self.track * (len(atom.text) - 1)
-            if i < n - 1:
-                pen += self.gaps[i]
+                for face, ch in zip(atom.faces, text):
+                    adv = advance_of(face, ch) * size
+                    append(new(Glyph, (ch, face.key, size, x, adv, atom.hscale)))
+                    x += adv * atom.hscale + track
+            pen += width - cut_l[i] - cut_r[i] + track * (len(text) - 1)
+            if i < last:
+                pen += gaps[i]
         return tuple(out), pen - x0
 
 
@@ -251,11 +255,33 @@ class Composer:
             total += atoms[b].width
             b += 1
         b = max(b, a + 1)
-        while b < n and self._box(atoms, a, b + 1).natural() <= measure + EPS:
+        # Exact measurements only where bounds cannot decide: a line is never narrower than its
+        # units less all their blanks (edge spaces count nothing), never wider than its units plus
+        # a Han–Latin gap at every Han–Latin junction. Plain Han text needs no measurement at all.
+        while b < n and self._min_width(atoms, a, b + 1) <= measure + EPS \
+                and self._box(atoms, a, b + 1).natural() <= measure + EPS:
             b += 1
-        while b > a + 1 and self._box(atoms, a, b).natural() > measure + EPS:
+        while b > a + 1 and self._max_width(atoms, a, b) > measure + EPS \
+                and self._box(atoms, a, b).natural() > measure + EPS:
             b -= 1
         return b
+
+    @staticmethod
+    def _min_width(atoms: list[Atom], a: int, b: int) -> float:
+        space = Kind.SPACE
+        return sum(0.0 if x.kind is space else x.width - x.blank_left - x.blank_right for x in atoms[a:b])
+
+    def _max_width(self, atoms: list[Atom], a: int, b: int) -> float:
+        total = 0.0
+        han, latin = Kind.HAN, Kind.LATIN
+        prev = None
+        gap = self.settings.latin_gap_em
+        for x in atoms[a:b]:
+            total += x.width
+            if prev is not None and ((prev.kind is han and x.kind is latin) or (prev.kind is latin and x.kind is han)):
+                total += gap * max(prev.size, x.size)
+            prev = x
+        return total
 
     def _choose_end(self, atoms: list[Atom], a: int, measure: float) -> int:
         b = self._natural_end(atoms, a, measure)
@@ -399,23 +425,26 @@ def line_runs(line: Line) -> tuple[Run, ...]:
     glyphs = line.glyphs
     i, n = 0, len(glyphs)
     while i < n:
-        g = glyphs[i]
+        ch, face, size, x, advance, hscale = g = glyphs[i]
         j = i + 1
         space = None
+        end = x + advance * hscale      # where the previous glyph's advance ends
         while j < n:
             h = glyphs[j]
-            if h.face != g.face or h.size != g.size or h.hscale != g.hscale:
+            if h[1] != face or h[2] != size or h[5] != hscale:
                 break
-            prev = glyphs[j - 1]
-            gap = h.x - (prev.x + prev.advance * prev.hscale)
+            gap = h[3] - end
             if space is None:
                 space = gap
             elif abs(gap - space) > 1e-4:
                 break
+            end = h[3] + h[4] * hscale
             j += 1
         # Invisible format characters (zero width) are kept in the line's text but never drawn.
-        text = "".join(x.ch for x in glyphs[i:j] if x.ch not in ZERO_WIDTH)
+        text = "".join([x[0] for x in glyphs[i:j]])
+        if not ZERO_WIDTH.isdisjoint(text):
+            text = "".join(c for c in text if c not in ZERO_WIDTH)
         if text:
-            runs.append(Run(g.x, g.face, g.size, text, space or 0.0, g.hscale))
+            runs.append(Run(g.x, face, size, text, space or 0.0, hscale))
         i = j
     return tuple(runs)

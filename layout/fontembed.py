@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import struct
 from array import array
+from bisect import bisect_right
 from functools import cache
 from pathlib import Path
 
@@ -71,6 +72,7 @@ class FontProgram:
             self.glyf_offset = self.tables[b"glyf"][0]
             self.kept = {tag: self._table(tag) for tag in _KEEP if tag in self.tables}
             self.name = self._postscript_name()
+            self._cmap = self._read_cmap()
         except KeyError as exc:
             raise LayoutError(f"{path}: not a usable TrueType font (no {exc.args[0].decode()} table)") from None
         except (OSError, struct.error, ValueError) as exc:
@@ -98,6 +100,50 @@ class FontProgram:
             if clean:
                 return clean
         return self.path.stem
+
+    def _read_cmap(self):
+        """The Unicode cmap subtable, kept as arrays for lookups (format 12 for the full range, else 4)."""
+        data = self._table(b"cmap")
+        count = struct.unpack(">H", data[2:4])[0]
+        offsets = {}
+        for i in range(count):
+            platform, encoding, offset = struct.unpack(">HHI", data[4 + 8 * i:12 + 8 * i])
+            offsets[(platform, encoding)] = offset
+        for key in ((3, 10), (0, 4), (0, 6)):
+            if key in offsets and struct.unpack(">H", data[offsets[key]:offsets[key] + 2])[0] == 12:
+                at = offsets[key]
+                groups = struct.unpack(">I", data[at + 12:at + 16])[0]
+                flat = struct.unpack(f">{3 * groups}I", data[at + 16:at + 16 + 12 * groups])
+                return 12, array("I", flat[0::3]), array("I", flat[1::3]), array("I", flat[2::3]), b""
+        for key in ((3, 1), (0, 3), (0, 4), (0, 3)):
+            if key in offsets and struct.unpack(">H", data[offsets[key]:offsets[key] + 2])[0] == 4:
+                at = offsets[key]
+                length, _, seg2 = struct.unpack(">HHH", data[at + 2:at + 8])
+                n = seg2 // 2
+                ends = struct.unpack(f">{n}H", data[at + 14:at + 14 + seg2])
+                starts = struct.unpack(f">{n}H", data[at + 16 + seg2:at + 16 + 2 * seg2])
+                deltas = struct.unpack(f">{n}h", data[at + 16 + 2 * seg2:at + 16 + 3 * seg2])
+                ranges = data[at + 16 + 3 * seg2:at + length]   # idRangeOffset[] then glyphIdArray[]
+                return 4, array("I", starts), array("I", ends), array("i", deltas), ranges
+        raise LayoutError(f"{self.path}: no Unicode cmap")
+
+    def glyph(self, cp: int) -> int:
+        """The glyph number of a code point; 0 (.notdef) where the font has none."""
+        fmt, starts, ends, third, ranges = self._cmap
+        i = bisect_right(starts, cp) - 1
+        if i < 0 or cp > ends[i]:
+            return 0
+        if fmt == 12:
+            return third[i] + cp - starts[i]
+        n = len(starts)
+        range_offset = struct.unpack(">H", ranges[2 * i:2 * i + 2])[0]
+        if range_offset == 0:
+            return (cp + third[i]) & 0xFFFF
+        at = 2 * i + range_offset + 2 * (cp - starts[i])
+        if at + 2 > len(ranges) or at < 2 * n:
+            return 0
+        gid = struct.unpack(">H", ranges[at:at + 2])[0]
+        return (gid + third[i]) & 0xFFFF if gid else 0
 
     # Metrics for the PDF font dictionaries, in 1000ths of an em.
     def advance(self, gid: int) -> int:

@@ -14,7 +14,6 @@ import marshal
 from functools import cache
 from pathlib import Path
 
-from fontTools.ttLib import TTFont, TTLibError
 
 from . import diskcache
 from .errors import LayoutError
@@ -53,8 +52,6 @@ class Face:
     # code point -> (left side bearing, right side bearing) in em, for punctuation only:
     # how much blank a mark really has where the font gives no 'halt' data
     bearings: dict[int, tuple[float, float]] = field(default_factory=dict, repr=False)
-    # code point -> glyph number, for embedding
-    glyphs: dict[int, int] = field(default_factory=dict, repr=False)
 
     def has(self, ch: str) -> bool:
         return ord(ch) in self.advances
@@ -63,7 +60,7 @@ class Face:
         return self.advances[ord(ch)]
 
 
-def _halt_adjustments(font: TTFont, cmap: dict[int, str], upem: int) -> dict[int, tuple[float, float]]:
+def _halt_adjustments(font, cmap: dict[int, str], upem: int) -> dict[int, tuple[float, float]]:
     """Read single-adjustment values of the 'halt' feature: what half-width forms move and lose."""
     if "GPOS" not in font or font["GPOS"].table.FeatureList is None:
         return {}
@@ -90,7 +87,7 @@ def _halt_adjustments(font: TTFont, cmap: dict[int, str], upem: int) -> dict[int
 _MARKS = "、，。．：；！？“‘「『（［｛【〔〖《〈”’」』）］｝】〕〗》〉·・"
 
 
-def _punctuation_bearings(font: TTFont, cmap, metrics, upem: int) -> dict[int, tuple[float, float]]:
+def _punctuation_bearings(font, cmap, metrics, upem: int) -> dict[int, tuple[float, float]]:
     glyf = font["glyf"]
     out = {}
     for ch in _MARKS:
@@ -105,7 +102,7 @@ def _punctuation_bearings(font: TTFont, cmap, metrics, upem: int) -> dict[int, t
     return out
 
 
-CACHE_VERSION = 2
+CACHE_VERSION = 3
 
 
 def _cache_name(path: Path) -> str | None:
@@ -124,16 +121,15 @@ def _read_cache(name: str | None, key: str, path: Path) -> Face | None:
     if data is None:
         return None
     try:
-        advances, halt, bearings, ascent, descent, glyphs = marshal.loads(data)
-        return Face(key, path, advances, halt, ascent, descent, bearings, glyphs)
+        advances, halt, bearings, ascent, descent = marshal.loads(data)
+        return Face(key, path, advances, halt, ascent, descent, bearings)
     except (ValueError, EOFError, TypeError):
         return None  # a damaged cache is ignored and written again
 
 
 def _write_cache(name: str | None, face: Face) -> None:
     if name:
-        diskcache.write(name, marshal.dumps((face.advances, face.halt, face.bearings, face.ascent, face.descent,
-                                             face.glyphs)))
+        diskcache.write(name, marshal.dumps((face.advances, face.halt, face.bearings, face.ascent, face.descent)))
 
 
 @cache
@@ -149,6 +145,9 @@ def load_face(path: Path, key: str) -> Face:
 
 
 def _read_face(path: Path, key: str) -> Face:
+    # fontTools only here: from the metrics cache, a run never needs it (and saves its import).
+    from fontTools.ttLib import TTFont, TTLibError
+
     try:
         font = TTFont(path, lazy=True)
         if "glyf" not in font:
@@ -160,9 +159,7 @@ def _read_face(path: Path, key: str) -> Face:
         halt = _halt_adjustments(font, cmap, upem)
         bearings = _punctuation_bearings(font, cmap, metrics, upem)
         hhea = font["hhea"]
-        order = font.getReverseGlyphMap()
-        glyphs = {cp: order[g] for cp, g in cmap.items()}
-        face = Face(key, path, advances, halt, hhea.ascent / upem, -hhea.descent / upem, bearings, glyphs)
+        face = Face(key, path, advances, halt, hhea.ascent / upem, -hhea.descent / upem, bearings)
         font.close()
         return face
     except LayoutError:

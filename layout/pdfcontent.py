@@ -17,6 +17,8 @@ from pikepdf import Name
 Matrix = tuple[float, float, float, float, float, float]
 IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 TEXT_SHOW = {"Tj", "TJ", "'", '"'}
+_TEXT_POSITIONING = {"Tm", "Td", "TD", "T*", "Tc", "Tw", "Tz", "TL", "Ts", "Tr", "BT", "ET", "m", "l", "c", "v", "y",
+                     "re", "h", "n", "W", "W*", "d", "j", "J", "M", "ri", "i"}
 STROKES = {"S", "s", "B", "B*", "b", "b*"}
 FILLS = {"f", "F", "f*", "B", "B*", "b", "b*"}
 
@@ -115,6 +117,7 @@ class _Walker:
         if self.depth > 12:
             return
         stack: list[State] = []
+        shown = False   # text has been reported in the current state
         try:
             instructions = pikepdf.parse_content_stream(content)
         except pikepdf.PdfError:
@@ -125,7 +128,11 @@ class _Walker:
                 self.events.append(Event("image", state, where, "inline image", inst.iimage))
                 continue
             op = str(inst.operator)
+            if op in _TEXT_POSITIONING:
+                continue  # moves the pen, changes nothing preflight looks at
             args = list(inst.operands)
+            # Any other operator may change the state: the next text is shown in a state of its own.
+            shown = False
             if op == "q":
                 stack.append(copy(state))
             elif op == "Q":
@@ -162,7 +169,11 @@ class _Walker:
             elif op == "Tf" and args:
                 state.font = str(args[0])
             elif op in TEXT_SHOW:
-                self.events.append(Event("text", copy(state), where, state.font))
+                # Text shown in the same state as the text before it decides nothing new.
+                if not shown:
+                    self.events.append(Event("text", copy(state), where, state.font))
+                    shown = True
+                continue
             elif op in STROKES or op in FILLS or op == "sh":
                 if op in STROKES:
                     self.events.append(Event("stroke", copy(state), where))

@@ -98,11 +98,12 @@ def prepare(face: Face, chars: set[str]) -> PreparedFont:
     """The subset of ``face`` holding ``chars``, compressed, with its PDF dictionaries."""
     program = font_program(face.path)
     codes = _cid_codes(face)
-    missing = sorted(ch for ch in chars if ord(ch) not in face.glyphs)
+    glyph_of = {ord(ch): program.glyph(ord(ch)) for ch in chars}
+    missing = sorted(ch for ch in chars if not glyph_of[ord(ch)])
     if missing:
         raise LayoutError(f"{face.path}: no glyph for {', '.join(f'U+{ord(ch):04X}' for ch in missing)}")
     cid_of = {ord(ch): (ord(codes[ord(ch)]) if ord(ch) > 0xFFFF else ord(ch)) for ch in chars}
-    pairs = sorted((cid, face.glyphs[cp]) for cp, cid in cid_of.items())
+    pairs = sorted((cid, glyph_of[cp]) for cp, cid in cid_of.items())
     # The subset tag (ABCDEF+) names the glyph set, so two different subsets never share a name.
     tag = "".join(chr(65 + b % 26) for b in hashlib.sha256(
         f"{face.key}:{program.name}:{pairs}".encode()).digest()[:6])

@@ -237,6 +237,8 @@ def atomise(paragraph: Paragraph, fonts: FontSet) -> list[Atom]:
     """Cut a paragraph into atoms with their natural widths and compressible blanks."""
     atoms: list[Atom] = []
     append = atoms.append
+    new = tuple.__new__   # Atom(...) without the named tuple's Python-level __new__
+    rides_memo = _RIDES
     base = 0
     missing = object()
     for span in paragraph.spans:
@@ -249,12 +251,17 @@ def atomise(paragraph: Paragraph, fonts: FontSet) -> list[Atom]:
             info = table.get(ch, missing)
             if info is missing:
                 info = table[ch] = _single(fonts, ch, role, base + i)
-            if info is not None and (i + 1 == n or not _rides(text[i + 1])):
-                # The common case, a character that is a unit by itself: from the table.
-                kind, faces, width, blank_l, blank_r = info
-                append(Atom(ch, kind, faces, size, width * size, blank_l * size, blank_r * size, 1.0, base + i))
-                i += 1
-                continue
+            if info is not None:
+                rides = i + 1 < n and rides_memo.get(text[i + 1])
+                if rides is None:
+                    rides = _rides(text[i + 1])
+                if not rides:
+                    # The common case, a character that is a unit by itself: from the table.
+                    kind, faces, width, blank_l, blank_r = info
+                    append(new(Atom, (ch, kind, faces, size, width * size, blank_l * size, blank_r * size, 1.0,
+                                      base + i)))
+                    i += 1
+                    continue
             m = _PAIRED.match(text, i)
             if m:
                 end, kind = m.end(), Kind.DASH
