@@ -60,7 +60,7 @@ class PressImage:
 PRESS_VERSION = 1   # bump when the conversion below changes: old cached photos are then not used
 
 
-@lru_cache(maxsize=64)
+@lru_cache(maxsize=8)   # an issue's photos: its page files and its issue file share them
 def _press_jpeg(path: Path, mtime: int, w: float, h: float, focus, max_ppi: float, profile: str) -> PressImage:
     """A photo converted for press, as JPEG (DCTDecode: a fifth of the size of the same pixels
     deflated). Kept in memory (the page file and the issue file both carry it) and on disk, keyed
@@ -215,7 +215,7 @@ def draw_page(page: PageLayout, layout: IssueLayout, fonts: FontSet) -> PageCont
                        [edge, edge, edge + t.trim_w, edge + t.trim_h], [slug, slug, media_w - slug, media_h - slug], printing.marks)
 
 
-@lru_cache(maxsize=64)
+@lru_cache(maxsize=8)
 def _image_stream(image: PressImage) -> Stream:
     entries = {"Type": Name("XObject"), "Subtype": Name("Image"), "Width": image.width, "Height": image.height,
                "BitsPerComponent": 8, "Filter": Name("DCTDecode")}

@@ -26,7 +26,7 @@ DEFAULT_WIDTH = 1000   # an ideograph's advance: only other widths are listed in
 @cache
 def _cid_codes(face: Face) -> dict[int, str]:
     """Characters beyond the BMP → the 16-bit code each has in this face's embedded font."""
-    beyond = sorted(cp for cp in face.advances if cp > 0xFFFF)
+    beyond = sorted(face.advances.beyond)
     if len(beyond) > 0x800:
         raise LayoutError(f"{face.path}: more than 2,048 characters beyond the BMP: not supported")
     return {cp: chr(0xD800 + i) for i, cp in enumerate(beyond)}

@@ -161,7 +161,7 @@ def _image_ink(image) -> float | None:
 
 # Results for identical objects: the whole-issue file repeats its page files' pages and photos
 # byte for byte, and a batch worker checks many files; what was decided once is not decided again.
-_INK = _ByBytes(64)
+_INK = _ByBytes(8)
 _CONTENT: dict[str, list[Finding]] = {}
 
 
