@@ -55,8 +55,14 @@ def _engine_hash() -> str:
         for path in sorted(folder.glob(pattern)):
             if path.is_file():
                 h.update(path.name.encode())
-                h.update(path.read_bytes())
+                h.update(_file_digest(path))
     return h.hexdigest()
+
+
+def _file_digest(path: Path) -> bytes:
+    """Read in pieces: a 10 MB font read whole would raise a worker's peak memory by as much."""
+    with open(path, "rb") as f:
+        return hashlib.file_digest(f, "sha256").digest()
 
 
 def input_key(issue_path: Path, issue=None) -> str:
@@ -74,7 +80,7 @@ def input_key(issue_path: Path, issue=None) -> str:
     h = hashlib.sha256(_engine_hash().encode())
     for path in sorted(files):
         h.update(str(path.name).encode())
-        h.update(path.read_bytes())
+        h.update(_file_digest(path))
     return h.hexdigest()
 
 

@@ -60,7 +60,7 @@ class PressImage:
 PRESS_VERSION = 1   # bump when the conversion below changes: old cached photos are then not used
 
 
-@lru_cache(maxsize=8)   # an issue's photos: its page files and its issue file share them
+@lru_cache(maxsize=4)   # an issue's photos: its page files and its issue file share them
 def _press_jpeg(path: Path, mtime: int, w: float, h: float, focus, max_ppi: float, profile: str) -> PressImage:
     """A photo converted for press, as JPEG (DCTDecode: a fifth of the size of the same pixels
     deflated). Kept in memory (the page file and the issue file both carry it) and on disk, keyed
@@ -215,7 +215,7 @@ def draw_page(page: PageLayout, layout: IssueLayout, fonts: FontSet) -> PageCont
                        [edge, edge, edge + t.trim_w, edge + t.trim_h], [slug, slug, media_w - slug, media_h - slug], printing.marks)
 
 
-@lru_cache(maxsize=8)
+@lru_cache(maxsize=4)
 def _image_stream(image: PressImage) -> Stream:
     entries = {"Type": Name("XObject"), "Subtype": Name("Image"), "Width": image.width, "Height": image.height,
                "BitsPerComponent": 8, "Filter": Name("DCTDecode")}
@@ -239,7 +239,15 @@ def prepare_fonts(pages: list[PageContent], fonts: FontSet) -> dict[str, Prepare
 
 def document_bytes(pages: list[PageContent], fonts: dict[str, PreparedFont], title: str,
                    layout: IssueLayout) -> bytes:
-    """A PDF/X-1a:2001 file of the given drawn pages."""
+    """A PDF/X-1a:2001 file of the given drawn pages, in memory."""
+    out = io.BytesIO()
+    write_document(out, pages, fonts, title, layout)
+    return out.getvalue()
+
+
+def write_document(out, pages: list[PageContent], fonts: dict[str, PreparedFont], title: str,
+                   layout: IssueLayout) -> None:
+    """A PDF/X-1a:2001 file of the given drawn pages, written to ``out``."""
     issue = layout.issue
     doc = Document()
     catalog, page_tree = doc.reserve(), doc.reserve()
@@ -269,7 +277,7 @@ def document_bytes(pages: list[PageContent], fonts: dict[str, PreparedFont], tit
     info = doc.add({"Title": title, "Author": issue.paper.name, "Creator": PRODUCER, "Producer": PRODUCER,
                     "CreationDate": date, "ModDate": date, "GTS_PDFXVersion": PDFX,
                     "GTS_PDFXConformance": PDFX, "Trapped": Name("False")})
-    return doc.tobytes("1.3", catalog, info)
+    doc.write(out, "1.3", catalog, info)
 
 
 def page_filename(issue, number: int, proof: bool = False) -> str:
@@ -282,17 +290,17 @@ def issue_filename(issue, proof: bool = False) -> str:
     return f"{issue.date:%Y%m%d}-issue{issue.total}{'-proof' if proof else ''}.pdf"
 
 
-def _write_file(path: str, data: bytes) -> None:
+def _write_file(path: str, write) -> None:
     with open(path, "wb") as f:
-        f.write(data)
+        write(f)
 
 
-def _checked(target: Path, printing, data: bytes) -> None:
+def _checked(target: Path, printing, write_pdf) -> None:
     """Write a PDF under a temporary name, preflight it, and only then put it in place."""
     from . import preflight
 
     def write(tmp: str) -> None:
-        _write_file(tmp, data)
+        _write_file(tmp, write_pdf)
         findings = preflight.errors(preflight.check(Path(tmp), preflight.Settings(
             printing.ink_limit, printing.warn_ppi, printing.min_ppi)))
         if findings:
@@ -323,11 +331,13 @@ def write_pdfs(layout: IssueLayout, fonts: FontSet, out_dir: Path, proof: bool =
         target = out_dir / page_filename(issue, page.number, proof)
         if pages is None or page.number in pages:
             title = f"{issue.paper.name} 第{issue.number}期 第{page.number}版{suffix}"
-            _checked(target, printing, document_bytes([drawn[page.number]], prepared, title, layout))
+            _checked(target, printing,
+                     lambda f, p=drawn[page.number], t=title: write_document(f, [p], prepared, t, layout))
         written.append(target)
     if combined:
         target = out_dir / issue_filename(issue, proof)
         title = f"{issue.paper.name} 第{issue.number}期（總第{issue.total}期）{suffix}"
-        _checked(target, printing, document_bytes([drawn[p.number] for p in layout.pages], prepared, title, layout))
+        _checked(target, printing,
+                 lambda f: write_document(f, [drawn[p.number] for p in layout.pages], prepared, title, layout))
         written.append(target)
     return written

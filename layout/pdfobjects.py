@@ -8,7 +8,9 @@ the same pages give byte-identical files.
 from __future__ import annotations
 
 import hashlib
+import io
 import zlib
+from typing import BinaryIO
 
 COMPRESSION = 6   # zlib level: level 9 makes files 1 % smaller and takes three times as long
 
@@ -108,19 +110,27 @@ class Document:
         return ref
 
     def tobytes(self, version: str, root: Ref, info: Ref) -> bytes:
+        out = io.BytesIO()
+        self.write(out, version, root, info)
+        return out.getvalue()
+
+    def write(self, out: BinaryIO, version: str, root: Ref, info: Ref) -> None:
+        """The file, piece by piece: never the whole of it in memory at once."""
         missing = [i + 1 for i, o in enumerate(self._objects) if o is None]
         if missing:
             raise ValueError(f"PDF objects reserved but never written: {missing}")
-        out = bytearray(b"%PDF-" + version.encode("ascii") + b"\n%\xe2\xe3\xcf\xd3\n")
+        header = b"%PDF-" + version.encode("ascii") + b"\n%\xe2\xe3\xcf\xd3\n"
+        out.write(header)
+        position = len(header)
         offsets = []
         for body in self._objects:
-            offsets.append(len(out))
-            out += body
+            offsets.append(position)
+            out.write(body)
+            position += len(body)
         digest = self._identity.hexdigest().upper().encode("ascii")
-        xref = len(out)
-        out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(offsets) + 1)
-        out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
-        out += b"trailer\n" + serialise({"Size": len(offsets) + 1, "Root": root, "Info": info,
-                                         "ID": [b"<" + digest + b">", b"<" + digest + b">"]})
-        out += b"\nstartxref\n%d\n%%%%EOF\n" % xref
-        return bytes(out)
+        tail = bytearray(b"xref\n0 %d\n0000000000 65535 f \n" % (len(offsets) + 1))
+        tail += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+        tail += b"trailer\n" + serialise({"Size": len(offsets) + 1, "Root": root, "Info": info,
+                                          "ID": [b"<" + digest + b">", b"<" + digest + b">"]})
+        tail += b"\nstartxref\n%d\n%%%%EOF\n" % position
+        out.write(tail)

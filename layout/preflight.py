@@ -152,16 +152,37 @@ def _fonts(resources, no: int, seen: set) -> list[Finding]:
     return out
 
 
+INK_VERSION = 1   # bump when _decoded_ink changes: results remembered on disk are then not used
+
+
 def _image_ink(image) -> float | None:
-    """Maximum total ink of a CMYK image in percent, or None if it cannot be decoded here."""
-    raw = image.read_raw_bytes()
-    key = repr(sorted((k, repr(v)) for k, v in image.stream_dict.items() if k != "/Length")).encode()
-    return _INK.get(key + b"\0" + raw, lambda: _decoded_ink(image))
+    """Maximum total ink of a CMYK image in percent, or None if it cannot be decoded here.
+
+    Decoding a photo takes time and tens of MB; the result is a function of the image's bytes and
+    dictionary alone, so it is remembered by their digest, in memory and in the disk cache."""
+    from . import diskcache
+
+    digest = hashlib.sha256(image.read_raw_bytes())
+    digest.update(repr(sorted((k, repr(v)) for k, v in image.stream_dict.items() if k != "/Length")).encode())
+    key = f"ink/{digest.hexdigest()[:32]}-v{INK_VERSION}"
+    if key not in _INK:
+        known = diskcache.read(key)
+        try:
+            _INK[key] = None if known == b"none" else float(known) if known is not None else _UNKNOWN
+        except ValueError:
+            _INK[key] = _UNKNOWN
+        if _INK[key] is _UNKNOWN:
+            _INK[key] = _decoded_ink(image)
+            diskcache.write(key, b"none" if _INK[key] is None else repr(_INK[key]).encode())
+        if len(_INK) > 256:
+            _INK.pop(next(iter(_INK)))
+    return _INK[key]
 
 
 # Results for identical objects: the whole-issue file repeats its page files' pages and photos
 # byte for byte, and a batch worker checks many files; what was decided once is not decided again.
-_INK = _ByBytes(8)
+_UNKNOWN = object()
+_INK: dict[str, float | None] = {}
 _CONTENT: dict[str, list[Finding]] = {}
 
 

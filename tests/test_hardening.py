@@ -128,9 +128,13 @@ def test_a_failing_write_leaves_nothing_behind(tmp_path, monkeypatch, real_fonts
     import layout.pdf as pdf
     from layout.render import render
 
-    def half_then_full(path, data):
+    def half_then_full(path, write):
+        import io
+
+        data = io.BytesIO()
+        write(data)
         with open(path, "wb") as f:
-            f.write(data[:len(data) // 2])
+            f.write(data.getvalue()[:len(data.getvalue()) // 2])
         raise OSError(28, "No space left on device (simulated)")
 
     monkeypatch.setattr(pdf, "_write_file", half_then_full)
