@@ -16,7 +16,8 @@ pages or PDF.  The order of work follows clreq §3.8 (line adjustment):
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from enum import Enum
 from typing import NamedTuple
 
@@ -62,7 +63,12 @@ class Glyph(NamedTuple):
 
 @dataclass(frozen=True)
 class Line:
-    glyphs: tuple[Glyph, ...]
+    """One set line. It keeps its units and where each starts; its glyphs and its runs (what is
+    drawn) are worked out from them when first asked for, not for every line composed."""
+
+    units: tuple[Atom, ...] = field(repr=False)
+    xs: tuple[float, ...] = field(repr=False)   # where each unit's first glyph starts
+    track: float = field(repr=False)            # letter-spacing inside a lone unit (a cut URL)
     width: float         # from the left edge to the end of the last unit's box
     measure: float
     start: int           # offsets into the paragraph text: [start, end)
@@ -71,10 +77,67 @@ class Line:
     last: bool           # last line of its paragraph
     justified: bool      # filled the measure exactly
     size: float
+    shift: float = 0.0   # moved right as a whole (a headline line recentred)
 
     @property
     def text(self) -> str:
-        return "".join(g.ch for g in self.glyphs)
+        return "".join([u.text for u in self.units])
+
+    def _glyph_stream(self):
+        """(ch, face key, size, x, advance, hscale) of every glyph, left to right."""
+        track, shift = self.track, self.shift
+        for atom, x in zip(self.units, self.xs):
+            text = atom.text
+            if atom.hscale == 1.0 and len(text) == 1:
+                # One character at its own width: the unit's width is the glyph's advance.
+                yield text, atom.faces[0].key, atom.size, x + shift, atom.width, 1.0
+            else:
+                x += shift
+                for face, ch in zip(atom.faces, text):
+                    adv = advance_of(face, ch) * atom.size
+                    yield ch, face.key, atom.size, x, adv, atom.hscale
+                    x += adv * atom.hscale + track
+
+    @cached_property
+    def glyphs(self) -> tuple[Glyph, ...]:
+        return tuple(Glyph(*g) for g in self._glyph_stream())
+
+    @cached_property
+    def runs(self) -> tuple["Run", ...]:
+        """The glyphs grouped into runs: one run per stretch of one face, size and uniform spacing."""
+        runs: list[Run] = []
+        chars: list[str] = []
+        face = size = hscale = None
+        x0 = end = 0.0
+        space = None
+
+        def close():
+            text = "".join(chars)
+            # Invisible format characters (zero width) are kept in the line's text but never drawn.
+            if not ZERO_WIDTH.isdisjoint(text):
+                text = "".join(c for c in text if c not in ZERO_WIDTH)
+            if text:
+                runs.append(Run(x0, face, size, text, space or 0.0, hscale))
+
+        for ch, f, sz, x, adv, hs in self._glyph_stream():
+            if chars and f == face and sz == size and hs == hscale:
+                gap = x - end
+                if space is None:
+                    space = gap
+                    chars.append(ch)
+                    end = x + adv * hs
+                    continue
+                if abs(gap - space) <= 1e-4:
+                    chars.append(ch)
+                    end = x + adv * hs
+                    continue
+            if chars:
+                close()
+            chars, face, size, hscale, x0, space = [ch], f, sz, hs, x, None
+            end = x + adv * hs
+        if chars:
+            close()
+        return tuple(runs)
 
 
 class _LineBox:
@@ -202,28 +265,20 @@ class _LineBox:
             extra = 0.0
         return extra
 
-    def glyphs(self, x0: float) -> tuple[tuple[Glyph, ...], float]:
-        out: list[Glyph] = []
-        append = out.append
-        new = tuple.__new__   # Glyph(...) without the named tuple's Python-level __new__
+    def positions(self, x0: float) -> tuple[tuple[float, ...], float]:
+        """Where each unit's first glyph starts, and the line's width from x0."""
+        xs: list[float] = []
         pen = x0
         cut_l, cut_r, gaps, track = self.cut_l, self.cut_r, self.gaps, self.track
         last = len(self.atoms) - 1
         for i, atom in enumerate(self.atoms):
-            text, size, width = atom.text, atom.size, atom.width
-            x = pen - cut_l[i]
-            if atom.hscale == 1.0 and len(text) == 1:
-                # One character at its own width: the atom's width is the glyph's advance.
-                append(new(Glyph, (text, atom.faces[0].key, size, x, width, 1.0)))
-            else:
-                for face, ch in zip(atom.faces, text):
-                    adv = advance_of(face, ch) * size
-                    append(new(Glyph, (ch, face.key, size, x, adv, atom.hscale)))
-                    x += adv * atom.hscale + track
-            pen += width - cut_l[i] - cut_r[i] + track * (len(text) - 1)
+            xs.append(pen - cut_l[i])
+            pen += atom.width - cut_l[i] - cut_r[i]
+            if track:
+                pen += track * (len(atom.text) - 1)
             if i < last:
                 pen += gaps[i]
-        return tuple(out), pen - x0
+        return tuple(xs), pen - x0
 
 
 class Composer:
@@ -316,11 +371,12 @@ class Composer:
             x0 = indent + max(0.0, (avail - width) / 2)
         elif align is Align.RIGHT:
             x0 = indent + max(0.0, avail - width)
-        glyphs, width = box.glyphs(x0)
+        xs, width = box.positions(x0)
         justified = abs(width - avail) <= 0.01
         end = atoms[b - 1].offset + len(atoms[b - 1].text)
         size = max(atom.size for atom in atoms[a:b])
-        return Line(glyphs, x0 + width, measure, atoms[a].offset, end, x0, last, justified, size)
+        return Line(tuple(box.atoms), xs, box.track, x0 + width, measure, atoms[a].offset, end, x0, last, justified,
+                    size)
 
     def _breaks(self, atoms: list[Atom], measure: float, first_indent: float,
                 forced: dict[int, int]) -> list[tuple[int, int]]:
@@ -421,30 +477,4 @@ class Run:
 
 def line_runs(line: Line) -> tuple[Run, ...]:
     """Group a line's glyphs into runs: one run per stretch of uniform spacing."""
-    runs: list[Run] = []
-    glyphs = line.glyphs
-    i, n = 0, len(glyphs)
-    while i < n:
-        ch, face, size, x, advance, hscale = g = glyphs[i]
-        j = i + 1
-        space = None
-        end = x + advance * hscale      # where the previous glyph's advance ends
-        while j < n:
-            h = glyphs[j]
-            if h[1] != face or h[2] != size or h[5] != hscale:
-                break
-            gap = h[3] - end
-            if space is None:
-                space = gap
-            elif abs(gap - space) > 1e-4:
-                break
-            end = h[3] + h[4] * hscale
-            j += 1
-        # Invisible format characters (zero width) are kept in the line's text but never drawn.
-        text = "".join([x[0] for x in glyphs[i:j]])
-        if not ZERO_WIDTH.isdisjoint(text):
-            text = "".join(c for c in text if c not in ZERO_WIDTH)
-        if text:
-            runs.append(Run(g.x, face, size, text, space or 0.0, hscale))
-        i = j
-    return tuple(runs)
+    return line.runs

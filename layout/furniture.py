@@ -92,8 +92,7 @@ def _recentre(line: Line, width: float, measure: float) -> Line:
     shift = (width - measure) / 2
     if shift <= 0:
         return line
-    glyphs = tuple(g._replace(x=g.x + shift) for g in line.glyphs)
-    return replace(line, glyphs=glyphs, width=line.width + shift, indent=line.indent + shift)
+    return replace(line, shift=line.shift + shift, width=line.width + shift, indent=line.indent + shift)
 
 
 def headline_block(story: Story, rect: Rect, t: Template, composer: Composer) -> list[Item]:
