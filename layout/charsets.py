@@ -9,8 +9,10 @@ in the table's own order.
 from __future__ import annotations
 
 from functools import cache
-from importlib import resources
+from pathlib import Path
 import unicodedata
+
+DATA = Path(__file__).resolve().parent / "data"   # package data, beside the code
 
 
 def _double_byte(codec: str, leads: range, trails: list[int]) -> frozenset[str]:
@@ -64,7 +66,7 @@ def big5_levels() -> tuple[frozenset[str], frozenset[str]]:
 @cache
 def tongyong_guifan() -> str:
     """The 8,105 characters of 通用規範漢字表 in table order."""
-    text = resources.files("layout").joinpath("data/tongyong-guifan-8105.txt").read_text("utf-8")
+    text = (DATA / "tongyong-guifan-8105.txt").read_text("utf-8")
     return text.strip()
 
 

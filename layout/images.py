@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import warnings
 from functools import cache
-from importlib import resources
 from pathlib import Path
 
 from PIL import Image, ImageCms, UnidentifiedImageError
+
+DATA = Path(__file__).resolve().parent / "data"   # package data, beside the code
 
 MAX_PIXELS = 80_000_000          # larger than any press photo; more is a decompression bomb
 DEFAULT_PROFILE = "ISOnewspaper26v4.icc"
@@ -58,12 +59,12 @@ def _decode_problem(path: Path) -> str | None:
 
 @cache
 def _profile_path(name: str) -> Path:
-    return Path(str(resources.files("layout").joinpath(f"data/icc/{name}")))
+    return DATA / "icc" / name
 
 
 def known_profiles() -> list[str]:
     """The CMYK output profiles shipped in layout/data/icc/."""
-    folder = Path(str(resources.files("layout").joinpath("data/icc")))
+    folder = DATA / "icc"
     return sorted(p.name for p in folder.glob("*.icc") if p.read_bytes()[16:20] == b"CMYK")
 
 

@@ -18,7 +18,7 @@ from functools import cache
 from .errors import LayoutError
 from .fontembed import font_program
 from .fonts import Face
-from .pdfobjects import Document, Name, Ref, Stream, deflated
+from .pdfobjects import FAST_COMPRESSION, Document, Name, Ref, Stream, deflated
 
 DEFAULT_WIDTH = 1000   # an ideograph's advance: only other widths are listed in W
 
@@ -115,7 +115,7 @@ def prepare(face: Face, chars: set[str]) -> PreparedFont:
     ascent, descent = program.ascent_descent()
     descriptor = {"Type": Name("FontDescriptor"), "FontName": base, "Flags": 4, "FontBBox": list(program.bbox()),
                   "ItalicAngle": 0, "Ascent": ascent, "Descent": descent, "CapHeight": ascent, "StemV": 80}
-    return PreparedFont(base, descriptor, deflated(font_file, {"Length1": len(font_file)}),
+    return PreparedFont(base, descriptor, deflated(font_file, {"Length1": len(font_file)}, FAST_COMPRESSION),
                         _widths(program, pairs), deflated(bytes(cid_to_gid)),
                         deflated(_to_unicode({cid: cp for cp, cid in cid_of.items()})))
 

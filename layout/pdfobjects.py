@@ -12,7 +12,8 @@ import io
 import zlib
 from typing import BinaryIO
 
-COMPRESSION = 6   # zlib level: level 9 makes files 1 % smaller and takes three times as long
+COMPRESSION = 6        # zlib level: level 9 makes files 1 % smaller and takes three times as long
+FAST_COMPRESSION = 1   # for font programs: half the time of level 6, files 3 % larger
 
 
 class Name(str):
@@ -43,8 +44,8 @@ class Stream:
         return self._digest
 
 
-def deflated(data: bytes, entries: dict | None = None) -> Stream:
-    return Stream(zlib.compress(data, COMPRESSION), {**(entries or {}), "Filter": Name("FlateDecode")})
+def deflated(data: bytes, entries: dict | None = None, level: int = COMPRESSION) -> Stream:
+    return Stream(zlib.compress(data, level), {**(entries or {}), "Filter": Name("FlateDecode")})
 
 
 def number(value: float) -> str:
