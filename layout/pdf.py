@@ -60,11 +60,10 @@ class PressImage:
 PRESS_VERSION = 1   # bump when the conversion below changes: old cached photos are then not used
 
 
-@lru_cache(maxsize=4)   # an issue's photos: its page files and its issue file share them
 def _press_jpeg(path: Path, mtime: int, w: float, h: float, focus, max_ppi: float, profile: str) -> PressImage:
     """A photo converted for press, as JPEG (DCTDecode: a fifth of the size of the same pixels
-    deflated). Kept in memory (the page file and the issue file both carry it) and on disk, keyed
-    by the photo's bytes and everything the conversion depends on."""
+    deflated). Kept on disk, keyed by the photo's bytes and everything the conversion depends on;
+    each page is drawn once, and its page file and the issue file share what it holds."""
     import PIL
 
     from . import diskcache

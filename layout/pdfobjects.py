@@ -88,10 +88,12 @@ def serialise(obj) -> bytes:
 
 
 class Document:
-    """Objects numbered in the order they are reserved; written once, in one piece."""
+    """Objects numbered in the order they are reserved, kept as the pieces they are written from:
+    a stream's data (a photo, a font, the output profile) is never copied, however many documents
+    carry it."""
 
     def __init__(self):
-        self._objects: list[bytes | None] = []
+        self._objects: list[tuple[bytes, ...] | None] = []
         self._identity = hashlib.md5(usedforsecurity=False)   # of every object: the file ID
 
     def reserve(self) -> Ref:
@@ -100,14 +102,15 @@ class Document:
 
     def add(self, obj, ref: Ref | None = None) -> Ref:
         ref = ref or self.reserve()
+        start = b"%d 0 obj\n" % ref.number
         if isinstance(obj, Stream):
             head = serialise({**obj.entries, "Length": len(obj.data)})
-            body = head + b"\nstream\n" + obj.data + b"\nendstream"
+            self._objects[ref.number - 1] = (start, head, b"\nstream\n", obj.data, b"\nendstream\nendobj\n")
             self._identity.update(head + obj.digest())
         else:
             body = serialise(obj)
+            self._objects[ref.number - 1] = (start, body, b"\nendobj\n")
             self._identity.update(body)
-        self._objects[ref.number - 1] = b"%d 0 obj\n" % ref.number + body + b"\nendobj\n"
         return ref
 
     def tobytes(self, version: str, root: Ref, info: Ref) -> bytes:
@@ -124,10 +127,11 @@ class Document:
         out.write(header)
         position = len(header)
         offsets = []
-        for body in self._objects:
+        for parts in self._objects:
             offsets.append(position)
-            out.write(body)
-            position += len(body)
+            for part in parts:
+                out.write(part)
+                position += len(part)
         digest = self._identity.hexdigest().upper().encode("ascii")
         tail = bytearray(b"xref\n0 %d\n0000000000 65535 f \n" % (len(offsets) + 1))
         tail += b"".join(b"%010d 00000 n \n" % o for o in offsets)
