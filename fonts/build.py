@@ -7,7 +7,7 @@ Each output font is subset to the newspaper repertoire (GB 2312, Big5 both
 levels, 通用規範漢字表, CJK punctuation, ASCII, full-width forms; see
 layout/charsets.py) and, where the original has CFF (PostScript) outlines,
 converted to TrueType quadratic outlines with fontTools' cu2qu, because
-reportlab embeds TrueType outlines only.  Output is deterministic: the same
+the engine embeds TrueType (glyf) outlines only.  Output is deterministic: the same
 sources give byte-identical files.  SOURCES.md records where each came from.
 """
 
@@ -132,7 +132,7 @@ def cff_to_truetype(font: TTFont, max_err: float = 1.0) -> None:
         setattr(maxp, attr, 0)
     font["maxp"] = maxp
     post = font["post"]
-    post.formatType = 3.0  # no glyph names: smaller, and reportlab does not need them
+    post.formatType = 3.0  # no glyph names: smaller, and PDF embedding does not need them
     font.sfntVersion = "\x00\x01\x00\x00"
     font["head"].glyphDataFormat = 0
 

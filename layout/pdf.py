@@ -19,13 +19,13 @@ import hashlib
 import io
 import math
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import lru_cache
 from pathlib import Path
 
 from .display import IssueLayout, PageLayout
 from .errors import LayoutError
 from .files import atomic_write
-from .fonts import Face, FontSet
+from .fonts import FontSet
 from .items import BLACK, Box, Picture, Rule, TextRun
 from .pdffont import PreparedFont, add_font, encode, prepare
 from .pdfobjects import Document, Name, Stream, deflated, number

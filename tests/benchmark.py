@@ -137,9 +137,6 @@ def _peak_of_last_child() -> float:
 
 def against_typst(runs: int) -> None:
     """Cold single-issue render, batch throughput and peak memory: layout against Typst."""
-    import shutil
-    import subprocess
-
     import importlib.util
 
     if importlib.util.find_spec("typst") is None:
@@ -163,14 +160,14 @@ def against_typst(runs: int) -> None:
                                    for _ in range(runs))
         # Batch: every issue, ours with 2 workers, Typst one process per issue.
         ours_pages = sum(len(load_issue(p).pages) for p in issues)
-        start = time.perf_counter()
-        subprocess.run([py, "-m", "layout.cli", "batch", str(ROOT / "issues"), "-j", "2", "--force", "-o",
-                        str(tmp / "batch")], check=True, capture_output=True)
-        ours_batch = time.perf_counter() - start
-        start = time.perf_counter()
-        for path in issues:
-            _run(typst_cmd + [str(tmp / f"{path.stem}.typ"), str(tmp / f"{path.stem}.pdf"), fonts])
-        typst_batch = time.perf_counter() - start
+        ours_batch = batch_wall(2, tmp, runs)
+        typst_times = []
+        for _ in range(runs):
+            start = time.perf_counter()
+            for path in issues:
+                _run(typst_cmd + [str(tmp / f"{path.stem}.typ"), str(tmp / f"{path.stem}.pdf"), fonts])
+            typst_times.append(time.perf_counter() - start)
+        typst_batch = statistics.median(typst_times)
         import pypdfium2 as pdfium
         typst_pages = 0
         for path in issues:
@@ -184,7 +181,6 @@ def against_typst(runs: int) -> None:
                                 str(tmp / "mem")])
         mem_typst = max(_child_peak(typst_cmd + [str(tmp / f"{p.stem}.typ"), str(tmp / "m.pdf"), fonts])
                         for p in issues)
-        shutil.rmtree(tmp / "batch", ignore_errors=True)
     n = len(issues)
     print()
     print("against Typst (PyPI typst, same fonts, same page size, columns and body type; fresh processes)")
@@ -216,6 +212,19 @@ def _child_peak(cmd: list[str]) -> float:
     return int(out.strip()) / 1024
 
 
+def batch_wall(jobs: int, tmp: Path, runs: int) -> float:
+    """Median wall time of `layout batch issues/ -j N --force`, each run into a new folder."""
+    import subprocess
+
+    times = []
+    for k in range(runs):
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "layout.cli", "batch", str(ROOT / "issues"), "-j", str(jobs),
+                        "--force", "-o", str(tmp / f"batch-{jobs}-{k}")], check=True, capture_output=True)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
 def batch_figures(runs: int) -> None:
     """The archive: 8-page issue, and all issues with 1 and 2 workers."""
     import subprocess
@@ -229,10 +238,7 @@ def batch_figures(runs: int) -> None:
         print(f"{'render one 8-page issue (1641), warm worker':44s} {one * 1000:9.1f} ms")
         print(f"{'  per page':44s} {one * 1000 / 8:9.1f} ms")
         for jobs in (1, 2):
-            start = time.perf_counter()
-            subprocess.run([py, "-m", "layout.cli", "batch", str(ROOT / "issues"), "-j", str(jobs), "--force",
-                            "-o", str(Path(tmp) / f"b{jobs}")], check=True, capture_output=True)
-            wall = time.perf_counter() - start
+            wall = batch_wall(jobs, Path(tmp), 3)
             print(f"{f'batch of {len(issues)} issues ({pages} pages), {jobs} worker(s)':44s} {wall:9.2f} s "
                   f"({pages / wall:.1f} pages/s)")
         mem = _child_peak([py, "-m", "layout.cli", "batch", str(ROOT / "issues"), "-j", "1", "--force", "-o",
@@ -240,7 +246,7 @@ def batch_figures(runs: int) -> None:
         print(f"{'peak memory of one worker (whole archive)':44s} {mem:9.0f} MB")
         start = time.perf_counter()
         subprocess.run([py, "-m", "layout.cli", "batch", str(ROOT / "issues"), "-j", "2", "-o",
-                        str(Path(tmp) / "b2")], check=True, capture_output=True)
+                        str(Path(tmp) / "batch-2-0")], check=True, capture_output=True)
         print(f"{'second batch, nothing changed (all skipped)':44s} {time.perf_counter() - start:9.2f} s")
 
 
@@ -303,7 +309,8 @@ def main() -> None:
 
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
           f"{time.strftime('%Y-%m-%d')}")
-    print(f"method: median of {args.runs} runs after one warm-up, one process, fonts loaded once")
+    print(f"method: median of {args.runs} runs after one warm-up, one process, fonts loaded once; "
+          f"batches and fresh processes: median of 3")
     print(f"{'figure':44s} {'value':>12s}")
     print(f"{'load the fonts, first run on a machine':44s} {font_cold * 1000:9.1f} ms")
     print(f"{'load the fonts, from the metrics cache':44s} {font_load * 1000:9.1f} ms")
