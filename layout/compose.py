@@ -187,6 +187,15 @@ class _LineBox:
             for i in (0, n - 1):
                 if atoms[i].kind is Kind.SPACE:
                     cut_r[i] = atoms[i].width
+        # A mark's blank is cut only as far as the unit before it reaches: after a narrow Latin
+        # letter or digit the mark's glyph must not start before that unit does.
+        for i in range(1, n):
+            if cut_l[i] > 0:
+                cut_l[i] = max(0.0, min(cut_l[i], self._room_left(i)))
+
+    def _room_left(self, i: int) -> float:
+        """How far unit i's glyph may move left before it starts where unit i - 1 starts."""
+        return self.atoms[i - 1].width - self.cut_r[i - 1] + self.gaps[i - 1]
 
     def natural(self) -> float:
         track = self.track * (len(self.atoms[0].text) - 1) if self.track else 0.0
@@ -202,10 +211,10 @@ class _LineBox:
             if a.kind is Kind.SPACE:
                 levels[0].append(("r", i, max(0.0, a.width - self.cut_r[i] - 0.25 * a.size)))
             elif a.kind is Kind.MIDDLE:
-                levels[1].append(("l", i, a.blank_left - self.cut_l[i]))
+                levels[1].append(("l", i, self._left_cut_room(i)))
                 levels[1].append(("r", i, a.blank_right - self.cut_r[i]))
             elif a.kind is Kind.OPEN:
-                levels[2].append(("l", i, a.blank_left - self.cut_l[i]))
+                levels[2].append(("l", i, self._left_cut_room(i)))
             elif a.kind is Kind.CLOSE:
                 levels[2].append(("r", i, a.blank_right - self.cut_r[i]))
             elif a.kind is Kind.PAUSE:
@@ -218,6 +227,10 @@ class _LineBox:
                 size = max(self.atoms[i].size, self.atoms[i + 1].size)
                 levels[4].append(("g", i, max(0.0, self.gaps[i] - s.latin_gap_min_em * size)))
         return levels
+
+    def _left_cut_room(self, i: int) -> float:
+        left = self.atoms[i].blank_left - self.cut_l[i]
+        return max(0.0, min(left, self._room_left(i) - self.cut_l[i])) if i else left
 
     def max_shrink(self) -> float:
         return sum(amount for level in self._shrink_levels() for _, _, amount in level)
@@ -338,7 +351,7 @@ class Composer:
             prev = x
         return total
 
-    def _choose_end(self, atoms: list[Atom], a: int, measure: float) -> int:
+    def _choose_end(self, atoms: list[Atom], a: int, measure: float, may_cut: bool = True) -> int:
         b = self._natural_end(atoms, a, measure)
         if b >= len(atoms) or self._legal(atoms, b):
             return b
@@ -354,7 +367,25 @@ class Composer:
         for c in range(b - 1, a, -1):
             if self._legal(atoms, c):
                 return c
-        return b  # no legal break at all (a line of nothing but closing marks): break where it fits
+        # No legal break within the line: in a very narrow measure an opening mark may stand before
+        # a Latin word or number too long to join it. The word is cut where it must be, as an
+        # over-long URL is, rather than leave the mark at the line's end.
+        c = self._cut_to_join(atoms, a, b, measure) if may_cut else None
+        return c or b  # still none (a line of nothing but closing marks): break where it fits
+
+    def _cut_to_join(self, atoms: list[Atom], a: int, b: int, measure: float) -> int | None:
+        if b >= len(atoms) or atoms[b].kind is not Kind.LATIN or len(atoms[b].text) < 2:
+            return None
+        box = self._box(atoms, a, b)
+        room = measure - (box.natural() - box.max_shrink())
+        if room <= EPS:
+            return None
+        head, tail = split_atom(atoms[b], room)
+        trial = _LineBox(atoms[a:b] + [head], self.settings)
+        if trial.natural() - trial.max_shrink() > measure + EPS or tail.text[0] in self._no_start:
+            return None
+        atoms[b:b + 1] = [head, tail]
+        return b + 1
 
     def _set_line(self, atoms: list[Atom], a: int, b: int, measure: float, indent: float,
                   last: bool, align: Align) -> Line:
@@ -385,7 +416,8 @@ class Composer:
         while a < len(atoms):
             indent = first_indent if a == 0 else 0.0
             avail = measure - indent
-            b = forced.get(a) or self._choose_end(atoms, a, avail)
+            # An indented first line cuts no word: its indent gives way first (compose_atoms).
+            b = forced.get(a) or self._choose_end(atoms, a, avail, may_cut=not indent)
             if a not in forced:
                 b = self._cut_wide_unit(atoms, a, b, avail, measure)
             spans.append((a, b))
@@ -454,6 +486,14 @@ class Composer:
         atoms = list(atoms)
         forced: dict[int, int] = {}
         spans = self._breaks(atoms, measure, indent, forced)
+        if indent and len(spans) > 1 and not self._legal(atoms, spans[0][1]):
+            # The indented first line has no legal break (a measure barely wider than the indent):
+            # the indent gives way, by half and then wholly, before a mark is left at a line's end.
+            for smaller in (indent / 2, 0.0):
+                trial = self._breaks(atoms, measure, smaller, forced)
+                if len(trial) == 1 or self._legal(atoms, trial[0][1]):
+                    spans, indent = trial, smaller
+                    break
         if self.settings.avoid_orphans and paragraph.align is Align.JUSTIFY:
             spans = self._fix_orphan(atoms, measure, indent, spans)
         lines = []

@@ -232,3 +232,32 @@ def test_real_fonts_cns_positions_centre_the_full_stop(real_fonts):
     face = cns.face_for("。", "body")
     assert face.key == "song-cns"
     assert real_fonts.face_for("。", "body").key == "song"
+
+
+def test_indent_gives_way_where_the_first_line_has_no_legal_break(test_fonts):
+    # At 3 em with a 2-em indent the first line has 10 pt: “ (10 pt, 5 blank) and the number 12345
+    # (5 × 5 pt) cannot share it, and “ may not end a line. Half the indent (15 pt) is not enough
+    # (35 − 5 = 30 pt); without it the line holds all 30 pt: one line, no number cut.
+    lines = compose(test_fonts, "“12345", 3, indent=2)
+    assert [ln.text for ln in lines] == ["“12345"]
+    assert lines[0].indent == 0.0 and lines[0].width == pytest.approx(30.0)
+
+
+def test_a_number_is_cut_only_to_keep_an_opening_mark_off_the_line_end(test_fonts):
+    # At 2 em (20 pt), no indent: 一二 fill line 1; “ (10 pt, 5 of it blank, cut at a line start)
+    # and 12345 (25 pt) cannot share line 2 and “ may not end it, so the number is cut where it
+    # must be: “ in 5 pt and 123 in 15 pt, then 45.
+    text = "一二“12345"
+    lines = compose(test_fonts, text, 2)
+    assert [ln.text for ln in lines] == ["一二", "“123", "45"]
+    check_lines(text, lines, 20, strict_orphans=False)
+
+
+def test_a_mark_never_moves_back_past_a_narrower_glyph(real_fonts):
+    # The digit 1 is 0.471 em wide, narrower than the 0.5-em blank of “ after it. Cutting the whole
+    # blank would start “ before 1; so “01 cannot join 1 in the 18 pt left by the indent (4.24 + 9 −
+    # 4.24 + 9.25 = 18.25 pt) and goes down. Found by the fuzzer.
+    para_ = Paragraph((Span("1“01", TextStyle("body", 9.0)),))
+    lines = Composer(real_fonts).compose(para_, 36.0)
+    assert [ln.text for ln in lines] == ["1", "“01"]
+    check_lines("1“01", lines, 36.0, strict_orphans=False)
