@@ -143,11 +143,12 @@ class Line:
 class _LineBox:
     """The arithmetic of one candidate line atoms[a:b]: cuts, gaps and widths."""
 
-    __slots__ = ("atoms", "cut_l", "cut_r", "gaps", "gap_kind", "settings", "track", "cns")
+    __slots__ = ("atoms", "cut_l", "cut_r", "gaps", "gap_kind", "settings", "track", "cns", "widths")
 
     def __init__(self, atoms: list[Atom], settings: Settings):
         self.atoms = atoms
         self.settings = settings
+        self.widths = sum([a.width for a in atoms])   # the units' own widths: asked for again and again
         n = len(atoms)
         self.cut_l = cut_l = [0.0] * n
         self.cut_r = cut_r = [0.0] * n
@@ -199,7 +200,7 @@ class _LineBox:
 
     def natural(self) -> float:
         track = self.track * (len(self.atoms[0].text) - 1) if self.track else 0.0
-        return sum(a.width for a in self.atoms) - sum(self.cut_l) - sum(self.cut_r) + sum(self.gaps) + track
+        return self.widths - sum(self.cut_l) - sum(self.cut_r) + sum(self.gaps) + track
 
     def _shrink_levels(self):
         """(kind, index, amount) of what may still shrink, in clreq's priority order."""

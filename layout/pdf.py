@@ -60,6 +60,13 @@ class PressImage:
 PRESS_VERSION = 1   # bump when the conversion below changes: old cached photos are then not used
 
 
+@lru_cache(maxsize=4)
+def _profile_digest(profile: str) -> bytes:
+    from .images import profile_bytes
+
+    return hashlib.sha256(profile_bytes(profile)).digest()
+
+
 def _press_jpeg(path: Path, mtime: int, w: float, h: float, focus, max_ppi: float, profile: str) -> PressImage:
     """A photo converted for press, as JPEG (DCTDecode: a fifth of the size of the same pixels
     deflated). Kept on disk, keyed by the photo's bytes and everything the conversion depends on;
@@ -67,11 +74,11 @@ def _press_jpeg(path: Path, mtime: int, w: float, h: float, focus, max_ppi: floa
     import PIL
 
     from . import diskcache
-    from .images import press_image, profile_bytes
+    from .images import press_image
 
     key = hashlib.sha256(path.read_bytes())
     key.update(repr((round(w, 4), round(h, 4), tuple(focus), max_ppi, PRESS_VERSION, PIL.__version__)).encode())
-    key.update(hashlib.sha256(profile_bytes(profile)).digest())
+    key.update(_profile_digest(profile))
     name = f"press/{key.hexdigest()[:32]}.jpg"
     cached = diskcache.read(name)
     if cached is not None and len(cached) > 12:
