@@ -221,8 +221,8 @@ class FontProgram:
         head = bytearray(self.head)
         head[8:12] = b"\0\0\0\0"               # checkSumAdjustment, set below
         head[50:52] = struct.pack(">h", 1)     # long loca offsets
-        tables = {b"head": bytes(head), b"hhea": self.hhea, b"maxp": self.maxp, b"loca": loca.tobytes(),
-                  b"glyf": bytes(glyf), b"hmtx": bytes(hmtx), b"post": _POST, b"cmap": _CMAP, **self.kept}
+        tables = {b"head": head, b"hhea": self.hhea, b"maxp": self.maxp, b"loca": loca.tobytes(),
+                  b"glyf": glyf, b"hmtx": hmtx, b"post": _POST, b"cmap": _CMAP, **self.kept}
         return _assemble(tables)
 
 
@@ -233,28 +233,30 @@ _CMAP = struct.pack(">HHHHI", 0, 1, 3, 1, 12) + struct.pack(">7H", 4, 24, 0, 2, 
     struct.pack(">4H", 0xFFFF, 0, 0xFFFF, 1) + struct.pack(">H", 0)
 
 
-def _assemble(tables: dict[bytes, bytes]) -> bytes:
+def _assemble(tables: dict[bytes, bytes]) -> bytearray:
+    """The font file: one buffer of its final size, each table copied into it once."""
     tags = sorted(tables)
     count = len(tags)
     power = 1 << (count.bit_length() - 1)
     header = struct.pack(">IHHHH", 0x00010000, count, 16 * power, power.bit_length() - 1, 16 * (count - power))
-    offset = 12 + 16 * count
-    directory, body = bytearray(), bytearray()
-    total = 0
-    head_at = 0
+    offsets, at = {}, 12 + 16 * count
     for tag in tags:
+        offsets[tag] = at
+        at += len(tables[tag]) + (-len(tables[tag]) % 4)
+    font = bytearray(at)
+    font[:12] = header
+    total = 0
+    for k, tag in enumerate(tags):
         data = tables[tag]
         checksum = _checksum(data)
         total += checksum
-        if tag == b"head":
-            head_at = offset + len(body)
-        directory += struct.pack(">4sIII", tag, checksum, offset + len(body), len(data))
-        body += data + b"\0" * (-len(data) % 4)
+        font[12 + 16 * k:28 + 16 * k] = struct.pack(">4sIII", tag, checksum, offsets[tag], len(data))
+        font[offsets[tag]:offsets[tag] + len(data)] = data
     # The file's checksum is the sum of its tables' and its directory's: no second pass over the file.
-    total += _checksum(header + bytes(directory))
-    font = bytearray(header + directory + body)
-    font[head_at + 8:head_at + 12] = struct.pack(">I", (0xB1B0AFBA - total) & 0xFFFFFFFF)
-    return bytes(font)
+    total += _checksum(bytes(font[:12 + 16 * count]))
+    head = offsets[b"head"]
+    font[head + 8:head + 12] = struct.pack(">I", (0xB1B0AFBA - total) & 0xFFFFFFFF)
+    return font
 
 
 @cache
