@@ -173,13 +173,34 @@ def date_line(issue: Issue) -> str:
     return f"{d.year}年{d.month}月{d.day}日 {issue.weekday}"
 
 
+QR_VERSION = 1   # bump when the encoding below changes
+
+
+def _qr_matrix(url: str) -> list[bytes]:
+    """The QR symbol's modules, a row of 0/1 bytes each; kept on disk by URL, since a masthead's
+    channels rarely change (and encoding them is most of the time of importing segno)."""
+    import hashlib
+
+    from . import diskcache
+
+    name = f"qr/{hashlib.sha256(url.encode()).hexdigest()[:32]}-v{QR_VERSION}"
+    known = diskcache.read(name)
+    if known:
+        rows = known.split(b"\n")
+        if all(len(r) == len(rows) and set(r) <= {0, 1} for r in rows):
+            return rows
+    import segno
+
+    rows = [bytes(1 if m else 0 for m in row) for row in segno.make(url, error="m", micro=False).matrix]
+    diskcache.write(name, b"\n".join(rows))
+    return rows
+
+
 def qr_items(url: str, x: float, y: float, size: float) -> list[Item]:
     """A QR code of the URL as black squares (vector, 100 % K), dark modules merged into row runs.
 
     ``size`` is the symbol without its quiet zone; keep four modules of white around it."""
-    import segno
-
-    matrix = segno.make(url, error="m", micro=False).matrix
+    matrix = _qr_matrix(url)
     n = len(matrix)
     module = size / n
     items: list[Item] = []

@@ -112,3 +112,18 @@ def test_fit_to_width_fills_the_line(test_fonts):
     lines = _lines(test_fonts, "會議精神", 10, 60, fill=True)
     assert len(lines) == 1 and lines[0].width == pytest.approx(60, abs=0.5)
     assert lines[0].size == pytest.approx(15, abs=0.1)
+
+
+def test_qr_modules_from_the_disk_cache_are_segnos(tmp_path, monkeypatch):
+    import segno
+
+    from layout import furniture
+
+    monkeypatch.setenv("LAYOUT_CACHE_DIR", str(tmp_path))
+    url = "http://www.xuhuibao.com/weixin"
+    expected = [bytes(1 if m else 0 for m in row) for row in segno.make(url, error="m", micro=False).matrix]
+    assert furniture._qr_matrix(url) == expected                  # encoded, then kept
+    [kept] = (tmp_path / "qr").iterdir()
+    assert furniture._qr_matrix(url) == expected                  # read back
+    kept.write_bytes(b"\x01\x00\n\x07")                           # damaged: encoded again
+    assert furniture._qr_matrix(url) == expected
