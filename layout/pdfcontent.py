@@ -122,7 +122,7 @@ class _Walker:
         if self.depth > 12:
             return
         stack: list[State] = []
-        shown = False   # text has been reported in the current state
+        reported: set[str] = set()   # kinds of painting already reported in the current state
         try:
             instructions = pikepdf.parse_content_stream(content)
         except pikepdf.PdfError:
@@ -135,9 +135,18 @@ class _Walker:
             op = str(inst.operator)
             if op in _TEXT_POSITIONING:
                 continue  # moves the pen, changes nothing preflight looks at
+            if op in TEXT_SHOW or op in STROKES or op in FILLS:
+                # Painting in the same state as the painting of its kind before it decides nothing
+                # new (a page has thousands of text runs and a QR code hundreds of squares).
+                for kind in (("text",) if op in TEXT_SHOW else
+                             ("stroke",) * (op in STROKES) + ("fill",) * (op in FILLS)):
+                    if kind not in reported:
+                        reported.add(kind)
+                        self.events.append(Event(kind, state.copy(), where, state.font if kind == "text" else ""))
+                continue
             args = list(inst.operands)
-            # Any other operator may change the state: the next text is shown in a state of its own.
-            shown = False
+            # Any other operator may change the state: what is painted next is painted in a new one.
+            reported.clear()
             if op == "q":
                 stack.append(state.copy())
             elif op == "Q":
@@ -173,17 +182,8 @@ class _Walker:
                     self.events.append(Event("gs", state.copy(), where, str(args[0]), gs))
             elif op == "Tf" and args:
                 state.font = str(args[0])
-            elif op in TEXT_SHOW:
-                # Text shown in the same state as the text before it decides nothing new.
-                if not shown:
-                    self.events.append(Event("text", state.copy(), where, state.font))
-                    shown = True
-                continue
-            elif op in STROKES or op in FILLS or op == "sh":
-                if op in STROKES:
-                    self.events.append(Event("stroke", state.copy(), where))
-                if op in FILLS or op == "sh":
-                    self.events.append(Event("fill", state.copy(), where))
+            elif op == "sh":
+                self.events.append(Event("fill", state.copy(), where))
             elif op == "Do" and args:
                 xobjects = resources.get("/XObject", {}) if resources is not None else {}
                 xobj = xobjects.get(str(args[0]))
