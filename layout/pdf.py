@@ -243,14 +243,6 @@ def prepare_fonts(pages: list[PageContent], fonts: FontSet) -> dict[str, Prepare
     return {key: prepare(fonts.faces[key], chars[key]) for key in sorted(chars)}
 
 
-def document_bytes(pages: list[PageContent], fonts: dict[str, PreparedFont], title: str,
-                   layout: IssueLayout) -> bytes:
-    """A PDF/X-1a:2001 file of the given drawn pages, in memory."""
-    out = io.BytesIO()
-    write_document(out, pages, fonts, title, layout)
-    return out.getvalue()
-
-
 def write_document(out, pages: list[PageContent], fonts: dict[str, PreparedFont], title: str,
                    layout: IssueLayout) -> None:
     """A PDF/X-1a:2001 file of the given drawn pages, written to ``out``."""

@@ -269,7 +269,7 @@ def profile_summary() -> None:
     print()
     print("where the time goes (one 8-page issue, warm; cumulative seconds of the main stages)")
     stages = ["load_issue", "layout_issue", "flow_story", "compose_atoms", "atomise", "write_pdfs", "draw_page",
-              "prepare_fonts", "subset", "document_bytes", "check", "_content_findings", "_decoded_ink"]
+              "prepare_fonts", "subset", "write_document", "check", "_content_findings", "_decoded_ink"]
     for (file, _, name), (cc, nc, tt, ct, _) in sorted(stats.stats.items(), key=lambda kv: -kv[1][3]):
         if name in stages and "layout" in file:
             print(f"  {name:24s} {ct:7.3f} s  ({Path(file).name})")
