@@ -20,7 +20,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from .compose import Composer, Line
+from .compose import Composer
+from .lines import Line
 from .errors import LayoutError
 from .model import Block, Frame, Story, Template
 from .text import Align, Atom, MissingGlyph, Paragraph, Span, TextStyle, atomise

@@ -11,7 +11,8 @@ import re
 from dataclasses import replace
 
 from . import rules_zh as zh
-from .compose import Composer, Line, line_runs
+from .compose import Composer
+from .lines import Line, line_runs
 from .errors import LayoutError
 from .items import BLACK, CMYK, GREY, RED, Box as BoxItem, Item, Picture, Rule, TextRun
 from .model import Box, GridRect, Issue, Photo, Story, Template

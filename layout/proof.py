@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import math
 
-from .compose import Composer, line_runs
+from .compose import Composer
+from .lines import line_runs
 from .flow import StoryFlow
 from .furniture import fit_mark, runs_at, set_lines
 from .items import CYAN, MAGENTA, Box, Item, Rule, TextRun
