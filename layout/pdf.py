@@ -67,7 +67,7 @@ def _profile_digest(profile: str) -> bytes:
     return hashlib.sha256(profile_bytes(profile)).digest()
 
 
-def _press_jpeg(path: Path, mtime: int, w: float, h: float, focus, max_ppi: float, profile: str) -> PressImage:
+def _press_jpeg(path: Path, w: float, h: float, focus, max_ppi: float, profile: str) -> PressImage:
     """A photo converted for press, as JPEG (DCTDecode: a fifth of the size of the same pixels
     deflated). Kept on disk, keyed by the photo's bytes and everything the conversion depends on;
     each page is drawn once, and its page file and the issue file share what it holds."""
@@ -170,7 +170,7 @@ def draw_page(page: PageLayout, layout: IssueLayout, fonts: FontSet) -> PageCont
                        f"{n(edge + item.x2)} {n(top - item.y2)} l S" + (" [] 0 d" if item.dash else ""))
         elif isinstance(item, Picture):
             c.set_overprint(False)
-            image = _press_jpeg(item.path, item.path.stat().st_mtime_ns, item.w, item.h, item.focus,
+            image = _press_jpeg(item.path, item.w, item.h, item.focus,
                                 printing.max_ppi, printing.profile)
             name = "Im" + hashlib.sha256(image.data).hexdigest()[:12]
             images[name] = image

@@ -16,7 +16,9 @@ from pikepdf import Name
 Matrix = tuple[float, float, float, float, float, float]
 IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 TEXT_SHOW = {"Tj", "TJ", "'", '"'}
-_TEXT_POSITIONING = {"Tm", "Td", "TD", "T*", "Tc", "Tw", "Tz", "TL", "Ts", "Tr", "BT", "ET", "m", "l", "c", "v", "y",
+# Operators that change nothing preflight follows: text positioning and spacing, path construction,
+# dash and join styles.
+_NO_STATE_CHANGE = {"Tm", "Td", "TD", "T*", "Tc", "Tw", "Tz", "TL", "Ts", "Tr", "BT", "ET", "m", "l", "c", "v", "y",
                      "re", "h", "n", "W", "W*", "d", "j", "J", "M", "ri", "i"}
 STROKES = {"S", "s", "B", "B*", "b", "b*"}
 FILLS = {"f", "F", "f*", "B", "B*", "b", "b*"}
@@ -133,8 +135,8 @@ class _Walker:
                 self.events.append(Event("image", state, where, "inline image", inst.iimage))
                 continue
             op = str(inst.operator)
-            if op in _TEXT_POSITIONING:
-                continue  # moves the pen, changes nothing preflight looks at
+            if op in _NO_STATE_CHANGE:
+                continue
             if op in TEXT_SHOW or op in STROKES or op in FILLS:
                 # Painting in the same state as the painting of its kind before it decides nothing
                 # new (a page has thousands of text runs and a QR code hundreds of squares).

@@ -160,28 +160,34 @@ def _image_ink(image) -> float | None:
 
     Decoding a photo takes time and tens of MB; the result is a function of the image's bytes and
     dictionary alone, so it is remembered by their digest, in memory and in the disk cache."""
-    from . import diskcache
-
     digest = hashlib.sha256(image.read_raw_bytes())
     digest.update(repr(sorted((k, repr(v)) for k, v in image.stream_dict.items() if k != "/Length")).encode())
     key = f"ink/{digest.hexdigest()[:32]}-v{INK_VERSION}"
     if key not in _INK:
-        known = diskcache.read(key)
-        try:
-            _INK[key] = None if known == b"none" else float(known) if known is not None else _UNKNOWN
-        except ValueError:
-            _INK[key] = _UNKNOWN
-        if _INK[key] is _UNKNOWN:
-            _INK[key] = _decoded_ink(image)
-            diskcache.write(key, b"none" if _INK[key] is None else repr(_INK[key]).encode())
         if len(_INK) > 256:
             _INK.pop(next(iter(_INK)))
+        _INK[key] = _ink_on_disk(key, image)
     return _INK[key]
+
+
+def _ink_on_disk(key: str, image) -> float | None:
+    """The ink remembered in the disk cache, or decoded now and remembered there."""
+    from . import diskcache
+
+    known = diskcache.read(key)
+    if known == b"none":
+        return None
+    try:
+        return float(known)
+    except (TypeError, ValueError):  # not remembered yet, or a damaged entry
+        pass
+    ink = _decoded_ink(image)
+    diskcache.write(key, b"none" if ink is None else repr(ink).encode())
+    return ink
 
 
 # Results for identical objects: the whole-issue file repeats its page files' pages and photos
 # byte for byte, and a batch worker checks many files; what was decided once is not decided again.
-_UNKNOWN = object()
 _INK: dict[str, float | None] = {}
 _CONTENT: dict[str, list[Finding]] = {}
 
@@ -250,7 +256,8 @@ def _decoded_ink(image) -> float | None:
 def _content(page: pikepdf.Page, no: int, settings: Settings) -> list[Finding]:
     key = f"{_page_signature(page)}:{settings}"
     if key not in _CONTENT:
-        _CONTENT.clear() if len(_CONTENT) > 256 else None
+        if len(_CONTENT) > 256:
+            _CONTENT.clear()
         _CONTENT[key] = _content_findings(page, settings)
     return [replace(f, page=no) for f in _CONTENT[key]]
 
