@@ -99,9 +99,10 @@ def _init_worker() -> None:
     global _FONTS
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _exit_on_term)
-    from .fonts import default_fontset
+    if _FONTS is None:  # spawned, not forked: nothing inherited
+        from .fonts import default_fontset
 
-    _FONTS = default_fontset()
+        _FONTS = default_fontset()
 
 
 def render_one(job: tuple[Path, Path | None, bool]) -> Outcome:
@@ -151,7 +152,12 @@ def run_batch(issues: list[Path], out_root: Path | None, jobs: int, force: bool,
             progress(outcome, len(outcomes), len(todo))
         return outcomes
     _engine_hash()  # once, here: forked workers inherit it instead of each reading the fonts again
-    ctx = mp.get_context("fork" if hasattr(os, "fork") else "spawn")
+    fork = hasattr(os, "fork")
+    if fork:
+        _warm_up_for_fork()
+    # The biggest issues first, so that no worker is left alone with a long one at the end.
+    todo.sort(key=lambda job: -_work_estimate(job[0]))
+    ctx = mp.get_context("fork" if fork else "spawn")
     pool = ctx.Pool(jobs, initializer=_init_worker)
     try:
         for outcome in pool.imap_unordered(render_one, todo):
@@ -165,6 +171,24 @@ def run_batch(issues: list[Path], out_root: Path | None, jobs: int, force: bool,
         pool.join()
     order = {p: k for k, p in enumerate(issues)}
     return sorted(outcomes, key=lambda o: order[o.issue])
+
+
+def _warm_up_for_fork() -> None:
+    """Import the whole rendering pipeline and load the fonts in the parent, once: forked workers
+    inherit both and start rendering at once instead of each spending ~0.1 s on the same imports."""
+    global _FONTS
+    from . import preflight, render  # noqa: F401 — imported for the workers' sake
+    from .fonts import default_fontset
+
+    _FONTS = default_fontset()
+
+
+def _work_estimate(issue_path: Path) -> int:
+    """The size of the issue's YAML: more pages and stories make a longer file; cheap to get."""
+    try:
+        return issue_path.stat().st_size
+    except OSError:
+        return 0
 
 
 def _init_worker_inline() -> None:

@@ -10,7 +10,8 @@ import warnings
 from functools import cache
 from pathlib import Path
 
-from PIL import Image, ImageCms, UnidentifiedImageError
+# Pillow is imported where pixels are read, not here: a render whose photos are all in the disk
+# cache (checked, pressed) never needs it, and its import is a tenth of a cold render's start-up.
 
 DATA = Path(__file__).resolve().parent / "data"   # package data, beside the code
 
@@ -31,30 +32,43 @@ def check_image(path: Path) -> str | None:
         digest = hashlib.sha256(path.read_bytes()).hexdigest()[:32]
     except OSError as exc:
         return f"cannot be read ({exc.strerror})"
-    marker = f"images-ok/{digest}-{Image.__version__}-{MAX_PIXELS}"
-    if diskcache.read(marker) is not None:
+    import PIL
+
+    marker = f"images-ok/v2/{digest}-{PIL.__version__}-{MAX_PIXELS}"
+    remembered = diskcache.read(marker)
+    if remembered is not None:
+        _SIZES[path] = tuple(int(v) for v in remembered.split())
         return None
-    problem = _decode_problem(path)
+    problem, size = _decode_problem(path)
     if problem is None:
-        diskcache.write(marker, b"")
+        _SIZES[path] = size
+        diskcache.write(marker, f"{size[0]} {size[1]}".encode())
     return problem
 
 
-def _decode_problem(path: Path) -> str | None:
+# Pixel sizes of the photos checked in this process (by path): placing a photo needs its size,
+# which the check has just read or remembered, so the file is not opened again.
+_SIZES: dict[Path, tuple[int, int]] = {}
+
+
+def _decode_problem(path: Path) -> tuple[str | None, tuple[int, int]]:
+    from PIL import Image, UnidentifiedImageError
+
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(path) as im:
                 if im.width * im.height > MAX_PIXELS:
-                    return f"{im.width} × {im.height} pixels is more than any page needs (limit {MAX_PIXELS:,})"
+                    return (f"{im.width} × {im.height} pixels is more than any page needs "
+                            f"(limit {MAX_PIXELS:,})"), im.size
                 im.load()
+                return None, im.size
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        return "too many pixels (a decompression bomb?)"
+        return "too many pixels (a decompression bomb?)", (0, 0)
     except UnidentifiedImageError:
-        return "not an image Pillow can read"
+        return "not an image Pillow can read", (0, 0)
     except (OSError, ValueError, SyntaxError) as exc:
-        return f"damaged or truncated image ({exc})"
-    return None
+        return f"damaged or truncated image ({exc})", (0, 0)
 
 
 @cache
@@ -74,6 +88,8 @@ def profile_bytes(name: str) -> bytes:
 
 @cache
 def _transform(mode: str, profile: str):
+    from PIL import ImageCms
+
     srgb = ImageCms.createProfile("sRGB")
     target = ImageCms.getOpenProfile(str(_profile_path(profile)))
     return ImageCms.buildTransform(srgb, target, mode, "CMYK", renderingIntent=ImageCms.Intent.PERCEPTUAL)
@@ -92,10 +108,12 @@ def crop_box(size: tuple[int, int], aspect: float, focus: tuple[float, float]) -
 
 
 def press_image(path: Path, width_pt: float, height_pt: float, focus: tuple[float, float],
-                max_ppi: float = 300.0, profile: str = DEFAULT_PROFILE) -> tuple[Image.Image, float]:
+                max_ppi: float = 300.0, profile: str = DEFAULT_PROFILE) -> tuple["Image.Image", float]:
     """The photo cropped to the frame's aspect, no finer than max_ppi at its placed size, in CMYK.
 
     Returns the image and its effective resolution (pixels per inch at the placed size)."""
+    from PIL import Image, ImageCms
+
     with Image.open(path) as im:
         im.load()
         grey = im.mode in ("1", "L", "LA", "I", "I;16", "F")
@@ -121,6 +139,11 @@ def press_image(path: Path, width_pt: float, height_pt: float, focus: tuple[floa
 
 def effective_ppi(path: Path, width_pt: float, height_pt: float, focus: tuple[float, float]) -> float:
     """Pixels per inch of the photo where placed, after cropping to the frame's aspect."""
-    with Image.open(path) as im:
-        left, top, right, bottom = crop_box(im.size, width_pt / height_pt, focus)
+    size = _SIZES.get(path)
+    if size is None:
+        from PIL import Image
+
+        with Image.open(path) as im:
+            size = im.size
+    left, top, right, bottom = crop_box(size, width_pt / height_pt, focus)
     return min((right - left) / (width_pt / 72), (bottom - top) / (height_pt / 72))

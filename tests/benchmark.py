@@ -144,6 +144,12 @@ def against_typst(runs: int) -> None:
         return
     py = sys.executable
     issues = sorted(p for p in (ROOT / "issues").glob("*.yaml"))
+    # An installed engine runs from compiled bytecode (pip compiles it at install, Python caches it on
+    # first import). A machine with PYTHONDONTWRITEBYTECODE set would compile every module again in
+    # every fresh process (~40 ms here), so the bytecode is compiled first, as an install would.
+    import compileall
+
+    compileall.compile_dir(ROOT / "layout", quiet=1)
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         for path in issues:
@@ -181,6 +187,14 @@ def against_typst(runs: int) -> None:
                                 str(tmp / "mem")])
         mem_typst = max(_child_peak(typst_cmd + [str(tmp / f"{p.stem}.typ"), str(tmp / "m.pdf"), fonts])
                         for p in issues)
+        # What a cold render is made of: the interpreter and its imports, then the work itself.
+        bare = statistics.median(_run([py, "-c", "pass"])[0] for _ in range(runs))
+        typst_start = statistics.median(_run([py, "-c", "import typst"])[0] for _ in range(runs))
+        our_start = statistics.median(_run([py, "-c", "import layout.cli, layout.render, layout.preflight"])[0]
+                                      for _ in range(runs))
+        fontset = default_fontset()
+        warm = median_time(lambda: render(ROOT / "issues" / "1641.yaml", tmp / "warm", fonts=fontset), runs)
+        warm_all = median_time(lambda: [render(p, tmp / "warm-all" / p.stem, fonts=fontset) for p in issues], 1)
     n = len(issues)
     print()
     print("against Typst (PyPI typst, same fonts, same page size, columns and body type; fresh processes)")
@@ -199,6 +213,17 @@ def against_typst(runs: int) -> None:
           f"{mem_typst / mem_ours:6.2f}×  ≥ 1×")
     print("  ratio > 1 means layout is faster / lighter; Typst sets the text in its own way (no masthead,")
     print("  furniture, balancing or PDF/X), so its pages are not the same pages: the figures compare work of a kind.")
+    print()
+    print("what a cold render is made of (fresh processes, median; 'work' = cold minus start-up)")
+    print(f"{'  Python interpreter alone (python -c pass), s':48s} {bare:9.3f}")
+    print(f"{'  start-up: interpreter and imports, s':48s} {our_start:9.3f} {typst_start:9.3f}")
+    print(f"{'  work of one issue (1641), s':48s} {warm:9.3f} {theirs - typst_start:9.3f}   (layout: warm render)")
+    print(f"{'  layout with no start-up beyond the interpreter, s':48s} {bare + warm:9.3f} {theirs:9.3f}   "
+          f"(still {(bare + warm) / theirs:.1f}× Typst's cold)")
+    print(f"{'  CPU of all issues in one process, per issue, s':48s} {warm_all / n:9.3f}")
+    target = typst_batch / 3
+    print(f"{'  3× Typst: the whole batch within, s':48s} {target:9.3f}   "
+          f"(2 workers: ≤ {2 * target / n * 1000:.0f} ms of work an issue; layout does {warm_all / n * 1000:.0f})")
 
 
 def _child_peak(cmd: list[str]) -> float:
