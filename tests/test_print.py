@@ -226,3 +226,22 @@ def test_marks_off_per_print_shop(tmp_path, real_fonts):
         page = pdf.pages[0]
         assert [float(v) for v in page.obj.MediaBox] == [float(v) for v in page.obj.BleedBox]
         assert "/ColorSpace" not in page.Resources  # no registration colour: no marks
+
+
+def test_photo_resolution_follows_a_replaced_photo(tmp_path, real_fonts, monkeypatch):
+    """The photo's pixel size is remembered from its check (memory and disk cache), never from an
+    earlier file at the same path: replaced by a smaller one, the next layout reports it too coarse."""
+    import shutil
+
+    from layout.render import build_layout, resolution_problems
+
+    monkeypatch.setenv("LAYOUT_CACHE_DIR", str(tmp_path / "cache"))
+    shutil.copytree(ROOT / "issues", tmp_path / "issues")
+    photo = tmp_path / "issues" / "1650" / "sample-photo.jpg"
+    path = tmp_path / "issues" / "1650.yaml"
+    Image.new("RGB", (2400, 1600), (90, 120, 160)).save(photo)
+    assert resolution_problems(build_layout(path, real_fonts)) == ([], [])
+    assert resolution_problems(build_layout(path, real_fonts)) == ([], [])   # remembered: still fine
+    Image.new("RGB", (300, 200), (90, 120, 160)).save(photo)
+    errors, _ = resolution_problems(build_layout(path, real_fonts))
+    assert errors and "66 ppi" in errors[0]
