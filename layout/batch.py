@@ -96,13 +96,9 @@ def _exit_on_term(signum, frame) -> None:
 def _init_worker() -> None:
     """Each worker loads the fonts once; Ctrl-C is the parent's to handle; SIGTERM unwinds cleanly
     so that a half-written file is removed by the atomic writer."""
-    global _FONTS
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _exit_on_term)
-    if _FONTS is None:  # spawned, not forked: nothing inherited
-        from .fonts import default_fontset
-
-        _FONTS = default_fontset()
+    _load_fonts()  # already loaded where the worker was forked from a warmed-up parent
 
 
 def render_one(job: tuple[Path, Path | None, bool]) -> Outcome:
@@ -145,7 +141,7 @@ def run_batch(issues: list[Path], out_root: Path | None, jobs: int, force: bool,
     outcomes: list[Outcome] = []
     todo = [(p, out_root, force) for p in issues]
     if jobs <= 1:
-        _init_worker_inline()
+        _load_fonts()
         for job in todo:
             outcome = render_one(job)
             outcomes.append(outcome)
@@ -176,11 +172,9 @@ def run_batch(issues: list[Path], out_root: Path | None, jobs: int, force: bool,
 def _warm_up_for_fork() -> None:
     """Import the whole rendering pipeline and load the fonts in the parent, once: forked workers
     inherit both and start rendering at once instead of each spending ~0.1 s on the same imports."""
-    global _FONTS
     from . import preflight, render  # noqa: F401 — imported for the workers' sake
-    from .fonts import default_fontset
 
-    _FONTS = default_fontset()
+    _load_fonts()
 
 
 def _work_estimate(issue_path: Path) -> int:
@@ -191,7 +185,8 @@ def _work_estimate(issue_path: Path) -> int:
         return 0
 
 
-def _init_worker_inline() -> None:
+def _load_fonts() -> None:
+    """The fonts, once per process (a forked worker inherits the parent's)."""
     global _FONTS
     if _FONTS is None:
         from .fonts import default_fontset

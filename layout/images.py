@@ -9,6 +9,10 @@ from __future__ import annotations
 import warnings
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    from PIL import Image
 
 # Pillow is imported where pixels are read, not here: a render whose photos are all in the disk
 # cache (checked, pressed) never needs it, and its import is a tenth of a cold render's start-up.
@@ -29,26 +33,42 @@ def check_image(path: Path) -> str | None:
     from . import diskcache
 
     try:
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()[:32]
+        digest = hashlib.sha256(path.read_bytes()).digest()
     except OSError as exc:
         return f"cannot be read ({exc.strerror})"
     import PIL
 
-    marker = f"images-ok/v2/{digest}-{PIL.__version__}-{MAX_PIXELS}"
+    marker = f"images-ok/v2/{digest.hex()[:32]}-{PIL.__version__}-{MAX_PIXELS}"
     remembered = diskcache.read(marker)
     if remembered is not None:
-        _SIZES[path] = tuple(int(v) for v in remembered.split())
+        _CHECKED[path] = Checked(digest, tuple(int(v) for v in remembered.split()))
         return None
     problem, size = _decode_problem(path)
     if problem is None:
-        _SIZES[path] = size
+        _CHECKED[path] = Checked(digest, size)
         diskcache.write(marker, f"{size[0]} {size[1]}".encode())
     return problem
 
 
-# Pixel sizes of the photos checked in this process (by path): placing a photo needs its size,
-# which the check has just read or remembered, so the file is not opened again.
-_SIZES: dict[Path, tuple[int, int]] = {}
+class Checked(NamedTuple):
+    digest: bytes                # SHA-256 of the file's bytes when it was checked
+    size: tuple[int, int]        # pixels
+
+
+# The photos checked in this process, by path (each load of an issue checks its photos again):
+# drawing a photo needs its content hash and its size, which the check has just found, so the
+# file is neither hashed nor opened a second time.
+_CHECKED: dict[Path, Checked] = {}
+
+
+def content_digest(path: Path) -> bytes:
+    """SHA-256 of a photo's bytes: from its check if it was checked in this process, else read now."""
+    checked = _CHECKED.get(path)
+    if checked is not None:
+        return checked.digest
+    import hashlib
+
+    return hashlib.sha256(path.read_bytes()).digest()
 
 
 def _decode_problem(path: Path) -> tuple[str | None, tuple[int, int]]:
@@ -108,7 +128,7 @@ def crop_box(size: tuple[int, int], aspect: float, focus: tuple[float, float]) -
 
 
 def press_image(path: Path, width_pt: float, height_pt: float, focus: tuple[float, float],
-                max_ppi: float = 300.0, profile: str = DEFAULT_PROFILE) -> tuple["Image.Image", float]:
+                max_ppi: float = 300.0, profile: str = DEFAULT_PROFILE) -> tuple[Image.Image, float]:
     """The photo cropped to the frame's aspect, no finer than max_ppi at its placed size, in CMYK.
 
     Returns the image and its effective resolution (pixels per inch at the placed size)."""
@@ -139,8 +159,10 @@ def press_image(path: Path, width_pt: float, height_pt: float, focus: tuple[floa
 
 def effective_ppi(path: Path, width_pt: float, height_pt: float, focus: tuple[float, float]) -> float:
     """Pixels per inch of the photo where placed, after cropping to the frame's aspect."""
-    size = _SIZES.get(path)
-    if size is None:
+    checked = _CHECKED.get(path)
+    if checked is not None:
+        size = checked.size
+    else:
         from PIL import Image
 
         with Image.open(path) as im:

@@ -74,9 +74,9 @@ def _press_jpeg(path: Path, w: float, h: float, focus, max_ppi: float, profile: 
     import PIL
 
     from . import diskcache
-    from .images import press_image
+    from .images import content_digest, press_image
 
-    key = hashlib.sha256(path.read_bytes())
+    key = hashlib.sha256(content_digest(path))
     key.update(repr((round(w, 4), round(h, 4), tuple(focus), max_ppi, PRESS_VERSION, PIL.__version__)).encode())
     key.update(_profile_digest(profile))
     name = f"press/{key.hexdigest()[:32]}.jpg"

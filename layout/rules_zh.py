@@ -49,21 +49,6 @@ def no_end_set(level: Strictness) -> frozenset[str]:
     return BASIC_NO_END
 
 
-def can_break(before: str, after: str, level: Strictness = Strictness.BASIC) -> bool:
-    """May a line end after the unit ``before`` and the next begin with ``after``?
-
-    ``before`` and ``after`` are whole units (a character, ——, ……, a Latin word);
-    only their edge characters matter.
-    """
-    if not before or not after:
-        return True
-    if before[-1] in no_end_set(level):
-        return False
-    if after[0] in no_start_set(level):
-        return False
-    return True
-
-
 def blank_sides(ch: str) -> tuple[float, float]:
     """The empty part of a full-width mark's em box, (left, right), in em, GB positions.
 
