@@ -24,7 +24,7 @@ from fontTools.ttLib import TTFont, newTable
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
-from layout.charsets import newspaper_repertoire  # noqa: E402
+from layout.fonts.charsets import newspaper_repertoire  # noqa: E402
 
 NOTO_CJK = Path("/usr/share/fonts/opentype/noto")
 NOTO = Path("/usr/share/fonts/truetype/noto")

@@ -19,12 +19,12 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from layout.display import composer_for  # noqa: E402
-from layout.flow import flow_story  # noqa: E402
-from layout.fonts import default_fontset  # noqa: E402
-from layout.loader import load_template, parse_body  # noqa: E402
-from layout.model import Frame, GridRect, Story  # noqa: E402
-from layout.yamlnodes import load_yaml, read_text_file  # noqa: E402
+from layout.page.assemble import composer_for  # noqa: E402
+from layout.page.flow import flow_story  # noqa: E402
+from layout.fonts.faces import default_fontset  # noqa: E402
+from layout.issue.loader import load_template, parse_body  # noqa: E402
+from layout.issue.model import Frame, GridRect, Story  # noqa: E402
+from layout.issue.yamlnodes import load_yaml, read_text_file  # noqa: E402
 
 SEED_STORIES = [
     ("study-session", "1650/study-session.md", None, "奮進卓越徐匯新征程 書寫趕考路上新答卷", "徐匯區委、區政府舉行學習討論會"),

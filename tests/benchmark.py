@@ -20,11 +20,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from layout.compose import Composer  # noqa: E402
-from layout.fonts import default_fontset, load_face  # noqa: E402
-from layout.loader import load_issue  # noqa: E402
-from layout.render import render  # noqa: E402
-from layout.text import Paragraph, Span, TextStyle  # noqa: E402
+from layout.compose.linebreak import Composer  # noqa: E402
+from layout.fonts.faces import default_fontset, load_face  # noqa: E402
+from layout.issue.loader import load_issue  # noqa: E402
+from layout.app.pipeline import render  # noqa: E402
+from layout.compose.atoms import Paragraph, Span, TextStyle  # noqa: E402
 
 CORPUS = ROOT.parent / "shared" / "corpus" / "zh-guxiang.txt"
 
@@ -32,7 +32,7 @@ CORPUS = ROOT.parent / "shared" / "corpus" / "zh-guxiang.txt"
 def forget_checked() -> None:
     """Preflight remembers content it has checked; a repeated render of one issue would find all its
     pages remembered, which no new issue does. Each timed run starts without that memory."""
-    from layout import preflight
+    from layout.preflight import rules as preflight
 
     preflight._CONTENT.clear()
     preflight._INK.clear()
@@ -71,7 +71,7 @@ def watch_one_page(fonts, runs: int) -> tuple[float, float]:
     """`layout watch` after an edit to one story on page 1: median wall and CPU time of the update."""
     import shutil
 
-    from layout.watch import Watcher
+    from layout.app.watch import Watcher
 
     with tempfile.TemporaryDirectory() as tmp:
         shutil.copytree(ROOT / "issues", Path(tmp) / "issues")
@@ -93,7 +93,7 @@ def watch_one_page(fonts, runs: int) -> tuple[float, float]:
 
 def typst_source(issue_path: Path) -> str:
     """The issue's stories as a Typst document on a page of the same size, columns and type."""
-    from layout.units import to_mm
+    from layout.base.units import to_mm
 
     issue = load_issue(issue_path)
     t = issue.template
@@ -162,7 +162,7 @@ def against_typst(runs: int, warm: float) -> None:
                      "font_paths=[sys.argv[3]], ignore_system_fonts=True)"]
         # Cold single issue: a fresh process each, median of runs; and once with empty caches, as
         # on a machine's first run (font metrics read with fontTools, photos converted for press).
-        render_cmd = [py, "-m", "layout.cli", "render", str(ROOT / "issues" / "1641.yaml"), "-o", str(tmp / "ours")]
+        render_cmd = [py, "-m", "layout", "render", str(ROOT / "issues" / "1641.yaml"), "-o", str(tmp / "ours")]
         ours = statistics.median(_run(render_cmd)[0] for _ in range(runs))
         first = _run(render_cmd, env={**os.environ, "LAYOUT_CACHE_DIR": str(tmp / "empty-cache")})[0]
         theirs = statistics.median(_run(typst_cmd + [str(tmp / "1641.typ"), str(tmp / "1641.pdf"), fonts])[0]
@@ -186,14 +186,14 @@ def against_typst(runs: int, warm: float) -> None:
         # Peak memory: our single-issue process and one worker rendering the whole archive;
         # Typst's largest single issue.
         mem_one = _child_peak(render_cmd)
-        mem_ours = _child_peak([py, "-m", "layout.cli", "batch", str(ROOT / "issues"), "-j", "1", "--force", "-o",
+        mem_ours = _child_peak([py, "-m", "layout", "batch", str(ROOT / "issues"), "-j", "1", "--force", "-o",
                                 str(tmp / "mem")])
         mem_typst = max(_child_peak(typst_cmd + [str(tmp / f"{p.stem}.typ"), str(tmp / "m.pdf"), fonts])
                         for p in issues)
         # What a cold render is made of: the interpreter and its imports, then the work itself.
         bare = statistics.median(_run([py, "-c", "pass"])[0] for _ in range(runs))
         typst_start = statistics.median(_run([py, "-c", "import typst"])[0] for _ in range(runs))
-        our_start = statistics.median(_run([py, "-c", "import layout.cli, layout.render, layout.preflight"])[0]
+        our_start = statistics.median(_run([py, "-c", "import layout.app.cli, layout.app.pipeline, layout.preflight.rules"])[0]
                                       for _ in range(runs))
         fontset = default_fontset()
         warm_all = median_time(lambda: [render(p, tmp / "warm-all" / p.stem, fonts=fontset) for p in issues], 1)
@@ -246,7 +246,7 @@ def batch_wall(jobs: int, tmp: Path, runs: int) -> float:
     times = []
     for k in range(runs):
         start = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "layout.cli", "batch", str(ROOT / "issues"), "-j", str(jobs),
+        subprocess.run([sys.executable, "-m", "layout", "batch", str(ROOT / "issues"), "-j", str(jobs),
                         "--force", "-o", str(tmp / f"batch-{jobs}-{k}")], check=True, capture_output=True)
         times.append(time.perf_counter() - start)
     return statistics.median(times)
@@ -268,11 +268,11 @@ def batch_figures(runs: int) -> float:
             wall = batch_wall(jobs, Path(tmp), 3)
             print(f"{f'batch of {len(issues)} issues ({pages} pages), {jobs} worker(s)':44s} {wall:9.2f} s "
                   f"({pages / wall:.1f} pages/s)")
-        mem = _child_peak([py, "-m", "layout.cli", "batch", str(ROOT / "issues"), "-j", "1", "--force", "-o",
+        mem = _child_peak([py, "-m", "layout", "batch", str(ROOT / "issues"), "-j", "1", "--force", "-o",
                            str(Path(tmp) / "mem")])
         print(f"{'peak memory of one worker (whole archive)':44s} {mem:9.0f} MB")
         start = time.perf_counter()
-        subprocess.run([py, "-m", "layout.cli", "batch", str(ROOT / "issues"), "-j", "2", "-o",
+        subprocess.run([py, "-m", "layout", "batch", str(ROOT / "issues"), "-j", "2", "-o",
                         str(Path(tmp) / "batch-2-0")], check=True, capture_output=True)
         print(f"{'second batch, nothing changed (all skipped)':44s} {time.perf_counter() - start:9.2f} s")
     return one

@@ -18,7 +18,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from testfont import build_test_font  # noqa: E402
 
-from layout.fonts import FontSet, default_fontset, load_face  # noqa: E402
+from layout.fonts.faces import FontSet, default_fontset, load_face  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
@@ -45,7 +45,7 @@ def real_fonts() -> FontSet:
 @pytest.fixture(scope="session")
 def sample_render(tmp_path_factory, real_fonts):
     """Issue 1650 rendered once for all tests that read its PDFs."""
-    from layout.render import render
+    from layout.app.pipeline import render
 
     out = tmp_path_factory.mktemp("render")
     return render(ROOT / "issues" / "1650.yaml", out, fonts=real_fonts)

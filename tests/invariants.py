@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from layout import rules_zh as zh
-from layout.lines import Line
-from layout.text import ZERO_WIDTH
+from layout.compose import rules_zh as zh
+from layout.compose.lines import Line
+from layout.compose.atoms import ZERO_WIDTH
 
 TOL = 0.01
 SOLID_EXEMPT = zh.CLOSING | zh.PAUSE_STOP | zh.MIDDLE_DOT | frozenset(" ")

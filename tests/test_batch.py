@@ -8,8 +8,8 @@ import shutil
 
 from click.testing import CliRunner
 
-from layout.batch import input_key, issue_files, remove_partial_files
-from layout.cli import main
+from layout.app.batch import input_key, issue_files, remove_partial_files
+from layout.app.cli import main
 
 from conftest import ROOT
 

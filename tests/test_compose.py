@@ -7,9 +7,9 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, strategies as st
 
-from layout import rules_zh as zh
-from layout.compose import Composer, PunctuationStyle, Settings
-from layout.text import Align, Paragraph, Span, TextStyle
+from layout.compose import rules_zh as zh
+from layout.compose.linebreak import Composer, PunctuationStyle, Settings
+from layout.compose.atoms import Align, Paragraph, Span, TextStyle
 
 from invariants import check_lines
 
@@ -181,8 +181,8 @@ def test_invariants_hold_for_random_text(test_fonts, text, em, indent, level, st
 def test_shrink_order_pause_marks_before_full_stops(test_fonts):
     # A line "一，二。三四五" (7 em) that must lose ¾ em: the comma gives its ½ em first
     # (clreq: 、，； before 。？！), the full stop only the remaining ¼ em.
-    from layout.compose import _LineBox
-    from layout.text import atomise
+    from layout.compose.linebreak import _LineBox
+    from layout.compose.atoms import atomise
 
     atoms = atomise(para("一，二。三四五"), test_fonts)
     box = _LineBox(atoms, Settings())

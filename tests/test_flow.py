@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import pytest
 
-from layout.compose import Composer
-from layout.flow import baseline_of, flow_story
-from layout.loader import DEFAULT_STYLES
-from layout.model import Block, Frame, GridRect, Inline, Story, Style, Template
-from layout.units import mm
+from layout.compose.linebreak import Composer
+from layout.page.flow import baseline_of, flow_story
+from layout.issue.loader import DEFAULT_STYLES
+from layout.issue.model import Block, Frame, GridRect, Inline, Story, Style, Template
+from layout.base.units import mm
 
 from invariants import check_lines
 
@@ -169,7 +169,7 @@ def test_balanced_last_frame(test_fonts):
 
 
 def test_copyfit_report_numbers(test_fonts):
-    from layout.copyfit import report, table, to_json
+    from layout.page.copyfit import report, table, to_json
     import json
 
     t = small_template()

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from fontTools.ttLib import TTFont
 
-from layout import charsets
-from layout.fonts import DEFAULT_ROLES, FONT_DIR
+from layout.fonts import charsets as charsets
+from layout.fonts.faces import DEFAULT_ROLES, FONT_DIR
 
 ROLES = tuple(DEFAULT_ROLES)
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import pytest
 
-from layout.display import composer_for
-from layout.furniture import (box_items, fit_headline, headline_block, masthead, photo_items, running_head)
-from layout.items import Box, Picture, Rule, TextRun
-from layout.loader import load_issue
-from layout.model import GridRect
-from layout.text import Align
-from layout.units import Rect
+from layout.page.assemble import composer_for
+from layout.page.furniture import (box_items, fit_headline, headline_block, masthead, photo_items, running_head)
+from layout.page.items import Box, Picture, Rule, TextRun
+from layout.issue.loader import load_issue
+from layout.issue.model import GridRect
+from layout.compose.atoms import Align
+from layout.base.units import Rect
 
 from conftest import ROOT
 
@@ -81,7 +81,7 @@ def test_every_element_stays_in_its_grid_rectangle(real_fonts):
 
 
 def _lines(test_fonts, text, size, width, **kw):
-    from layout.compose import Composer
+    from layout.compose.linebreak import Composer
 
     return fit_headline(Composer(test_fonts), text, "headline", size, width, Align.CENTER, **kw)
 
@@ -117,7 +117,7 @@ def test_fit_to_width_fills_the_line(test_fonts):
 def test_qr_modules_from_the_disk_cache_are_segnos(tmp_path, monkeypatch):
     import segno
 
-    from layout import furniture
+    from layout.page import furniture as furniture
 
     monkeypatch.setenv("LAYOUT_CACHE_DIR", str(tmp_path))
     url = "http://www.xuhuibao.com/weixin"

@@ -13,12 +13,12 @@ import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from layout.cli import main
-from layout.compose import Composer
-from layout.errors import LayoutError
-from layout.fonts import load_face
-from layout.loader import load_issue
-from layout.text import Paragraph, Span, TextStyle
+from layout.app.cli import main
+from layout.compose.linebreak import Composer
+from layout.base.errors import LayoutError
+from layout.fonts.faces import load_face
+from layout.issue.loader import load_issue
+from layout.compose.atoms import Paragraph, Span, TextStyle
 
 from conftest import ROOT
 from invariants import check_lines
@@ -125,8 +125,8 @@ def test_paths_outside_need_permission(tmp_path):
 
 
 def test_a_failing_write_leaves_nothing_behind(tmp_path, monkeypatch, real_fonts):
-    import layout.pdf as pdf
-    from layout.render import render
+    import layout.app.pipeline as pdf
+    from layout.app.pipeline import render
 
     def half_then_full(path, write):
         import io
@@ -146,11 +146,11 @@ def test_a_failing_write_leaves_nothing_behind(tmp_path, monkeypatch, real_fonts
 
 def test_two_renders_at_once_do_not_corrupt_each_other(tmp_path):
     out = tmp_path / "out"
-    cmd = [sys.executable, "-m", "layout.cli", "render", str(ISSUE), "-o", str(out)]
+    cmd = [sys.executable, "-m", "layout", "render", str(ISSUE), "-o", str(out)]
     procs = [subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) for _ in range(2)]
     assert all(p.wait(timeout=300) == 0 for p in procs)
     solo = tmp_path / "solo"
-    subprocess.run([sys.executable, "-m", "layout.cli", "render", str(ISSUE), "-o", str(solo)], check=True,
+    subprocess.run([sys.executable, "-m", "layout", "render", str(ISSUE), "-o", str(solo)], check=True,
                    capture_output=True)
     for name in ("20211129-01.pdf", "20211129-02.pdf", "20211129-issue1650.pdf"):
         assert (out / name).read_bytes() == (solo / name).read_bytes()

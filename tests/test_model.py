@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from layout.errors import LayoutError
-from layout.loader import load_issue, parse_body
+from layout.base.errors import LayoutError
+from layout.issue.loader import load_issue, parse_body
 
 from conftest import ROOT
 

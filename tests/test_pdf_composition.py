@@ -10,9 +10,9 @@ from dataclasses import dataclass
 
 import pytest
 
-from layout import rules_zh as zh
-from layout.flow import EM_TOP
-from layout.loader import load_issue
+from layout.compose import rules_zh as zh
+from layout.page.flow import EM_TOP
+from layout.issue.loader import load_issue
 
 from conftest import ROOT
 

@@ -13,10 +13,10 @@ from fontTools.fontBuilder import FontBuilder
 from fontTools.pens.ttGlyphPen import TTGlyphPen
 from fontTools.ttLib import TTFont
 
-from layout import preflight
-from layout.fontembed import FontProgram, _checksum
-from layout.fonts import FONT_DIR, DEFAULT_FACES, Advances, load_face
-from layout.pdfobjects import Document, Name, Stream, number, serialise, text_string
+from layout.preflight import rules as preflight
+from layout.fonts.subset import FontProgram, _checksum
+from layout.fonts.faces import FONT_DIR, DEFAULT_FACES, Advances, load_face
+from layout.pdf.objects import Document, Name, Stream, number, serialise, text_string
 
 from conftest import ROOT
 from pdfscan import page_texts
@@ -176,7 +176,7 @@ def test_pressed_photo_cache_never_serves_another_photo(tmp_path, monkeypatch, r
     carries the new photo, not the cached conversion of the old one."""
     from PIL import Image
 
-    from layout.render import render
+    from layout.app.pipeline import render
 
     monkeypatch.setenv("LAYOUT_CACHE_DIR", str(tmp_path / "cache"))
     shutil.copytree(ROOT / "issues", tmp_path / "issues")

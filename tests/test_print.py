@@ -11,9 +11,9 @@ import pytest
 from click.testing import CliRunner
 from PIL import Image
 
-from layout import preflight
-from layout.cli import main
-from layout.loader import load_issue
+from layout.preflight import rules as preflight
+from layout.app.cli import main
+from layout.issue.loader import load_issue
 
 from conftest import ROOT, tool
 
@@ -173,7 +173,7 @@ def test_not_a_pdf_is_one_clean_error(tmp_path):
 def test_rgb_colour_in_the_yaml_is_refused(tmp_path):
     import shutil
 
-    from layout.errors import LayoutError
+    from layout.base.errors import LayoutError
 
     shutil.copytree(ROOT / "issues", tmp_path / "issues")
     path = tmp_path / "issues" / "1650.yaml"
@@ -194,8 +194,8 @@ def test_photo_resolution_checked_where_placed(tmp_path, real_fonts, pixels, out
     # 800 px is 177 ppi (a warning), 2400 px is 532 ppi (downsampled to 300, no remark).
     import shutil
 
-    from layout.errors import LayoutError
-    from layout.render import render, resolution_problems, build_layout
+    from layout.base.errors import LayoutError
+    from layout.app.pipeline import render, resolution_problems, build_layout
 
     shutil.copytree(ROOT / "issues", tmp_path / "issues")
     Image.new("RGB", pixels, (90, 120, 160)).save(tmp_path / "issues" / "1650" / "sample-photo.jpg")
@@ -216,7 +216,7 @@ def test_photo_resolution_checked_where_placed(tmp_path, real_fonts, pixels, out
 def test_marks_off_per_print_shop(tmp_path, real_fonts):
     import shutil
 
-    from layout.render import render
+    from layout.app.pipeline import render
 
     shutil.copytree(ROOT / "issues", tmp_path / "issues")
     template = tmp_path / "issues" / "templates" / "xuhuibao-tabloid.yaml"
@@ -233,7 +233,7 @@ def test_photo_resolution_follows_a_replaced_photo(tmp_path, real_fonts, monkeyp
     earlier file at the same path: replaced by a smaller one, the next layout reports it too coarse."""
     import shutil
 
-    from layout.render import build_layout, resolution_problems
+    from layout.app.pipeline import build_layout, resolution_problems
 
     monkeypatch.setenv("LAYOUT_CACHE_DIR", str(tmp_path / "cache"))
     shutil.copytree(ROOT / "issues", tmp_path / "issues")

@@ -9,9 +9,9 @@ import pytest
 from click.testing import CliRunner
 from PIL import Image
 
-from layout.cli import main
-from layout.render import proof
-from layout.watch import Watcher
+from layout.app.cli import main
+from layout.app.pipeline import proof
+from layout.app.watch import Watcher
 
 from conftest import ROOT
 from pdfscan import page_texts

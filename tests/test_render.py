@@ -9,9 +9,9 @@ import subprocess
 import pytest
 from click.testing import CliRunner
 
-from layout.cli import main
-from layout.loader import load_issue
-from layout.render import render
+from layout.app.cli import main
+from layout.issue.loader import load_issue
+from layout.app.pipeline import render
 
 from conftest import ROOT, tool
 from pdfscan import page_texts, streams

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from layout.loader import load_issue
+from layout.issue.loader import load_issue
 
 from conftest import ROOT, SHARED
 

@@ -1,0 +1,30 @@
+"""Where the engine's own files are: the package data beside the code and the committed fonts.
+
+Found from this file's place, never through importlib.resources: that import alone costs more
+start-up time than reading the data."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parent.parent      # layout/
+DATA = PACKAGE / "data"                               # repertoires and ICC profiles
+ICC = DATA / "icc"
+FONT_DIR = PACKAGE.parent / "fonts"                   # the committed fonts, beside the package
+
+
+def profile_path(name: str) -> Path:
+    """An output profile shipped in layout/data/icc/."""
+    return ICC / name
+
+
+@cache
+def known_profiles() -> tuple[str, ...]:
+    """The CMYK output profiles shipped in layout/data/icc/ (bytes 16–20 of an ICC header name
+    the colour space it converts to)."""
+    return tuple(sorted(p.name for p in ICC.glob("*.icc") if p.read_bytes()[16:20] == b"CMYK"))
+
+
+def profile_bytes(name: str) -> bytes:
+    return profile_path(name).read_bytes()

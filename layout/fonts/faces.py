@@ -1,0 +1,265 @@
+"""Font files, coverage, advance widths and half-width (``halt``) data.
+
+A *face* is one font file; a *role* (body, headline, sans, kai) is a chain
+of faces tried in order, so a character the role's own face lacks falls back
+to the next (the body Song face, then a Latin face, then a maths face).
+A character no face of the chain has is an error, never a blank box.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+import hashlib
+import marshal
+from array import array
+from functools import cache
+from pathlib import Path
+
+
+from ..base import diskcache
+from ..base.paths import FONT_DIR
+from ..base.errors import LayoutError
+
+
+# The default faces, all built by fonts/build.py (see fonts/SOURCES.md).
+DEFAULT_FACES = {
+    "song": "NotoSerifCJKsc-Regular.ttf",
+    "biaosong": "NotoSerifCJKsc-Bold.ttf",
+    "hei": "NotoSansCJKsc-Bold.ttf",
+    "kai": "XinwenKai-Regular.ttf",
+    "latin": "NotoSerif-Regular.ttf",
+    "math": "NotoSansMath-Regular.ttf",
+    "song-cns": "NotoSerifCJKtc-Punctuation.ttf",
+    "hei-cns": "NotoSansCJKtc-BoldPunctuation.ttf",
+}
+FALLBACK = ("song", "latin", "math")
+# Roles a style may name, and the face each starts from.
+DEFAULT_ROLES = {"body": "song", "headline": "biaosong", "sans": "hei", "kai": "kai"}
+# Taiwan/Hong Kong (CNS) punctuation: centred marks from the TC faces, put before each role's chain.
+CNS_PUNCTUATION_FACES = {"body": "song-cns", "headline": "song-cns", "sans": "hei-cns", "kai": "song-cns"}
+
+
+class Advances:
+    """Advance widths in em by code point, read like a dict. A flat table of font units for the
+    BMP (two bytes a code point: 128 KB a face, where a dict of 22,000 entries takes 2.5 MB) and a
+    dict for the few characters beyond it."""
+
+    __slots__ = ("units", "table", "beyond")
+    ABSENT = 0xFFFF
+
+    def __init__(self, units: int, table: array, beyond: dict[int, float]):
+        self.units, self.table, self.beyond = units, table, beyond
+
+    @classmethod
+    def from_dict(cls, units: int, widths: dict[int, int]) -> "Advances":
+        table = array("H", [cls.ABSENT]) * 0x10000
+        for cp, width in widths.items():
+            if cp <= 0xFFFF:
+                table[cp] = min(width, cls.ABSENT - 1)
+        return cls(units, table, {cp: w / units for cp, w in widths.items() if cp > 0xFFFF})
+
+    def __contains__(self, cp: int) -> bool:
+        return self.table[cp] != self.ABSENT if cp <= 0xFFFF else cp in self.beyond
+
+    def __getitem__(self, cp: int) -> float:
+        if cp > 0xFFFF:
+            return self.beyond[cp]
+        width = self.table[cp]
+        if width == self.ABSENT:
+            raise KeyError(cp)
+        return width / self.units
+
+    def __iter__(self):
+        yield from (cp for cp in range(0x10000) if self.table[cp] != self.ABSENT)
+        yield from sorted(self.beyond)
+
+    def __len__(self) -> int:
+        return 0x10000 - self.table.count(self.ABSENT) + len(self.beyond)
+
+    def get(self, cp: int, default=None):
+        try:
+            return self[cp]
+        except KeyError:
+            return default
+
+    def dump(self) -> tuple:
+        return self.units, self.table.tobytes(), self.beyond
+
+    @classmethod
+    def load(cls, data: tuple) -> "Advances":
+        units, raw, beyond = data
+        table = array("H")
+        table.frombytes(raw)
+        if len(table) != 0x10000:
+            raise ValueError("advance table of the wrong size")
+        return cls(units, table, beyond)
+
+
+@dataclass(frozen=True, eq=False)
+class Face:
+    """One font file's metrics, in em (advance / units per em)."""
+
+    key: str
+    path: Path
+    advances: Advances = field(repr=False)
+    # code point -> (x placement, x advance change) in em, from the GPOS 'halt' feature
+    halt: dict[int, tuple[float, float]] = field(repr=False)
+    ascent: float
+    descent: float
+    # code point -> (left side bearing, right side bearing) in em, for punctuation only:
+    # how much blank a mark really has where the font gives no 'halt' data
+    bearings: dict[int, tuple[float, float]] = field(default_factory=dict, repr=False)
+
+    def has(self, ch: str) -> bool:
+        return ord(ch) in self.advances
+
+    def advance(self, ch: str) -> float:
+        return self.advances[ord(ch)]
+
+
+def _halt_adjustments(font, cmap: dict[int, str], upem: int) -> dict[int, tuple[float, float]]:
+    """Read single-adjustment values of the 'halt' feature: what half-width forms move and lose."""
+    if "GPOS" not in font or font["GPOS"].table.FeatureList is None:
+        return {}
+    table = font["GPOS"].table
+    lookup_ids = sorted({i for rec in table.FeatureList.FeatureRecord if rec.FeatureTag == "halt"
+                         for i in rec.Feature.LookupListIndex})
+    by_glyph: dict[str, tuple[float, float]] = {}
+    for index in lookup_ids:
+        lookup = table.LookupList.Lookup[index]
+        for sub in lookup.SubTable:
+            if lookup.LookupType == 9:  # extension: the real subtable is inside
+                sub = sub.ExtSubTable
+            if getattr(sub, "LookupType", 1) != 1 or not hasattr(sub, "Coverage"):
+                continue
+            glyphs = sub.Coverage.glyphs
+            values = [sub.Value] * len(glyphs) if sub.Format == 1 else sub.Value
+            for glyph, value in zip(glyphs, values):
+                dx = getattr(value, "XPlacement", 0) or 0
+                dadv = getattr(value, "XAdvance", 0) or 0
+                by_glyph.setdefault(glyph, (dx / upem, dadv / upem))
+    return {cp: by_glyph[g] for cp, g in cmap.items() if g in by_glyph}
+
+
+_MARKS = "、，。．：；！？“‘「『（［｛【〔〖《〈”’」』）］｝】〕〗》〉·・"
+
+
+def _punctuation_bearings(font, cmap, metrics, upem: int) -> dict[int, tuple[float, float]]:
+    glyf = font["glyf"]
+    out = {}
+    for ch in _MARKS:
+        name = cmap.get(ord(ch))
+        if name is None:
+            continue
+        g = glyf[name]
+        if not getattr(g, "numberOfContours", 0):
+            continue
+        advance = metrics[name][0]
+        out[ord(ch)] = (max(0, g.xMin) / upem, max(0, advance - g.xMax) / upem)
+    return out
+
+
+CACHE_VERSION = 4
+
+
+def _cache_name(path: Path) -> str | None:
+    """Under what name a font's metrics are kept between runs: the file's name, size, time and first bytes."""
+    try:
+        stat = path.stat()
+        with open(path, "rb") as f:
+            head = hashlib.sha256(f.read(65536)).hexdigest()[:16]
+    except OSError:
+        return None
+    return f"{path.name}-{stat.st_size}-{stat.st_mtime_ns}-{head}-v{CACHE_VERSION}.marshal"
+
+
+def _read_cache(name: str | None, key: str, path: Path) -> Face | None:
+    data = diskcache.read(name) if name else None
+    if data is None:
+        return None
+    try:
+        advances, halt, bearings, ascent, descent = marshal.loads(data)
+        return Face(key, path, Advances.load(advances), halt, ascent, descent, bearings)
+    except (ValueError, EOFError, TypeError):
+        return None  # a damaged cache is ignored and written again
+
+
+def _write_cache(name: str | None, face: Face) -> None:
+    if name:
+        diskcache.write(name, marshal.dumps((face.advances.dump(), face.halt, face.bearings, face.ascent, face.descent)))
+
+
+@cache
+def load_face(path: Path, key: str) -> Face:
+    """A TrueType font's metrics, read once per process (and kept in a cache file between runs)."""
+    cache_name = _cache_name(path)
+    cached = _read_cache(cache_name, key, path)
+    if cached is not None:
+        return cached
+    face = _read_face(path, key)
+    _write_cache(cache_name, face)
+    return face
+
+
+def _read_face(path: Path, key: str) -> Face:
+    # fontTools only here: from the metrics cache, a run never needs it (and saves its import).
+    from fontTools.ttLib import TTFont, TTLibError
+
+    try:
+        font = TTFont(path, lazy=True)
+        if "glyf" not in font:
+            raise LayoutError(f"{path}: font has no TrueType outlines (CFF fonts must be converted: see fonts/build.py)")
+        upem = font["head"].unitsPerEm
+        cmap = font.getBestCmap()
+        metrics = font["hmtx"].metrics
+        advances = Advances.from_dict(upem, {cp: metrics[g][0] for cp, g in cmap.items()})
+        halt = _halt_adjustments(font, cmap, upem)
+        bearings = _punctuation_bearings(font, cmap, metrics, upem)
+        hhea = font["hhea"]
+        face = Face(key, path, advances, halt, hhea.ascent / upem, -hhea.descent / upem, bearings)
+        font.close()
+        return face
+    except LayoutError:
+        raise
+    except FileNotFoundError:
+        raise LayoutError(f"{path}: font file not found") from None
+    except (TTLibError, KeyError, AssertionError, ValueError, OSError, IndexError, TypeError) as exc:
+        raise LayoutError(f"{path}: not a usable TrueType font ({exc.__class__.__name__}: {exc})") from None
+
+
+@dataclass(frozen=True)
+class FontSet:
+    """The faces of an issue, by role, each role a fallback chain."""
+
+    faces: dict[str, Face]
+    roles: dict[str, tuple[str, ...]]
+
+    def chain(self, role: str) -> tuple[Face, ...]:
+        return tuple(self.faces[k] for k in self.roles[role])
+
+    def for_locale(self, locale: str) -> "FontSet":
+        """The same faces with punctuation in the locale's position: GB (mainland) or CNS (centred)."""
+        if locale != "CNS":
+            return self
+        roles = dict(self.roles)
+        for role, key in CNS_PUNCTUATION_FACES.items():
+            if role in roles and key in self.faces and roles[role][0] != key:
+                roles[role] = (key, *roles[role])
+        return FontSet(self.faces, roles)
+
+    def face_for(self, ch: str, role: str) -> Face | None:
+        """The first face in the role's chain that has the character, or None."""
+        for face in self.chain(role):
+            if ord(ch) in face.advances:
+                return face
+        return None
+
+
+def default_fontset(font_dir: Path = FONT_DIR, faces: dict[str, str] | None = None) -> FontSet:
+    files = dict(DEFAULT_FACES, **(faces or {}))
+    loaded = {key: load_face(font_dir / name, key) for key, name in sorted(files.items())}
+    roles = {}
+    for role, first in DEFAULT_ROLES.items():
+        chain = [first] + [k for k in FALLBACK if k != first]
+        roles[role] = tuple(chain)
+    return FontSet(loaded, roles)

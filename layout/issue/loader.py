@@ -1,0 +1,417 @@
+"""Reading issue and template files into the model: the only place that knows YAML.
+
+Every mistake is a LayoutError naming the file, the line and the key path, and saying what would be
+valid; files an issue names are resolved relative to its folder and kept inside the project.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from ..base.paths import known_profiles
+from .model import (NAMED_COLOURS, Block, Box, Channel, Frame, GridRect, Inline, Issue, PageSpec, Paper, Photo,
+                    PrintSettings, Story, Style, Template)
+from ..base.units import HAO, mm
+from .yamlnodes import Node, load_yaml, read_text_file
+
+
+def colour(node: Node, ink_limit: float) -> tuple[float, float, float, float]:
+    """A colour as a name or [C, M, Y, K] in percent; RGB is refused, never passed to the press."""
+    if isinstance(node.node, yaml.SequenceNode):
+        values = node.sequence()
+        if len(values) != 4:
+            raise node.error("a colour is four CMYK percentages [C, M, Y, K], e.g. [0, 100, 100, 0]")
+        cmyk = tuple(v.number(0, 100) / 100 for v in values)
+    else:
+        name = node.scalar().strip()
+        if name.startswith("#") or name.lower().startswith("rgb"):
+            raise node.error(f"'{name}' is an RGB colour; newsprint is printed in CMYK: give [C, M, Y, K] "
+                             f"percentages or one of: {', '.join(NAMED_COLOURS)}")
+        if name not in NAMED_COLOURS:
+            raise node.error(f"unknown colour '{name}'; give [C, M, Y, K] or one of: {', '.join(NAMED_COLOURS)}")
+        cmyk = NAMED_COLOURS[name]
+    if sum(cmyk) * 100 > ink_limit + 1e-9:
+        raise node.error(f"{sum(cmyk) * 100:.0f} % total ink is over the print limit of {ink_limit:.0f} %")
+    return cmyk
+
+
+ROLES = ("body", "headline", "sans", "kai")
+STYLE_NAMES = ("kicker", "headline", "deck", "subhead", "lead_in", "jump", "banner", "notice")
+DEFAULT_STYLES = {
+    "kicker": Style("sans", 14.0),
+    "headline": Style("headline", 30.0),
+    "deck": Style("sans", 15.0),
+    "subhead": Style("sans", 9.0),
+    "lead_in": Style("sans", 9.0),
+    "jump": Style("sans", 9.0),
+    "banner": Style("headline", 22.0),
+    "notice": Style("kai", 10.5),
+}
+
+
+def _size(node: Node) -> float:
+    """A point size, as a number or a 號 name (五號, 小五 …)."""
+    value = node.scalar()
+    if value in HAO:
+        return HAO[value]
+    return node.number(4.0, 200.0)
+
+
+def _style(node: Node) -> Style:
+    m = node.mapping(("role", "size"))
+    return Style(m["role"].choice(ROLES), _size(m["size"]))
+
+
+def load_template(node: Node, name: str) -> Template:
+    m = node.mapping(("trim", "margins", "columns", "body"),
+                     ("name", "bleed", "min_gutter", "masthead_lines", "running_head_lines", "styles",
+                      "strictness", "punctuation", "latin_gap", "punctuation_position", "print"))
+    trim = m["trim"].mapping(("width", "height"))
+    margins = m["margins"].mapping(("top", "bottom", "left", "right"))
+    body = m["body"].mapping(("size", "leading"), ("role",))
+    styles = dict(DEFAULT_STYLES)
+    if "styles" in m:
+        for key, sub in m["styles"].mapping(optional=STYLE_NAMES).items():
+            styles[key] = _style(sub)
+    size = _size(body["size"])
+    t = Template(
+        name=name,
+        trim_w=mm(trim["width"].number(50, 2000)),
+        trim_h=mm(trim["height"].number(50, 2000)),
+        bleed=mm(m["bleed"].number(0, 20)) if "bleed" in m else mm(3),
+        margin_top=mm(margins["top"].number(0, 200)),
+        margin_bottom=mm(margins["bottom"].number(0, 200)),
+        margin_left=mm(margins["left"].number(0, 200)),
+        margin_right=mm(margins["right"].number(0, 200)),
+        columns=m["columns"].integer(1, 20),
+        body=Style(body["role"].choice(ROLES) if "role" in body else "body", size),
+        pitch=body["leading"].number(size, size * 4),
+        min_gutter_em=m["min_gutter"].number(0.5, 10) if "min_gutter" in m else 1.0,
+        masthead_lines=m["masthead_lines"].integer(0, 100) if "masthead_lines" in m else 0,
+        running_head_lines=m["running_head_lines"].integer(0, 20) if "running_head_lines" in m else 0,
+        styles=styles,
+        strictness=m["strictness"].choice(("basic", "GB", "strict")) if "strictness" in m else "basic",
+        punctuation=(m["punctuation"].choice(("quanjiao", "kaiming", "banjiao"))
+                     if "punctuation" in m else "quanjiao"),
+        latin_gap_em=m["latin_gap"].number(0, 1) if "latin_gap" in m else 0.25,
+        locale=m["punctuation_position"].choice(("GB", "CNS")) if "punctuation_position" in m else "GB",
+        printing=_print_settings(m["print"]) if "print" in m else PrintSettings(),
+    )
+    if t.measure < 4 * size:
+        raise m["columns"].error(f"{t.columns} columns leave under 4 characters per column; use fewer columns")
+    if t.lines < 10:
+        raise m["margins"].error("the margins leave fewer than 10 lines on the page")
+    return t
+
+
+def _print_settings(node: Node) -> PrintSettings:
+    m = node.mapping(optional=("profile", "condition", "ink_limit", "marks", "max_ppi", "warn_ppi", "min_ppi"))
+    d = PrintSettings()
+    profile = m["profile"].text() if "profile" in m else d.profile
+    if profile not in known_profiles():
+        raise m["profile"].error(f"unknown output profile '{profile}'; known: {', '.join(known_profiles())}")
+    settings = PrintSettings(
+        profile=profile,
+        condition=m["condition"].text() if "condition" in m else Path(profile).stem,
+        ink_limit=m["ink_limit"].number(100, 400) if "ink_limit" in m else d.ink_limit,
+        marks=m["marks"].boolean() if "marks" in m else d.marks,
+        max_ppi=m["max_ppi"].number(72, 2400) if "max_ppi" in m else d.max_ppi,
+        warn_ppi=m["warn_ppi"].number(1, 2400) if "warn_ppi" in m else d.warn_ppi,
+        min_ppi=m["min_ppi"].number(1, 2400) if "min_ppi" in m else d.min_ppi,
+    )
+    if not settings.min_ppi <= settings.warn_ppi <= settings.max_ppi:
+        raise node.error("resolutions must satisfy min_ppi ≤ warn_ppi ≤ max_ppi")
+    return settings
+
+
+_BOLD = re.compile(r"\*\*(.+?)\*\*")
+
+
+def parse_body(text: str) -> tuple[Block, ...]:
+    """Light Markdown: one paragraph per line (Chinese text is not wrapped in source),
+    ``## `` lines are 小標題 subheads, ``**…**`` is set bold."""
+    blocks = []
+    # A tab is a space in running text: Chinese body text has no tab stops.
+    for raw in text.replace("\t", " ").split("\n"):
+        line = raw.strip()
+        if not line:
+            continue
+        kind = "para"
+        if line.startswith("#"):
+            kind, line = "subhead", line.lstrip("#").strip()
+            if not line:
+                continue
+        inlines = []
+        pos = 0
+        for match in _BOLD.finditer(line):
+            if match.start() > pos:
+                inlines.append(Inline(line[pos:match.start()]))
+            inlines.append(Inline(match.group(1), bold=True))
+            pos = match.end()
+        if pos < len(line):
+            inlines.append(Inline(line[pos:]))
+        blocks.append(Block(kind, tuple(inlines)))
+    return tuple(blocks)
+
+
+@dataclass(frozen=True)
+class Files:
+    """Where an issue's files are looked for: relative to its folder, inside the project (the
+    folder above it) unless the caller allows paths outside."""
+
+    base: Path
+    allow_outside: bool = False
+
+
+def _resolve(files: Files, node: Node, what: str) -> Path:
+    """A file named in the issue, relative to the issue's folder and inside the project."""
+    raw = node.text()
+    base = files.base
+    path = Path(raw)
+    if path.is_absolute() and not files.allow_outside:
+        raise node.error(f"absolute paths are not allowed for {what}; give it relative to {base} "
+                         f"(or allow paths outside the project with --allow-outside)")
+    resolved = (base / path).resolve()
+    root = base.resolve().parent
+    if root != resolved and root not in resolved.parents and not files.allow_outside:
+        raise node.error(f"{what} '{raw}' lies outside the project ({root}); "
+                         f"allow it with --allow-outside")
+    if not resolved.is_file():
+        raise node.error(f"{what} '{raw}' not found (looked for {resolved})")
+    return resolved
+
+
+def _grid(node: Node, t: Template, pages: set[int], extra: tuple[str, ...] = ()) -> tuple[GridRect, dict[str, Node]]:
+    m = node.mapping(("page", "col", "span", "line", "lines"), extra)
+    page = m["page"].integer(1)
+    if page not in pages:
+        raise m["page"].error(f"page {page} is not in the issue's pages ({', '.join(map(str, sorted(pages)))})")
+    col = m["col"].integer(1, t.columns)
+    span = m["span"].integer(1, t.columns)
+    if col + span - 1 > t.columns:
+        raise m["span"].error(f"columns {col}–{col + span - 1} run past the page's {t.columns} columns")
+    line = m["line"].integer(1, t.lines)
+    lines = m["lines"].integer(1, t.lines)
+    if line + lines - 1 > t.lines:
+        raise m["lines"].error(f"lines {line}–{line + lines - 1} run past the page's {t.lines} lines")
+    reserved = t.masthead_lines if page == 1 else t.running_head_lines
+    if line <= reserved:
+        what = "masthead" if page == 1 else "running head"
+        raise m["line"].error(f"lines 1–{reserved} of page {page} hold the {what}; start at line {reserved + 1} or below")
+    return GridRect(page, col, span, line, lines), m
+
+
+def _story(node: Node, t: Template, pages: set[int], base: Files) -> Story:
+    m = node.mapping(("id", "frames"), STORY_OPTIONAL)
+    sid = m["id"].text()
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_\-]*", sid):
+        raise m["id"].error(f"story id '{sid}' must be letters, digits, - and _ (it names files)")
+    if ("text" in m) == ("body" in m):
+        raise node.error("give the story's text either inline as 'body:' or as a file with 'text:' (one of them)")
+    if "text" in m:
+        path = _resolve(base, m["text"], "text file")
+        blocks = parse_body(read_text_file(path, "story text"))
+        source = str(path)
+        if "paragraphs" in m:
+            # An excerpt: paragraphs FROM to TO (1-based, inclusive) of the file, e.g. one part of a serial.
+            pm = m["paragraphs"].mapping(("from", "to"))
+            first, last = pm["from"].integer(1, len(blocks)), pm["to"].integer(1, len(blocks))
+            if last < first:
+                raise pm["to"].error(f"paragraph {last} comes before paragraph {first}")
+            blocks = blocks[first - 1:last]
+    elif "paragraphs" in m:
+        raise m["paragraphs"].error("'paragraphs' selects from a text file: give 'text:' too")
+    else:
+        blocks = parse_body(m["body"].text())
+        source = f"{node.file}:{m['body'].line}"
+    if not blocks:
+        raise (m.get("text") or m["body"]).error("the story has no text")
+    frames = []
+    for sub in m["frames"].sequence():
+        frames.append(_frame(sub, t, pages))
+    if not frames:
+        raise m["frames"].error("a story needs at least one frame")
+    head = None
+    if "head" in m:
+        head, _ = _grid(m["head"], t, pages)
+
+    def optional_text(key: str) -> str | None:
+        return None if key not in m or m[key].is_null() else m[key].text()
+
+    box = m["box"].choice(BOX_STYLES) if "box" in m else None
+    if box:
+        for page in sorted({f.place.page for f in frames}):
+            cells = set().union(*(f.cells() for f in frames if f.place.page == page))
+            if head and head.page == page:
+                cells |= head.cells()
+            cols = [c for c, _ in cells]
+            lines = [ln for _, ln in cells]
+            if len(cells) != (max(cols) - min(cols) + 1) * (max(lines) - min(lines) + 1):
+                raise m["box"].error(f"a boxed story's head and frames on page {page} must together form "
+                                     f"one rectangle of the grid, so the border can go round them")
+    return Story(sid, optional_text("kicker"), optional_text("headline"), optional_text("deck"),
+                 blocks, head, tuple(frames), source, m["balance"].boolean() if "balance" in m else False,
+                 box, m["fit_headline"].boolean() if "fit_headline" in m else False)
+
+
+STORY_OPTIONAL = ("kicker", "headline", "deck", "text", "body", "head", "balance", "box", "fit_headline",
+                  "paragraphs")
+BOX_STYLES = ("single", "double", "thick-thin", "dashed")
+
+
+def _frame(node: Node, t: Template, pages: set[int]) -> Frame:
+    place, fm = _grid(node, t, pages, ("jump_head", "columns", "exclude"))
+    columns = fm["columns"].integer(1, place.span) if "columns" in fm else None
+    excludes = []
+    if "exclude" in fm:
+        for ex in fm["exclude"].one_or_many():
+            em = ex.mapping(("col", "span", "line", "lines"))
+            rect = GridRect(place.page, em["col"].integer(1, t.columns), em["span"].integer(1, t.columns),
+                            em["line"].integer(1, t.lines), em["lines"].integer(1, t.lines))
+            if not rect.cells() <= place.cells():
+                raise ex.error(f"the excluded rectangle (columns {rect.col}–{rect.col + rect.span - 1}, lines "
+                               f"{rect.line}–{rect.line + rect.lines - 1}) must lie inside its frame")
+            if columns is not None:
+                raise ex.error("a frame with its own 'columns' cannot also exclude a rectangle")
+            excludes.append(rect)
+    return Frame(place, fm["jump_head"].text() if "jump_head" in fm else None, columns, tuple(excludes))
+
+
+BOX_KEYS = (("id", "kind", "text", "place"), ("sample", "color"))
+
+
+def _box(node: Node, t: Template, pages: set[int]) -> Box:
+    m = node.mapping(*BOX_KEYS)
+    place, _ = _grid(m["place"], t, pages)
+    return Box(m["id"].text(), m["kind"].choice(("banner", "notice", "ad")), m["text"].text().strip(),
+               place, m["sample"].boolean() if "sample" in m else False,
+               colour(m["color"], t.printing.ink_limit) if "color" in m else None)
+
+
+def _image_file(base: Files, node: Node) -> Path:
+    """An image named in the issue: it must exist and Pillow must be able to read it."""
+    from .photos import check_image
+
+    path = _resolve(base, node, "image file")
+    problem = check_image(path)
+    if problem:
+        raise node.error(f"image '{node.scalar()}': {problem}")
+    return path
+
+
+PHOTO_KEYS = (("id", "file", "place"), ("caption", "credit", "focus", "sample"))
+
+
+def _photo(node: Node, t: Template, pages: set[int], base: Files) -> Photo:
+    m = node.mapping(*PHOTO_KEYS)
+    place, _ = _grid(m["place"], t, pages)
+    focus = (0.5, 0.5)
+    if "focus" in m:
+        values = m["focus"].sequence()
+        if len(values) != 2:
+            raise m["focus"].error("focus is [x, y], each from 0 (left, top) to 1 (right, bottom)")
+        focus = (values[0].number(0, 1), values[1].number(0, 1))
+    return Photo(m["id"].text(), _image_file(base, m["file"]), place,
+                 m["caption"].text() if "caption" in m else None,
+                 m["credit"].text() if "credit" in m else None, focus,
+                 m["sample"].boolean() if "sample" in m else False)
+
+
+def _paper(node: Node, base: Files) -> Paper:
+    m = node.mapping(("name",), ("permit", "url", "channels", "logo"))
+    channels = []
+    if "channels" in m:
+        for sub in m["channels"].sequence():
+            cm = sub.mapping(("label", "url"))
+            url = cm["url"].text()
+            if len(url) > 500:
+                raise cm["url"].error("a QR code URL must be under 500 characters")
+            channels.append(Channel(cm["label"].text(), url))
+    return Paper(m["name"].text(), m["permit"].text() if "permit" in m else None,
+                 m["url"].text() if "url" in m else None, tuple(channels),
+                 _image_file(base, m["logo"]) if "logo" in m else None)
+
+
+def _check_overlaps(placed: list[tuple[str, GridRect | Frame, Node]]) -> None:
+    taken: dict[tuple[int, int, int], str] = {}
+    for name, rect, node in placed:
+        page = rect.place.page if isinstance(rect, Frame) else rect.page
+        for col, line in sorted(rect.cells()):
+            key = (page, col, line)
+            if key in taken and taken[key] != name:
+                raise node.error(f"{name} overlaps {taken[key]} on page {page} at column {col}, line {line}")
+            taken[key] = name
+
+
+def load_template_file(issue_dir: Path, node: Node) -> Template:
+    name = node.text()
+    if not re.fullmatch(r"[A-Za-z0-9_\-]+", name):
+        raise node.error(f"template name '{name}' must be a plain name (letters, digits, - and _)")
+    folder = issue_dir / "templates"
+    path = folder / f"{name}.yaml"
+    if not path.is_file():
+        known = sorted(p.stem for p in folder.glob("*.yaml")) if folder.is_dir() else []
+        raise node.error(f"unknown template '{name}' (looked for {path}); known templates: "
+                         f"{', '.join(known) or 'none'}")
+    return load_template(load_yaml(path, "template"), name)
+
+
+def load_issue(path: Path | str, allow_outside: bool = False) -> Issue:
+    """Read and validate an issue file; every mistake is a LayoutError naming file, line and key.
+
+    Files it names are resolved relative to its folder and must stay inside the project (the folder
+    above it) unless ``allow_outside``."""
+    path = Path(path)
+    root = load_yaml(path, "issue file")
+    m = root.mapping(("template", "paper", "issue", "pages", "stories"), ("boxes", "photos"))
+    base = Files(path.resolve().parent, allow_outside)
+    t = load_template_file(base.base, m["template"])
+    paper = _paper(m["paper"], base)
+    im = m["issue"].mapping(("number", "total", "date"), ("sample",))
+    pages = []
+    for sub in m["pages"].sequence():
+        pm = sub.mapping(("number", "section"), ("editor",))
+        pages.append(PageSpec(pm["number"].integer(1, 999), pm["section"].text(),
+                              pm["editor"].text() if "editor" in pm else None))
+    numbers = [p.number for p in pages]
+    if not pages:
+        raise m["pages"].error("an issue needs at least one page")
+    if numbers != list(range(1, len(pages) + 1)):
+        raise m["pages"].error(f"pages must be numbered 1, 2, 3 … in order; got {numbers}")
+    page_set = set(numbers)
+    placed: list[tuple[str, GridRect | Frame, Node]] = []
+    seen: dict[str, int] = {}
+
+    def unique(sub: Node, item_id: str, what: str) -> None:
+        # Ids name output and proof labels: one id, one element, across stories, boxes and photos.
+        if item_id in seen:
+            raise sub.error(f"{what} id '{item_id}' is used twice (first at line {seen[item_id]})")
+        seen[item_id] = sub.line
+
+    stories = []
+    for sub in m["stories"].sequence():
+        story = _story(sub, t, page_set, base)
+        unique(sub, story.id, "story")
+        stories.append(story)
+        story_m = sub.mapping(("id", "frames"), STORY_OPTIONAL)
+        if story.head:
+            placed.append((f"story '{story.id}' head", story.head, story_m["head"]))
+        for k, (frame, fnode) in enumerate(zip(story.frames, story_m["frames"].sequence())):
+            placed.append((f"story '{story.id}' frame {k + 1}", frame, fnode))
+    boxes, photos = [], []
+    for key, what, parse, keys, found in (
+            ("boxes", "box", lambda n: _box(n, t, page_set), BOX_KEYS, boxes),
+            ("photos", "photo", lambda n: _photo(n, t, page_set, base), PHOTO_KEYS, photos)):
+        for sub in m[key].sequence() if key in m else []:
+            item = parse(sub)
+            unique(sub, item.id, what)
+            found.append(item)
+            placed.append((f"{what} '{item.id}'", item.place, sub.mapping(*keys)["place"]))
+    _check_overlaps(placed)
+    return Issue(path, t, paper, im["number"].integer(1), im["total"].integer(1), im["date"].date(),
+                 tuple(pages), tuple(stories), tuple(boxes), tuple(photos),
+                 im["sample"].boolean() if "sample" in im else False)

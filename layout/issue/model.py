@@ -1,0 +1,245 @@
+"""The issue model: frozen dataclasses. loader.py, the only place that knows YAML, builds them.
+
+An issue file names a template (trim, margins, grid, styles), the paper and
+issue data, its pages, the stories placed on the page grid, and boxes (banners,
+notices, advertisements).  Everything is placed in grid units — first
+column, column span, first line, number of lines — never in free millimetres.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..base.units import Rect
+
+WEEKDAYS = "一二三四五六日"
+
+
+# --- template -----------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Style:
+    role: str          # font role: body, headline, sans, kai
+    size: float        # pt
+
+
+@dataclass(frozen=True)
+class PrintSettings:
+    """What the print shop asks for: output profile, ink limit, image resolution, marks."""
+
+    profile: str = "ISOnewspaper26v4.icc"        # ICC file in layout/data/icc/
+    condition: str = "ISOnewspaper26v4"          # OutputConditionIdentifier
+    ink_limit: float = 240.0                     # percent
+    marks: bool = True                           # crop and registration marks outside the bleed
+    max_ppi: float = 300.0                       # photos are downsampled to this
+    warn_ppi: float = 200.0
+    min_ppi: float = 100.0
+
+
+@dataclass(frozen=True)
+class Template:
+    name: str
+    trim_w: float      # pt
+    trim_h: float
+    bleed: float
+    margin_top: float
+    margin_bottom: float
+    margin_left: float
+    margin_right: float
+    columns: int
+    body: Style
+    pitch: float       # baseline-to-baseline distance of body lines, pt
+    min_gutter_em: float
+    masthead_lines: int        # grid lines the masthead takes on page 1
+    running_head_lines: int    # grid lines the running head takes on later pages
+    styles: dict[str, Style]
+    strictness: str
+    punctuation: str
+    latin_gap_em: float
+    locale: str                # punctuation positions: GB (mainland) or CNS (Taiwan/Hong Kong)
+    printing: PrintSettings = PrintSettings()
+
+    # Derived grid: whole-em columns, gutters take the rest of the type area.
+    @property
+    def measure(self) -> float:
+        usable = self.trim_w - self.margin_left - self.margin_right
+        per_column = (usable - (self.columns - 1) * self.min_gutter_em * self.body.size) / self.columns
+        return math.floor(per_column / self.body.size + 1e-9) * self.body.size
+
+    @property
+    def column_chars(self) -> int:
+        return round(self.measure / self.body.size)
+
+    @property
+    def gutter(self) -> float:
+        usable = self.trim_w - self.margin_left - self.margin_right
+        return (usable - self.columns * self.measure) / (self.columns - 1) if self.columns > 1 else 0.0
+
+    @property
+    def lines(self) -> int:
+        return int((self.trim_h - self.margin_top - self.margin_bottom) // self.pitch)
+
+    def column_x(self, col: int) -> float:
+        """Left edge of grid column ``col`` (1-based), pt from the trim's left edge."""
+        return self.margin_left + (col - 1) * (self.measure + self.gutter)
+
+    def line_y(self, line: int) -> float:
+        """Top of grid line ``line`` (1-based), pt from the trim's top edge."""
+        return self.margin_top + (line - 1) * self.pitch
+
+    def rect(self, slot: "GridRect") -> Rect:
+        x = self.column_x(slot.col)
+        w = slot.span * self.measure + (slot.span - 1) * self.gutter
+        return Rect(x, self.line_y(slot.line), w, slot.lines * self.pitch)
+
+    @property
+    def type_area(self) -> Rect:
+        return self.rect(GridRect(0, 1, self.columns, 1, self.lines))
+
+
+# --- issue --------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class GridRect:
+    page: int
+    col: int
+    span: int
+    line: int
+    lines: int
+
+    def cells(self) -> set[tuple[int, int]]:
+        return {(c, ln) for c in range(self.col, self.col + self.span) for ln in range(self.line, self.line + self.lines)}
+
+
+@dataclass(frozen=True)
+class Frame:
+    place: GridRect
+    jump_head: str | None = None
+    columns: int | None = None                # text columns in the frame, if not one per grid column
+    exclude: tuple[GridRect, ...] = ()        # grid rectangles the text flows around (photo, box, ad)
+
+    def cells(self) -> set[tuple[int, int]]:
+        cells = self.place.cells()
+        for rect in self.exclude:
+            cells -= rect.cells()
+        return cells
+
+
+@dataclass(frozen=True)
+class Inline:
+    text: str
+    bold: bool = False
+
+
+@dataclass(frozen=True)
+class Block:
+    """A paragraph of body text, or a 小標題 subhead."""
+
+    kind: str                  # "para" or "subhead"
+    inlines: tuple[Inline, ...]
+
+    @property
+    def text(self) -> str:
+        return "".join(i.text for i in self.inlines)
+
+
+@dataclass(frozen=True)
+class Story:
+    id: str
+    kicker: str | None
+    headline: str | None
+    deck: str | None
+    blocks: tuple[Block, ...]
+    head: GridRect | None
+    frames: tuple[Frame, ...]
+    source: str                # where the text came from, for messages
+    balance: bool = False      # balance the columns of the last frame
+    box: str | None = None     # 花邊: a border around the story (single, double, thick-thin, dashed)
+    fit_headline: bool = False  # scale the main headline to fill its width
+
+
+@dataclass(frozen=True)
+class Box:
+    """A boxed element that is not a flowing story: a banner, a notice, an advertisement."""
+
+    id: str
+    kind: str                  # banner, notice, ad
+    text: str
+    place: GridRect
+    sample: bool               # placeholder content, marked as such on the page
+    color: tuple[float, float, float, float] | None = None   # CMYK 0–1: a banner's ground
+
+
+# Colours an editor may name; anything else is given as CMYK percentages.
+NAMED_COLOURS = {
+    "red": (0.0, 1.0, 1.0, 0.0), "blue": (1.0, 0.6, 0.0, 0.0), "green": (0.8, 0.0, 1.0, 0.1),
+    "black": (0.0, 0.0, 0.0, 1.0), "grey": (0.0, 0.0, 0.0, 0.45), "gold": (0.0, 0.3, 1.0, 0.1),
+}
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    number: int
+    section: str
+    editor: str | None
+
+
+@dataclass(frozen=True)
+class Channel:
+    """A channel of the paper shown in the masthead as a QR code with its label (徐匯通 APP …)."""
+
+    label: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Paper:
+    name: str
+    permit: str | None
+    url: str | None
+    channels: tuple[Channel, ...] = ()
+    logo: Path | None = None   # the masthead's name as an image, instead of type
+
+
+@dataclass(frozen=True)
+class Photo:
+    id: str
+    file: Path
+    place: GridRect
+    caption: str | None
+    credit: str | None         # 攝影：…
+    focus: tuple[float, float]  # the point kept in view when cropping, 0–1 from the top-left
+    sample: bool
+
+
+@dataclass(frozen=True)
+class Issue:
+    path: Path
+    template: Template
+    paper: Paper
+    number: int
+    total: int
+    date: dt.date
+    pages: tuple[PageSpec, ...]
+    stories: tuple[Story, ...]
+    boxes: tuple[Box, ...]
+    photos: tuple[Photo, ...] = ()
+    sample: bool = False       # made-up sample data (a back issue rebuilt from other text): marked on every page
+
+    @property
+    def weekday(self) -> str:
+        """星期一 … 星期日, computed from the date."""
+        return "星期" + WEEKDAYS[self.date.weekday()]
+
+    @property
+    def slug(self) -> str:
+        return str(self.total)
+
+    def page(self, number: int) -> PageSpec:
+        return next(p for p in self.pages if p.number == number)
+
+
+# --- loading ------------------------------------------------------------------

@@ -1,0 +1,169 @@
+"""The display list: every page of an issue as drawing primitives, and a text dump of it.
+
+This is the last stage that knows typography; pdf.py only draws what it is given.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..compose import rules_zh as zh
+from ..compose.linebreak import Composer, PunctuationStyle, Settings
+from ..base.errors import LayoutError
+from .flow import JUMP_HEAD_LINES, StoryFlow, flow_story
+from ..fonts.faces import FontSet
+from .proof_marks import copyfit_margin, frames, grid, overset_marks, watermark
+from .furniture import (box_items, headline_block, jump_head, masthead, photo_items, running_head,
+                        runs_at, story_border, story_separator)
+from .items import Item, Rule, TextRun
+from ..issue.model import Issue
+from ..compose.atoms import MissingGlyph
+
+
+@dataclass(frozen=True)
+class PageLayout:
+    number: int
+    items: tuple[Item, ...]
+
+
+@dataclass(frozen=True)
+class IssueLayout:
+    issue: Issue
+    pages: tuple[PageLayout, ...]
+    flows: tuple[StoryFlow, ...]
+
+    def dump(self) -> str:
+        """A readable text form: page → element → first and last characters, for debugging and tests."""
+        out = [f"issue {self.issue.number} (total {self.issue.total}) {self.issue.date}"]
+        for flow in self.flows:
+            over = (f" OVERSET {flow.overset.chars} chars / {flow.overset.lines} lines from "
+                    f"「{flow.overset.first_sentence}」" if flow.overset else "")
+            out.append(f"story {flow.story.id}: {flow.lines_used}/{flow.lines_available} lines{over}")
+            for p in flow.lines:
+                text = p.line.text
+                out.append(f"  p{p.page} line {p.grid_line:3d} x={p.x:7.2f} {p.kind:8s} {text[:3]}…{text[-3:]}"
+                           if len(text) > 6 else f"  p{p.page} line {p.grid_line:3d} x={p.x:7.2f} {p.kind:8s} {text}")
+        for page in self.pages:
+            runs = sum(isinstance(i, TextRun) for i in page.items)
+            out.append(f"page {page.number}: {len(page.items)} items, {runs} text runs")
+        return "\n".join(out)
+
+
+def composer_for(t, fonts: FontSet) -> Composer:
+    """The composer a template asks for: its 避頭尾 level, punctuation style and position, Latin gap."""
+    settings = Settings(strictness=zh.Strictness(t.strictness), punctuation=PunctuationStyle(t.punctuation),
+                        latin_gap_em=t.latin_gap_em, locale=t.locale)
+    return Composer(fonts.for_locale(t.locale), settings)
+
+
+def _verify_complete(flow: StoryFlow) -> None:
+    """Every character of the story is on the page or reported as overset, once and in order.
+
+    Runs on every render, not only in tests: the placed lines of each paragraph must read back as
+    the paragraph's text (or, where the story is overset, as its beginning), and the characters
+    placed plus those reported overset must be exactly the story's characters."""
+    placed: dict[int, list[str]] = {}
+    for p in flow.lines:
+        if p.block >= 0:
+            placed.setdefault(p.block, []).append(p.line.text)
+    total = placed_chars = 0
+    for index, block in enumerate(flow.story.blocks):
+        got = "".join(placed.get(index, []))
+        total += len(block.text)
+        placed_chars += len(got)
+        if got == block.text or (flow.overset and block.text.startswith(got)):
+            continue
+        raise LayoutError(f"story '{flow.story.id}': internal check failed: paragraph {index + 1} was placed as "
+                          f"「{got[:30]}…」 but reads 「{block.text[:30]}…」")
+    overset = flow.overset.chars if flow.overset else 0
+    if placed_chars + overset != total:
+        raise LayoutError(f"story '{flow.story.id}': internal check failed: {placed_chars} characters placed and "
+                          f"{overset} overset, but the story has {total}")
+
+
+def _story_items(story, t, composer, proof: bool) -> tuple[StoryFlow, dict[int, list[Item]]]:
+    """A story's flow and everything it draws, by page."""
+    per_page: dict[int, list[Item]] = {}
+
+    def add(page: int, items) -> None:
+        per_page.setdefault(page, []).extend(items)
+
+    try:
+        flow = flow_story(story, t, composer)
+        if story.head:
+            add(story.head.page, headline_block(story, t.rect(story.head), t, composer))
+        for k, frame in enumerate(story.frames):
+            if k and frame.jump_head:
+                add(frame.place.page, jump_head(frame.jump_head, t.rect(frame.place), t, composer))
+    except MissingGlyph as exc:
+        raise LayoutError(f"story '{story.id}' ({story.source}): {exc}") from None
+    _verify_complete(flow)
+    for p in flow.lines:
+        add(p.page, runs_at(p.line, p.x, p.baseline))
+    for page, rules in column_rules(story, t).items():
+        add(page, rules)
+    if story.head:
+        add(story.head.page, story_separator(story, t))
+    for page in sorted({f.place.page for f in story.frames}):
+        add(page, story_border(story, page, t))
+    if proof:
+        for page, marks in overset_marks(flow, t, composer).items():
+            add(page, marks)
+    return flow, per_page
+
+
+def layout_issue(issue: Issue, fonts: FontSet, proof: bool = False, show_grid: bool = False,
+                 cache: dict | None = None) -> IssueLayout:
+    """Every page as drawing primitives; a proof adds its watermark, frame outlines and story names,
+    overset and empty lines where they happen, the copyfit figures, and the grid if asked.
+
+    ``cache`` (a dict kept by the caller, as `layout watch` does) holds each story's result under its
+    full description, so a story that did not change is not composed again."""
+    t = issue.template
+    composer = composer_for(t, fonts)
+    flows = []
+    per_page: dict[int, list[Item]] = {p.number: [] for p in issue.pages}
+    for story in issue.stories:
+        key = (repr(story), repr(t), proof)
+        if cache is not None and key in cache:
+            flow, items = cache[key]
+        else:
+            flow, items = _story_items(story, t, composer, proof)
+            if cache is not None:
+                cache[key] = (flow, items)
+        flows.append(flow)
+        for page, page_items in items.items():
+            per_page[page].extend(page_items)
+    try:
+        per_page[1][:0] = masthead(issue, composer) if t.masthead_lines else []
+        for page in issue.pages[1:]:
+            if t.running_head_lines:
+                per_page[page.number][:0] = running_head(issue, page.number, composer)
+        for box in issue.boxes:
+            per_page[box.place.page].extend(box_items(box, t, composer))
+        for photo in issue.photos:
+            per_page[photo.place.page].extend(photo_items(photo, t, composer))
+    except MissingGlyph as exc:
+        raise LayoutError(f"{issue.path}: page furniture: {exc}") from None
+    if proof:
+        for spec in issue.pages:
+            n = spec.number
+            per_page[n][:0] = watermark(t, composer) + (grid(t) if show_grid else [])
+            per_page[n].extend(frames(issue, n, composer) + copyfit_margin(flows, n, t, composer))
+    pages = tuple(PageLayout(p.number, tuple(per_page[p.number])) for p in issue.pages)
+    return IssueLayout(issue, pages, tuple(flows))
+
+
+def column_rules(story, t) -> dict[int, list[Item]]:
+    """Column rules (欄線) between the columns of a story's frames."""
+    per_page: dict[int, list[Item]] = {}
+    for k, frame in enumerate(story.frames):
+        p = frame.place
+        skip = JUMP_HEAD_LINES if k and frame.jump_head else 0
+        for col in range(p.col + 1, p.col + p.span):
+            x = t.column_x(col) - t.gutter / 2
+            top = t.line_y(p.line + skip) + 0.2 * t.pitch
+            bottom = t.line_y(p.line + p.lines) - 0.2 * t.pitch
+            per_page.setdefault(p.page, []).append(Rule(x, top, x, bottom, 0.3))
+    return per_page
+

@@ -1,0 +1,337 @@
+"""A story's text through its chain of frames, column by column, on the baseline grid.
+
+Each frame of a story's chain is cut into text columns (slots); a rectangle the
+frame excludes (a photo, a box) cuts a column into the part above it and the
+part below.  Body lines fill a slot top to bottom, then the next slot, then the
+next frame, which may be on another page; the composer re-breaks the text
+wherever a slot's measure differs from the one it was composed for.  Where two
+consecutive frames are on different pages the engine writes the jump lines
+itself: （下轉第N版） flush right as the last line the story has on the page it
+leaves, （上接第M版） as the first line where it resumes, under an optional jump
+head (續題).  What does not fit is returned as overset, never dropped.
+
+The page numbers in jump lines come from the frames in the issue file, and a
+jump line always takes exactly one grid line (set smaller if its column is
+narrow), so no page number can change the layout: one pass is the fixed point.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from ..compose.linebreak import Composer
+from ..compose.lines import Line
+from ..base.errors import LayoutError
+from ..issue.model import Block, Frame, Story, Template
+from ..compose.atoms import Align, Atom, MissingGlyph, Paragraph, Span, TextStyle, atomise
+
+LEAD_INS = ("本報訊", "本报讯")
+# Ideographic em box: top at 0.88 em above the baseline (Noto CJK / Source Han metrics).
+EM_TOP = 0.88
+JUMP_HEAD_LINES = 2
+
+
+@dataclass(frozen=True)
+class Slot:
+    """One text column of one frame (or the part of it above or below an excluded rectangle)."""
+
+    page: int
+    frame: int           # index in the story's chain
+    x: float
+    line: int            # first grid line (1-based)
+    lines: int
+    measure: float
+
+
+@dataclass(frozen=True)
+class PlacedLine:
+    page: int
+    x: float
+    baseline: float      # pt from the trim's top edge
+    grid_line: int
+    line: Line
+    kind: str            # body, subhead, jump_out, jump_in
+    block: int           # index of the story block (-1 for jump lines)
+    frame: int           # index of the frame in the chain
+
+
+@dataclass(frozen=True)
+class Overset:
+    chars: int           # characters that did not fit
+    lines: int           # lines they would take at the last frame's measure
+    first_sentence: str  # where the overset starts
+
+
+@dataclass(frozen=True)
+class FrameFit:
+    page: int
+    available: int       # grid lines the frame offers the body (jump lines and heads excluded)
+    used: int            # body lines placed in it (jump lines included)
+    empty: int           # lines left empty
+
+
+@dataclass(frozen=True)
+class StoryFlow:
+    story: Story
+    lines: tuple[PlacedLine, ...]
+    overset: Overset | None
+    frames: tuple[FrameFit, ...]
+    chars_per_line: int
+    last_frame_columns: int = 1
+
+    @property
+    def lines_available(self) -> int:
+        return sum(f.available for f in self.frames)
+
+    @property
+    def lines_used(self) -> int:
+        return sum(f.used for f in self.frames)
+
+    @property
+    def underset_lines(self) -> int:
+        """Grid lines left empty: a hole on the page (開天窗). Balanced columns may end up to one line
+        apart, so a balanced last frame of N columns is allowed N − 1 short lines."""
+        if self.overset is not None:
+            return 0
+        empty = sum(f.empty for f in self.frames)
+        if self.story.balance:
+            empty -= min(self.frames[-1].empty, self.last_frame_columns - 1)
+        return empty
+
+
+def baseline_of(t: Template, grid_line: int, size: float) -> float:
+    """The baseline of a grid line: the em box sits in the middle of the line pitch."""
+    top = t.line_y(grid_line)
+    return top + (t.pitch - size) / 2 + EM_TOP * size
+
+
+def block_paragraph(block: Block, t: Template) -> Paragraph:
+    body, styles = t.body, t.styles
+    if block.kind == "subhead":
+        st = styles["subhead"]
+        return Paragraph(tuple(Span(i.text, TextStyle(st.role, st.size)) for i in block.inlines),
+                         kind="subhead", indent_em=0.0, align=Align.CENTER)
+    spans = []
+    for k, inline in enumerate(block.inlines):
+        text, role = inline.text, ("sans" if inline.bold else body.role)
+        if k == 0 and text.startswith(LEAD_INS):
+            lead = next(x for x in LEAD_INS if text.startswith(x))
+            st = styles["lead_in"]
+            spans.append(Span(lead, TextStyle(st.role, st.size)))
+            text = text[len(lead):]
+        if text:
+            spans.append(Span(text, TextStyle(role, body.size)))
+    return Paragraph(tuple(spans), kind="body", indent_em=2.0, align=Align.JUSTIFY)
+
+
+def jump_line(text: str, t: Template, align: Align, measure: float, composer: Composer) -> Line:
+    """A jump line on one line of its column: set smaller if the column is too narrow for it."""
+    st = t.styles["jump"]
+    for scale in (1.0, 0.9, 0.8, 0.7, 0.6):
+        para = Paragraph((Span(text, TextStyle(st.role, st.size * scale)),), kind="jump", indent_em=0.0, align=align)
+        lines = composer.compose(para, measure)
+        if len(lines) == 1:
+            return lines[0]
+    raise LayoutError(f"a column {measure:.1f} pt wide cannot hold the jump line {text}")
+
+
+def frame_slots(t: Template, frame: Frame, index: int, skip_lines: int = 0) -> list[Slot]:
+    """The text columns of a frame in reading order, cut around excluded rectangles."""
+    p = frame.place
+    top = p.line + skip_lines
+    bottom = p.line + p.lines  # exclusive
+    if top >= bottom:
+        return []
+    if frame.columns and frame.columns != p.span:
+        # Text columns wider than the grid's (破欄): whole-em measures, the rest shared by the gutters.
+        width = t.rect(p).w
+        n = frame.columns
+        measure = math.floor((width - (n - 1) * t.gutter) / n / t.body.size + 1e-9) * t.body.size
+        gutter = (width - n * measure) / (n - 1) if n > 1 else 0.0
+        x0 = t.column_x(p.col)
+        return [Slot(p.page, index, x0 + k * (measure + gutter), top, bottom - top, measure) for k in range(n)]
+    slots = []
+    for col in range(p.col, p.col + p.span):
+        blocked = sorted((r.line, r.line + r.lines) for r in frame.exclude if r.col <= col < r.col + r.span)
+        start = top
+        for b_top, b_bottom in blocked:
+            if b_top > start:
+                slots.append(Slot(p.page, index, t.column_x(col), start, min(b_top, bottom) - start, t.measure))
+            start = max(start, b_bottom)
+        if start < bottom:
+            slots.append(Slot(p.page, index, t.column_x(col), start, bottom - start, t.measure))
+    return slots
+
+
+class _LineSource:
+    """The story's lines in order, composed lazily at the measure of the slot that takes them.
+
+    When a slot's measure differs from the one the pending lines were composed for, the rest of the
+    paragraph is re-broken from where it stands, as a continuation (no indent)."""
+
+    def __init__(self, story: Story, t: Template, composer: Composer, memo: dict | None = None):
+        self.story, self.t, self.composer = story, t, composer
+        self.next_block = 0
+        self.pending: list[tuple[Line, str, int]] = []
+        self.measure: float | None = None
+        # Atoms and composed lines, shared by the trial layouts of one story (balancing tries several).
+        self._memo = memo if memo is not None else {}
+
+    def _paragraph(self, index: int) -> tuple[Paragraph, list[Atom]]:
+        key = ("atoms", index)
+        if key not in self._memo:
+            para = block_paragraph(self.story.blocks[index], self.t)
+            try:
+                self._memo[key] = (para, atomise(para, self.composer.fonts))
+            except MissingGlyph as exc:
+                raise exc.in_paragraph(index) from None
+        return self._memo[key]
+
+    def _compose(self, index: int, measure: float, start: int = 0) -> list[tuple[Line, str, int]]:
+        key = ("lines", index, round(measure, 4), start)
+        if key not in self._memo:
+            para, atoms = self._paragraph(index)
+            kind = "subhead" if self.story.blocks[index].kind == "subhead" else "body"
+            if start == 0:
+                lines = self.composer.compose_atoms(atoms, para, measure, first_line=True)
+            else:
+                rest = [a for a in atoms if a.offset >= start]
+                lines = self.composer.compose_atoms(rest, para, measure, first_line=False)
+            self._memo[key] = [(line, kind, index) for line in lines]
+        return list(self._memo[key])
+
+    def peek(self, measure: float) -> tuple[Line, str, int] | None:
+        if self.pending and self.measure is not None and abs(self.measure - measure) > 1e-6:
+            line, _, index = self.pending[0]
+            tail = [p for p in self.pending if p[2] != index]
+            self.pending = self._compose(index, measure, line.start) + tail
+        if not self.pending:
+            if self.next_block >= len(self.story.blocks):
+                return None
+            self.pending = self._compose(self.next_block, measure)
+            self.next_block += 1
+        self.measure = measure
+        return self.pending[0]
+
+    def block_lines(self, index: int) -> int:
+        return sum(1 for p in self.pending if p[2] == index)
+
+    def pop(self) -> tuple[Line, str, int]:
+        return self.pending.pop(0)
+
+    def exhausted(self) -> bool:
+        return not self.pending and self.next_block >= len(self.story.blocks)
+
+    def remaining_lines(self, measure: float) -> int:
+        """How many lines everything not yet placed would take at this measure."""
+        count = 0
+        if self.pending:
+            line, _, index = self.pending[0]
+            count += len(self._compose(index, measure, line.start)) if line.start else len(
+                self._compose(index, measure))
+            count += sum(1 for p in self.pending if p[2] != index)
+        for index in range(self.next_block, len(self.story.blocks)):
+            count += len(self._compose(index, measure))
+        return count
+
+    def overset(self) -> Overset | None:
+        if self.exhausted():
+            return None
+        measure = self.measure or self.t.measure
+        chars, first = 0, ""
+        if self.pending:
+            line, _, index = self.pending[0]
+            first = self.story.blocks[index].text[line.start:]
+            chars += sum(len(p[0].text) for p in self.pending)
+        for index in range(self.next_block, len(self.story.blocks)):
+            chars += len(self.story.blocks[index].text)
+            first = first or self.story.blocks[index].text
+        sentence = first.split("。")[0][:40]
+        return Overset(chars, self.remaining_lines(measure), sentence)
+
+
+def _plan(story: Story, t: Template) -> list[tuple[Slot, str | None, str | None]]:
+    """Every slot of the chain with the jump-in and jump-out text it carries."""
+    chain = story.frames
+    plan = []
+    for k, frame in enumerate(chain):
+        slots = frame_slots(t, frame, k, JUMP_HEAD_LINES if k > 0 and frame.jump_head else 0)
+        jump_in = (f"（上接第{chain[k - 1].place.page}版）"
+                   if k > 0 and chain[k - 1].place.page != frame.place.page else None)
+        jump_out = (f"（下轉第{chain[k + 1].place.page}版）"
+                    if k + 1 < len(chain) and chain[k + 1].place.page != frame.place.page else None)
+        for i, slot in enumerate(slots):
+            plan.append((slot, jump_in if i == 0 else None, jump_out if i == len(slots) - 1 else None))
+    return plan
+
+
+def _fill(source: _LineSource, t: Template, composer: Composer, plan, caps: dict[int, int]) -> list[PlacedLine]:
+    placed: list[PlacedLine] = []
+    for k, (slot, jump_in, jump_out) in enumerate(plan):
+        row = slot.line
+        end = slot.line + min(slot.lines, caps.get(k, slot.lines))
+        if jump_out:
+            end = slot.line + slot.lines - 1
+        if jump_in:
+            line = jump_line(jump_in, t, Align.LEFT, slot.measure, composer)
+            placed.append(PlacedLine(slot.page, slot.x, baseline_of(t, row, line.size), row, line, "jump_in", -1,
+                                     slot.frame))
+            row += 1
+        while row < end:
+            item = source.peek(slot.measure)
+            if item is None:
+                break
+            line, kind, index = item
+            if kind == "subhead":
+                # A subhead is never left alone at the foot of a column (背題): it needs its lines
+                # and one body line after it in the same column.
+                if row + source.block_lines(index) + 1 > end and row > slot.line + (1 if jump_in else 0):
+                    break
+            source.pop()
+            placed.append(PlacedLine(slot.page, slot.x, baseline_of(t, row, line.size), row, line, kind, index,
+                                     slot.frame))
+            row += 1
+        if jump_out and not source.exhausted():
+            line = jump_line(jump_out, t, Align.RIGHT, slot.measure, composer)
+            placed.append(PlacedLine(slot.page, slot.x, baseline_of(t, end, line.size), end, line, "jump_out", -1,
+                                     slot.frame))
+    return placed
+
+
+def _balance_caps(story: Story, t: Template, composer: Composer, plan, memo: dict) -> dict[int, int]:
+    """Column heights for the last frame so its columns end level (or nearly: the first ones longer)."""
+    last = len(story.frames) - 1
+    last_slots = [k for k, (slot, _, _) in enumerate(plan) if slot.frame == last]
+    if len(last_slots) < 2 or story.frames[last].exclude:
+        return {}
+    # Lay out everything before the last frame to know what is left for it.
+    source = _LineSource(story, t, composer, memo)
+    _fill(source, t, composer, plan[:last_slots[0]], {})
+    first_slot = plan[last_slots[0]][0]
+    remaining = source.remaining_lines(first_slot.measure) + (1 if plan[last_slots[0]][1] else 0)
+    height = first_slot.lines
+    for cap in range(max(1, math.ceil(remaining / len(last_slots))), height + 1):
+        caps = {k: cap for k in last_slots}
+        trial = _LineSource(story, t, composer, memo)
+        _fill(trial, t, composer, plan, caps)
+        if trial.exhausted():
+            return caps
+    return {}
+
+
+def flow_story(story: Story, t: Template, composer: Composer) -> StoryFlow:
+    """Place a story's lines in its frames; report what did not fit and what was left empty."""
+    plan = _plan(story, t)
+    memo: dict = {}
+    caps = _balance_caps(story, t, composer, plan, memo) if story.balance else {}
+    source = _LineSource(story, t, composer, memo)
+    placed = _fill(source, t, composer, plan, caps)
+    fits = []
+    for k, frame in enumerate(story.frames):
+        available = sum(slot.lines for slot, _, _ in plan if slot.frame == k)
+        used = sum(1 for p in placed if p.frame == k)
+        fits.append(FrameFit(frame.place.page, available, used, available - used))
+    last_columns = len({slot.x for slot, _, _ in plan if slot.frame == len(story.frames) - 1})
+    return StoryFlow(story, tuple(placed), source.overset(), tuple(fits), round(t.measure / t.body.size),
+                     last_columns)

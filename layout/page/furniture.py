@@ -1,0 +1,374 @@
+"""Page furniture: masthead, running heads, headline blocks and boxes.
+
+Every element is composed with the same composer as the body, so headlines
+obey the same line-start and line-end rules, and is set inside its grid
+rectangle.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from ..compose import rules_zh as zh
+from ..compose.linebreak import Composer
+from ..compose.lines import Line, line_runs
+from ..base.errors import LayoutError
+from .items import BLACK, CMYK, GREY, RED, Box as BoxItem, Item, Picture, Rule, TextRun
+from ..issue.model import Box, GridRect, Issue, Photo, Story, Template
+from ..compose.atoms import Align, Paragraph, Span, TextStyle
+from ..base.units import Rect
+
+WHITE: CMYK = (0.0, 0.0, 0.0, 0.0)
+EM_TOP = 0.88
+
+
+def runs_at(line: Line, x: float, baseline: float, color: CMYK = BLACK) -> list[TextRun]:
+    return [TextRun(x + r.x, baseline, r.face, r.size, r.text, r.char_space, r.hscale, color)
+            for r in line_runs(line)]
+
+
+def set_lines(composer: Composer, text: str, role: str, size: float, width: float,
+              align: Align = Align.LEFT) -> list[Line]:
+    para = Paragraph((Span(text, TextStyle(role, size)),), kind="headline", indent_em=0.0, align=align)
+    return composer.compose(para, width)
+
+
+def _lone(line: Line) -> bool:
+    """A headline line holding one character alone (with or without punctuation)."""
+    solid = [c for c in line.text if c.strip() and c not in zh.CLOSING and c not in zh.PAUSE_STOP
+             and c not in zh.OPENING]
+    return len(solid) <= 1
+
+
+def fit_headline(composer: Composer, text: str, role: str, size: float, width: float,
+                 align: Align, fill: bool = False, max_lines: int = 2) -> list[Line]:
+    """A headline's lines, in this order of preference, each tried from full size down to 70 %:
+    one line; one line per part where the editor put a space (or after a comma or colon); then
+    balanced lines (at most ``max_lines``). No line ever holds a lone character. ``fill`` scales a
+    one-line headline up to fill its width."""
+    parts = [p for p in text.replace("\u3000", " ").split() if p]
+    joined = "\u3000".join(parts)
+    if len(parts) == 1:
+        parts = [p for p in re.split(r"(?<=[，：；])", parts[0]) if p]
+    scales = (1.0, 0.9, 0.8, 0.7)
+    for scale in scales:
+        s = size * scale
+        lines = set_lines(composer, joined, role, s, width, align)
+        if len(lines) == 1:
+            if fill and scale == 1.0 and lines[0].width - lines[0].indent < width * 0.98:
+                natural = lines[0].width - lines[0].indent
+                bigger = set_lines(composer, joined, role, min(s * 1.6, s * width / natural * 0.995), width, align)
+                if len(bigger) == 1:
+                    return bigger
+            return lines
+        if 1 < len(parts) <= max_lines:
+            lines = [ln for p in parts for ln in set_lines(composer, p, role, s, width, align)]
+            if len(lines) == len(parts) and not any(_lone(ln) for ln in lines):
+                return lines
+    for scale in scales + (0.6, 0.5):
+        balanced = _balanced(composer, joined, role, size * scale, width, align, max_lines)
+        if balanced:
+            return balanced
+    return set_lines(composer, joined, role, size * 0.5, width, align)
+
+
+def _balanced(composer: Composer, text: str, role: str, size: float, width: float, align: Align,
+              max_lines: int) -> list[Line] | None:
+    """Lines of even length, none with a lone character, or None if more than max_lines are needed."""
+    count = len(set_lines(composer, text, role, size, width, align))
+    if count > max_lines:
+        return None
+    per_line = -(-len(text) // count)
+    for extra in range(0, 4):
+        measure = min(width, (per_line + extra) * size)
+        trial = set_lines(composer, text, role, size, measure, align)
+        if len(trial) == count and not any(_lone(ln) for ln in trial):
+            return [_recentre(ln, width, measure) for ln in trial]
+    return None
+
+
+def _recentre(line: Line, width: float, measure: float) -> Line:
+    """A line set at a narrower measure, moved to sit centred in the full width."""
+    shift = (width - measure) / 2
+    if shift <= 0:
+        return line
+    return replace(line, shift=line.shift + shift, width=line.width + shift, indent=line.indent + shift)
+
+
+def headline_block(story: Story, rect: Rect, t: Template, composer: Composer) -> list[Item]:
+    """引題 kicker, 主題 headline, 副題 deck, centred as a block in the head's grid rectangle,
+    set smaller as a whole if it would not fit the rectangle's height."""
+    for shrink in (1.0, 0.9, 0.8, 0.7, 0.6):
+        blocks = _head_blocks(story, rect, t, composer, shrink)
+        total = sum(gap + sum(ln.size * 1.2 for ln in lines) for lines, gap in blocks)
+        if total <= rect.h:
+            break
+    y = rect.y + max(0.0, (rect.h - total) / 2)
+    items: list[Item] = []
+    for lines, gap in blocks:
+        y += gap
+        for ln in lines:
+            baseline = y + 0.1 * ln.size + EM_TOP * ln.size
+            items.extend(runs_at(ln, rect.x, baseline))
+            y += ln.size * 1.2
+    return items
+
+
+def _head_blocks(story: Story, rect: Rect, t: Template, composer: Composer,
+                 shrink: float) -> list[tuple[list[Line], float]]:
+    styles = t.styles
+    blocks: list[tuple[list[Line], float]] = []  # lines, gap before
+    if story.kicker:
+        st = styles["kicker"]
+        blocks.append((fit_headline(composer, story.kicker, st.role, st.size * shrink, rect.w, Align.CENTER), 0.0))
+    if story.headline:
+        st = styles["headline"]
+        blocks.append((fit_headline(composer, story.headline, st.role, st.size * shrink, rect.w, Align.CENTER,
+                                    fill=story.fit_headline), 0.25 * st.size * shrink if blocks else 0.0))
+    if story.deck:
+        st = styles["deck"]
+        deck = story.deck if story.deck.startswith("—") else "——" + story.deck
+        blocks.append((fit_headline(composer, deck, st.role, st.size * shrink, rect.w, Align.CENTER),
+                       0.35 * st.size * shrink))
+    return blocks
+
+
+def jump_head(text: str, rect: Rect, t: Template, composer: Composer) -> list[Item]:
+    """續題: a short headline over the continuation of a story, in its two reserved grid lines."""
+    st = t.styles["kicker"]
+    size = min(st.size, 2 * t.pitch * 0.6)
+    lines = fit_headline(composer, text, "headline", size, rect.w, Align.LEFT)[:1]
+    height = 2 * t.pitch
+    baseline = rect.y + (height - size) / 2 + EM_TOP * size
+    items: list[Item] = []
+    for ln in lines:
+        items.extend(runs_at(ln, rect.x, baseline))
+    items.append(Rule(rect.x, rect.y + height - 0.15 * t.pitch, rect.right, rect.y + height - 0.15 * t.pitch, 0.5))
+    return items
+
+
+def fit_mark(text: str, rect: Rect, t: Template, composer: Composer) -> list[Item]:
+    """A proof mark: the frame outlined in red, a red label under its bottom edge."""
+    size = 7.5
+    items: list[Item] = [BoxItem(rect.x, rect.y, rect.w, rect.h, stroke=RED, stroke_width=1.0)]
+    label = set_lines(composer, text, "sans", size, max(rect.w, 6 * t.measure), Align.LEFT)[:1]
+    if label:
+        ln = label[0]
+        items.append(BoxItem(rect.right - ln.width - 4, rect.bottom - size - 4, ln.width + 4, size + 4, fill=RED))
+        items.extend(runs_at(ln, rect.right - ln.width - 2, rect.bottom - 2 - (1 - EM_TOP) * size, WHITE))
+    return items
+
+
+def _single(composer: Composer, text: str, role: str, size: float, x: float, baseline: float, width: float,
+            align: Align, color: CMYK = BLACK) -> list[Item]:
+    lines = set_lines(composer, text, role, size, width, align)
+    items: list[Item] = []
+    for k, ln in enumerate(lines):
+        items.extend(runs_at(ln, x, baseline + k * size * 1.3, color))
+    return items
+
+
+def date_line(issue: Issue) -> str:
+    d = issue.date
+    return f"{d.year}年{d.month}月{d.day}日 {issue.weekday}"
+
+
+QR_VERSION = 1   # bump when the encoding below changes
+
+
+def _qr_matrix(url: str) -> list[bytes]:
+    """The QR symbol's modules, a row of 0/1 bytes each; kept on disk by URL, since a masthead's
+    channels rarely change (and encoding them is most of the time of importing segno)."""
+    import hashlib
+
+    from ..base import diskcache
+
+    name = f"qr/{hashlib.sha256(url.encode()).hexdigest()[:32]}-v{QR_VERSION}"
+    known = diskcache.read(name)
+    if known:
+        rows = known.split(b"\n")
+        if all(len(r) == len(rows) and set(r) <= {0, 1} for r in rows):
+            return rows
+    import segno
+
+    rows = [bytes(1 if m else 0 for m in row) for row in segno.make(url, error="m", micro=False).matrix]
+    diskcache.write(name, b"\n".join(rows))
+    return rows
+
+
+def qr_items(url: str, x: float, y: float, size: float) -> list[Item]:
+    """A QR code of the URL as black squares (vector, 100 % K), dark modules merged into row runs.
+
+    ``size`` is the symbol without its quiet zone; keep four modules of white around it."""
+    matrix = _qr_matrix(url)
+    n = len(matrix)
+    module = size / n
+    items: list[Item] = []
+    for r, row in enumerate(matrix):
+        c = 0
+        while c < n:
+            if row[c]:
+                start = c
+                while c < n and row[c]:
+                    c += 1
+                items.append(BoxItem(x + start * module, y + r * module, (c - start) * module, module, fill=BLACK))
+            else:
+                c += 1
+    return items
+
+
+def masthead(issue: Issue, composer: Composer) -> list[Item]:
+    """報頭: the paper's name large (or its logo image), issue numbers, date with weekday, permit and
+    URL on the left; QR codes of the paper's channels with their labels on the right; a red double rule."""
+    t = issue.template
+    area = t.rect(GridRect(1, 1, t.columns, 1, t.masthead_lines))
+    left = t.rect(GridRect(1, 1, 3, 1, 1))
+    items: list[Item] = []
+    name_size = min(area.h * 0.5, left.w / max(1, len(issue.paper.name)) * 0.95)
+    name_top = area.y + 0.04 * area.h
+    if issue.paper.logo:
+        items.append(Picture(left.x, name_top, left.w, name_size * 1.1, issue.paper.logo))
+    else:
+        items += _single(composer, issue.paper.name, "headline", name_size, left.x,
+                         name_top + EM_TOP * name_size, left.w, Align.LEFT, RED)
+    y = name_top + name_size * 1.1 + 16.0
+    sample = "　樣例資料" if issue.sample else ""
+    items += _single(composer, f"第{issue.number}期（總第{issue.total}期）　{date_line(issue)}{sample}", "sans",
+                     12.0, left.x, y, left.w + t.gutter + t.measure, Align.LEFT)
+    small = "　".join(x for x in (issue.paper.permit,
+                                  f"《{issue.paper.name}》數字報 {issue.paper.url}" if issue.paper.url else None) if x)
+    if small:
+        items += _single(composer, small, "body", 7.5, left.x, y + 16.0, left.w + t.gutter + t.measure, Align.LEFT)
+    channels = issue.paper.channels
+    if channels:
+        right = t.rect(GridRect(1, 4, t.columns - 3, 1, 1))
+        qr = min(58.0, (right.w - (len(channels) - 1) * 14.0) / len(channels))
+        step = (right.w - qr) / (len(channels) - 1) if len(channels) > 1 else 0.0
+        top = area.y + 0.08 * area.h
+        for k, channel in enumerate(channels):
+            x = right.x + k * step if len(channels) > 1 else right.right - qr
+            items += qr_items(channel.url, x, top, qr)
+            items += _single(composer, channel.label, "sans", 7.0, x - 10, top + qr + 8 + EM_TOP * 7.0,
+                             qr + 20, Align.CENTER)
+    # A heavy rule over a thin one closes the masthead.
+    items.append(Rule(area.x, area.bottom - 3.0, area.right, area.bottom - 3.0, 2.0, RED))
+    items.append(Rule(area.x, area.bottom - 0.2, area.right, area.bottom - 0.2, 0.5, RED))
+    return items
+
+
+def photo_items(photo: Photo, t: Template, composer: Composer) -> list[Item]:
+    """A photo cropped to its grid rectangle, its caption (楷體) and credit (攝影：…) on the grid lines below."""
+    rect = t.rect(photo.place)
+    caption = photo.caption or ""
+    if photo.credit:
+        caption += f"　（攝影：{photo.credit}）" if caption else f"攝影：{photo.credit}"
+    if photo.sample:
+        caption += "（樣例圖片）"
+    lines = set_lines(composer, caption, "kai", t.body.size, rect.w, Align.LEFT) if caption else []
+    picture_h = rect.h - len(lines) * t.pitch
+    if picture_h < t.pitch * 2:
+        raise LayoutError(f"photo '{photo.id}': its caption takes {len(lines)} lines of its {photo.place.lines}; "
+                          f"give the photo more lines")
+    items: list[Item] = [Picture(rect.x, rect.y, rect.w, picture_h - 0.3 * t.pitch, photo.file, photo.focus)]
+    for k, ln in enumerate(lines):
+        grid_line = photo.place.line + photo.place.lines - len(lines) + k
+        baseline = t.line_y(grid_line) + (t.pitch - ln.size) / 2 + EM_TOP * ln.size
+        items.extend(runs_at(ln, rect.x, baseline))
+    return items
+
+
+BOX_GAP = 0.45  # of a gutter: how far a story's border sits outside its grid rectangles
+
+
+def story_border(story: Story, page: int, t: Template) -> list[Item]:
+    """花邊: a border around everything a story has on a page (head and frames), in one of a few styles."""
+    rects = [t.rect(story.head)] if story.head and story.head.page == page else []
+    rects += [t.rect(f.place) for f in story.frames if f.place.page == page]
+    if not rects or not story.box:
+        return []
+    x0, y0 = min(r.x for r in rects), min(r.y for r in rects)
+    x1, y1 = max(r.right for r in rects), max(r.bottom for r in rects)
+    # Half a gutter outside left and right, into the blank grid line above and below.
+    d, dy = t.gutter * BOX_GAP, 0.4 * t.pitch
+    outer = Rect(x0 - d, y0 - dy, x1 - x0 + 2 * d, y1 - y0 + 2 * dy)
+    style = story.box
+    items: list[Item] = []
+    if style == "single":
+        items.append(BoxItem(outer.x, outer.y, outer.w, outer.h, stroke=BLACK, stroke_width=0.5))
+    elif style == "double":
+        items.append(BoxItem(outer.x, outer.y, outer.w, outer.h, stroke=BLACK, stroke_width=0.5))
+        inner = outer.inset(1.5)
+        items.append(BoxItem(inner.x, inner.y, inner.w, inner.h, stroke=BLACK, stroke_width=0.5))
+    elif style == "thick-thin":
+        items.append(BoxItem(outer.x, outer.y, outer.w, outer.h, stroke=BLACK, stroke_width=1.5))
+        inner = outer.inset(2.0)
+        items.append(BoxItem(inner.x, inner.y, inner.w, inner.h, stroke=BLACK, stroke_width=0.3))
+    else:  # dashed
+        for x1_, y1_, x2_, y2_ in ((outer.x, outer.y, outer.right, outer.y), (outer.right, outer.y, outer.right, outer.bottom),
+                                   (outer.right, outer.bottom, outer.x, outer.bottom), (outer.x, outer.bottom, outer.x, outer.y)):
+            items.append(Rule(x1_, y1_, x2_, y2_, 0.6, BLACK, dash=(3.0, 2.0)))
+    return items
+
+
+def story_separator(story: Story, t: Template) -> list[Item]:
+    """A hairline over a story's head, across its width, where it does not start right under the masthead."""
+    if not story.head:
+        return []
+    reserved = t.masthead_lines if story.head.page == 1 else t.running_head_lines
+    if story.head.line <= reserved + 1 or story.box:
+        return []
+    rect = t.rect(story.head)
+    return [Rule(rect.x, rect.y - 0.5 * t.pitch, rect.right, rect.y - 0.5 * t.pitch, 0.5)]
+
+
+def running_head(issue: Issue, page: int, composer: Composer) -> list[Item]:
+    """報眉: paper name, date, page number and section, editor, over a rule."""
+    t = issue.template
+    area = t.rect(GridRect(page, 1, t.columns, 1, t.running_head_lines))
+    spec = issue.page(page)
+    baseline = area.bottom - 0.6 * t.pitch
+    size = 9.0
+    items: list[Item] = []
+    left = f"{issue.paper.name}　{date_line(issue)}"
+    items += _single(composer, left, "sans", size, area.x, baseline, area.w / 2, Align.LEFT)
+    middle = f"第{page}版　{spec.section}" + ("　（樣例資料）" if issue.sample else "")
+    items += _single(composer, middle, "sans", 12.0, area.x, baseline, area.w, Align.CENTER)
+    if spec.editor:
+        items += _single(composer, f"責任編輯：{spec.editor}", "body", size, area.x + area.w / 2, baseline,
+                         area.w / 2, Align.RIGHT)
+    items.append(Rule(area.x, area.bottom - 0.25 * t.pitch, area.right, area.bottom - 0.25 * t.pitch, 1.0))
+    return items
+
+
+def box_items(box: Box, t: Template, composer: Composer) -> list[Item]:
+    """Banners (reversed out of red), notices and advertisement placeholders (ruled boxes)."""
+    rect = t.rect(box.place)
+    inner = rect.inset(0.5 * t.body.size)
+    items: list[Item] = []
+    if box.kind == "banner":
+        st = t.styles["banner"]
+        items.append(BoxItem(rect.x, rect.y, rect.w, rect.h, fill=box.color or RED))
+        color = WHITE
+        role, size = st.role, st.size
+    else:
+        st = t.styles["notice"]
+        items.append(BoxItem(rect.x, rect.y, rect.w, rect.h, stroke=GREY if box.sample else BLACK,
+                             stroke_width=0.75))
+        color = BLACK
+        role, size = st.role, st.size
+    paragraphs = [p.strip() for p in box.text.split("\n") if p.strip()]
+    if box.sample:
+        paragraphs.append("（樣例內容，非新聞稿件）")
+    lines = []
+    for k, text in enumerate(paragraphs):
+        is_note = box.sample and k == len(paragraphs) - 1
+        s = size * (0.75 if is_note else 1.0)
+        lines += fit_headline(composer, text, role, s, inner.w, Align.CENTER) if box.kind == "banner" else \
+            set_lines(composer, text, "sans" if is_note else role, s, inner.w, Align.CENTER)
+    total = sum(ln.size * 1.45 for ln in lines)
+    y = inner.y + max(0.0, (inner.h - total) / 2)
+    for ln in lines:
+        items.extend(runs_at(ln, inner.x, y + 0.225 * ln.size + EM_TOP * ln.size, color))
+        y += ln.size * 1.45
+    return items

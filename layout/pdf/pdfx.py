@@ -1,0 +1,35 @@
+"""What makes a PDF a PDF/X-1a:2001 file beyond its pages: the version, the Info keys and the
+OutputIntent with the press's ICC profile. Deterministic: dates come from the issue."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zlib
+from functools import lru_cache
+
+from ..base.paths import profile_bytes
+from ..issue.model import PrintSettings
+from .objects import Document, Name, Ref, Stream
+
+PDFX = "PDF/X-1a:2001"
+
+
+def pdf_date(day: dt.date) -> str:
+    """Midnight of the issue's date in Shanghai, as a PDF date string."""
+    return f"D:{day:%Y%m%d}000000+08'00'"
+
+
+@lru_cache(maxsize=4)
+def _profile_stream(name: str) -> Stream:
+    """The output profile, compressed once per process rather than once per file."""
+    return Stream(zlib.compress(profile_bytes(name), 6),
+                  {"Filter": Name("FlateDecode"), "N": 4, "Alternate": Name("DeviceCMYK")})
+
+
+def output_intent(doc: Document, printing: PrintSettings) -> dict:
+    profile: Ref = doc.add(_profile_stream(printing.profile))
+    return {"Type": Name("OutputIntent"), "S": Name("GTS_PDFX"),
+            "OutputConditionIdentifier": printing.condition,
+            "OutputCondition": f"{printing.condition}, coldset newsprint (ISO 12647-3)",
+            "RegistryName": "http://www.color.org", "Info": printing.condition,
+            "DestOutputProfile": profile}
