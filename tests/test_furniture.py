@@ -7,7 +7,7 @@ import pytest
 
 from layout.page.assemble import composer_for
 from layout.page.furniture import (box_items, fit_headline, headline_block, masthead, photo_items, running_head)
-from layout.page.items import Box, Picture, Rule, TextRun
+from layout.page.items import Picture, Rectangle, Rule, TextRun
 from layout.issue.loader import load_issue
 from layout.issue.model import GridRect
 from layout.compose.atoms import Align
@@ -36,7 +36,7 @@ def _extent(item, fonts) -> Rect:
         face = fonts.faces[item.face]
         width = sum(face.advance(ch) * item.size * item.hscale + item.char_space for ch in item.text)
         return Rect(item.x, item.baseline - 0.88 * item.size, width - item.char_space, item.size)
-    if isinstance(item, (Box, Picture)):
+    if isinstance(item, (Rectangle, Picture)):
         return Rect(item.x, item.y, item.w, item.h)
     if isinstance(item, Rule):
         return Rect(min(item.x1, item.x2), min(item.y1, item.y2), abs(item.x2 - item.x1), abs(item.y2 - item.y1))

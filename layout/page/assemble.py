@@ -33,16 +33,15 @@ class IssueLayout:
     flows: tuple[StoryFlow, ...]
 
     def dump(self) -> str:
-        """A readable text form: page → element → first and last characters, for debugging and tests."""
+        """A readable text form: story → every line placed (page, grid line, x, kind, text) → page item
+        counts. The golden layouts under tests/golden/ are this text."""
         out = [f"issue {self.issue.number} (total {self.issue.total}) {self.issue.date}"]
         for flow in self.flows:
             over = (f" OVERSET {flow.overset.chars} chars / {flow.overset.lines} lines from "
                     f"「{flow.overset.first_sentence}」" if flow.overset else "")
             out.append(f"story {flow.story.id}: {flow.lines_used}/{flow.lines_available} lines{over}")
             for p in flow.lines:
-                text = p.line.text
-                out.append(f"  p{p.page} line {p.grid_line:3d} x={p.x:7.2f} {p.kind:8s} {text[:3]}…{text[-3:]}"
-                           if len(text) > 6 else f"  p{p.page} line {p.grid_line:3d} x={p.x:7.2f} {p.kind:8s} {text}")
+                out.append(f"  p{p.page} line {p.grid_line:3d} x={p.x:7.2f} {p.kind:8s} {p.line.text}")
         for page in self.pages:
             runs = sum(isinstance(i, TextRun) for i in page.items)
             out.append(f"page {page.number}: {len(page.items)} items, {runs} text runs")

@@ -14,7 +14,7 @@ from ..compose import rules_zh as zh
 from ..compose.linebreak import Composer
 from ..compose.lines import Line, line_runs
 from ..base.errors import LayoutError
-from .items import BLACK, CMYK, GREY, RED, Box as BoxItem, Item, Picture, Rule, TextRun
+from .items import BLACK, CMYK, GREY, RED, Rectangle, Item, Picture, Rule, TextRun
 from ..issue.model import Box, GridRect, Issue, Photo, Story, Template
 from ..compose.atoms import Align, Paragraph, Span, TextStyle
 from ..base.units import Rect
@@ -151,11 +151,11 @@ def jump_head(text: str, rect: Rect, t: Template, composer: Composer) -> list[It
 def fit_mark(text: str, rect: Rect, t: Template, composer: Composer) -> list[Item]:
     """A proof mark: the frame outlined in red, a red label under its bottom edge."""
     size = 7.5
-    items: list[Item] = [BoxItem(rect.x, rect.y, rect.w, rect.h, stroke=RED, stroke_width=1.0)]
+    items: list[Item] = [Rectangle(rect.x, rect.y, rect.w, rect.h, stroke=RED, stroke_width=1.0)]
     label = set_lines(composer, text, "sans", size, max(rect.w, 6 * t.measure), Align.LEFT)[:1]
     if label:
         ln = label[0]
-        items.append(BoxItem(rect.right - ln.width - 4, rect.bottom - size - 4, ln.width + 4, size + 4, fill=RED))
+        items.append(Rectangle(rect.right - ln.width - 4, rect.bottom - size - 4, ln.width + 4, size + 4, fill=RED))
         items.extend(runs_at(ln, rect.right - ln.width - 2, rect.bottom - 2 - (1 - EM_TOP) * size, WHITE))
     return items
 
@@ -212,7 +212,7 @@ def qr_items(url: str, x: float, y: float, size: float) -> list[Item]:
                 start = c
                 while c < n and row[c]:
                     c += 1
-                items.append(BoxItem(x + start * module, y + r * module, (c - start) * module, module, fill=BLACK))
+                items.append(Rectangle(x + start * module, y + r * module, (c - start) * module, module, fill=BLACK))
             else:
                 c += 1
     return items
@@ -295,15 +295,15 @@ def story_border(story: Story, page: int, t: Template) -> list[Item]:
     style = story.box
     items: list[Item] = []
     if style == "single":
-        items.append(BoxItem(outer.x, outer.y, outer.w, outer.h, stroke=BLACK, stroke_width=0.5))
+        items.append(Rectangle(outer.x, outer.y, outer.w, outer.h, stroke=BLACK, stroke_width=0.5))
     elif style == "double":
-        items.append(BoxItem(outer.x, outer.y, outer.w, outer.h, stroke=BLACK, stroke_width=0.5))
+        items.append(Rectangle(outer.x, outer.y, outer.w, outer.h, stroke=BLACK, stroke_width=0.5))
         inner = outer.inset(1.5)
-        items.append(BoxItem(inner.x, inner.y, inner.w, inner.h, stroke=BLACK, stroke_width=0.5))
+        items.append(Rectangle(inner.x, inner.y, inner.w, inner.h, stroke=BLACK, stroke_width=0.5))
     elif style == "thick-thin":
-        items.append(BoxItem(outer.x, outer.y, outer.w, outer.h, stroke=BLACK, stroke_width=1.5))
+        items.append(Rectangle(outer.x, outer.y, outer.w, outer.h, stroke=BLACK, stroke_width=1.5))
         inner = outer.inset(2.0)
-        items.append(BoxItem(inner.x, inner.y, inner.w, inner.h, stroke=BLACK, stroke_width=0.3))
+        items.append(Rectangle(inner.x, inner.y, inner.w, inner.h, stroke=BLACK, stroke_width=0.3))
     else:  # dashed
         for x1_, y1_, x2_, y2_ in ((outer.x, outer.y, outer.right, outer.y), (outer.right, outer.y, outer.right, outer.bottom),
                                    (outer.right, outer.bottom, outer.x, outer.bottom), (outer.x, outer.bottom, outer.x, outer.y)):
@@ -348,12 +348,12 @@ def box_items(box: Box, t: Template, composer: Composer) -> list[Item]:
     items: list[Item] = []
     if box.kind == "banner":
         st = t.styles["banner"]
-        items.append(BoxItem(rect.x, rect.y, rect.w, rect.h, fill=box.color or RED))
+        items.append(Rectangle(rect.x, rect.y, rect.w, rect.h, fill=box.color or RED))
         color = WHITE
         role, size = st.role, st.size
     else:
         st = t.styles["notice"]
-        items.append(BoxItem(rect.x, rect.y, rect.w, rect.h, stroke=GREY if box.sample else BLACK,
+        items.append(Rectangle(rect.x, rect.y, rect.w, rect.h, stroke=GREY if box.sample else BLACK,
                              stroke_width=0.75))
         color = BLACK
         role, size = st.role, st.size

@@ -43,7 +43,9 @@ class Rule:
 
 
 @dataclass(frozen=True)
-class Box:
+class Rectangle:
+    """A rectangle drawn: filled, stroked or both."""
+
     x: float
     y: float
     w: float
@@ -65,4 +67,4 @@ class Picture:
     focus: tuple[float, float] = (0.5, 0.5)
 
 
-Item = TextRun | Rule | Box | Picture
+Item = TextRun | Rule | Rectangle | Picture

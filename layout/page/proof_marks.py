@@ -10,7 +10,7 @@ from ..compose.linebreak import Composer
 from ..compose.lines import line_runs
 from .flow import StoryFlow
 from .furniture import fit_mark, runs_at, set_lines
-from .items import CYAN, MAGENTA, Box, Item, Rule, TextRun
+from .items import CYAN, MAGENTA, Rectangle, Item, Rule, TextRun
 from ..issue.model import GridRect, Issue, Template
 from ..compose.atoms import Align
 
@@ -37,7 +37,7 @@ def grid(t: Template) -> list[Item]:
     area = t.type_area
     for col in range(1, t.columns + 1):
         x = t.column_x(col)
-        items.append(Box(x, area.y, t.measure, area.h, stroke=CYAN, stroke_width=0.1))
+        items.append(Rectangle(x, area.y, t.measure, area.h, stroke=CYAN, stroke_width=0.1))
     for line in range(1, t.lines + 1, 5):
         y = t.line_y(line)
         items.append(Rule(area.x, y, area.right, y, 0.1, CYAN))
@@ -55,7 +55,7 @@ def frames(issue: Issue, page: int, composer: Composer) -> list[Item]:
             if place.page != page:
                 continue
             rect = t.rect(place)
-            items.append(Box(rect.x, rect.y, rect.w, rect.h, stroke=MAGENTA, stroke_width=0.4))
+            items.append(Rectangle(rect.x, rect.y, rect.w, rect.h, stroke=MAGENTA, stroke_width=0.4))
             line = set_lines(composer, label, "sans", 6.0, rect.w, Align.LEFT)[0]
             items += runs_at(line, rect.x + 1, rect.y + 6.0, MAGENTA)
     return items

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from ..page.assemble import IssueLayout, PageLayout
 from ..fonts.faces import FontSet
-from ..page.items import BLACK, Box, Picture, Rule, TextRun
+from ..page.items import BLACK, Picture, Rectangle, Rule, TextRun
 from .press import PressImage, image_stream, pressed_photo
 from .cidfont import PreparedFont, add_font, encode, prepare
 from .objects import Document, Name, Stream, deflated, number
@@ -106,7 +106,7 @@ def draw_page(page: PageLayout, layout: IssueLayout, fonts: FontSet) -> PageCont
     ops = c.ops
     images: dict[str, PressImage] = {}
     for item in page.items:
-        if isinstance(item, Box):
+        if isinstance(item, Rectangle):
             c.set_overprint(_is_black(item.fill) if item.fill is not None else _is_black(item.stroke))
             if item.fill is not None:
                 ops.append(_cmyk(item.fill) + " k")
