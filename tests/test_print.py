@@ -149,7 +149,7 @@ def test_ink_over_the_limit_fails(tmp_path):
     c.rect(10, 10, 50, 50, fill=1, stroke=0)
     c.save()
     assert 7 in {f.rule for f in preflight.errors(preflight.check(path))}
-    assert 7 not in {f.rule for f in preflight.errors(preflight.check(path, preflight.Settings(ink_limit=400)))}
+    assert 7 not in {f.rule for f in preflight.errors(preflight.check(path, preflight.Limits(ink_limit=400)))}
 
 
 def test_black_text_without_overprint_fails(tmp_path):

@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from ..base.errors import LayoutError
+from ..base.standard import INK_LIMIT, MIN_PPI, WARN_PPI
 
 
 def _fail(exc: LayoutError) -> None:
@@ -293,9 +294,9 @@ def batch(targets: tuple[Path, ...], jobs: int | None, out_root: Path | None, fo
 @main.command("preflight")
 @click.argument("pdf_files", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON, for tools.")
-@click.option("--ink-limit", type=float, default=240.0, show_default=True, help="Maximum total ink, percent.")
-@click.option("--warn-ppi", type=float, default=200.0, show_default=True, help="Warn below this image resolution.")
-@click.option("--min-ppi", type=float, default=100.0, show_default=True, help="Fail below this image resolution.")
+@click.option("--ink-limit", type=float, default=INK_LIMIT, show_default=True, help="Maximum total ink, percent.")
+@click.option("--warn-ppi", type=float, default=WARN_PPI, show_default=True, help="Warn below this image resolution.")
+@click.option("--min-ppi", type=float, default=MIN_PPI, show_default=True, help="Fail below this image resolution.")
 def preflight_command(pdf_files: tuple[Path, ...], as_json: bool, ink_limit: float, warn_ppi: float,
                       min_ppi: float) -> None:
     """Check PDF_FILES (ours or anyone's) against PDF/X-1a:2001 for coldset newsprint.
@@ -307,7 +308,7 @@ def preflight_command(pdf_files: tuple[Path, ...], as_json: bool, ink_limit: flo
     """
     from ..preflight import rules as preflight
 
-    settings = preflight.Settings(ink_limit, warn_ppi, min_ppi)
+    settings = preflight.Limits(ink_limit, warn_ppi, min_ppi)
     results = {path: preflight.check(path, settings) for path in pdf_files}
     if as_json:
         click.echo(preflight.report_json(results), nl=False)

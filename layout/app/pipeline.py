@@ -147,7 +147,7 @@ def _checked(target: Path, printing, write_pdf) -> None:
 
     def write(tmp: str) -> None:
         _write_file(tmp, write_pdf)
-        findings = preflight.errors(preflight.check(Path(tmp), preflight.Settings(
+        findings = preflight.errors(preflight.check(Path(tmp), preflight.Limits(
             printing.ink_limit, printing.warn_ppi, printing.min_ppi)))
         if findings:
             first = findings[0]

@@ -13,6 +13,7 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..base.standard import INK_LIMIT, MIN_PPI, WARN_PPI
 from ..base.units import Rect
 
 WEEKDAYS = "一二三四五六日"
@@ -32,11 +33,11 @@ class PrintSettings:
 
     profile: str = "ISOnewspaper26v4.icc"        # ICC file in layout/data/icc/
     condition: str = "ISOnewspaper26v4"          # OutputConditionIdentifier
-    ink_limit: float = 240.0                     # percent
+    ink_limit: float = INK_LIMIT                 # percent
     marks: bool = True                           # crop and registration marks outside the bleed
     max_ppi: float = 300.0                       # photos are downsampled to this
-    warn_ppi: float = 200.0
-    min_ppi: float = 100.0
+    warn_ppi: float = WARN_PPI
+    min_ppi: float = MIN_PPI
 
 
 @dataclass(frozen=True)

@@ -11,9 +11,6 @@ from ..base.paths import profile_bytes
 from ..issue.model import PrintSettings
 from .objects import Document, Name, Ref, Stream
 
-PDFX = "PDF/X-1a:2001"
-
-
 def pdf_date(day: dt.date) -> str:
     """Midnight of the issue's date in Shanghai, as a PDF date string."""
     return f"D:{day:%Y%m%d}000000+08'00'"

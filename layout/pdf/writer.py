@@ -24,7 +24,8 @@ from ..page.items import BLACK, Picture, Rectangle, Rule, TextRun
 from .press import PressImage, image_stream, pressed_photo
 from .cidfont import PreparedFont, add_font, encode, prepare
 from .objects import Document, Name, Stream, deflated, number
-from .pdfx import PDFX, pdf_date, output_intent
+from ..base.standard import PDFX
+from .pdfx import pdf_date, output_intent
 
 PRODUCER = "layout (徐匯報 print-layout engine)"
 SLUG = 12 * 72 / 25.4     # room outside the bleed for the marks

@@ -24,17 +24,19 @@ from pathlib import Path
 import pikepdf
 from pikepdf import Name
 
+from ..base.standard import INK_LIMIT, MIN_PPI, PDFX, WARN_PPI
 from .content import page_events, scale_of
 
-PDFX = "PDF/X-1a:2001"
 THIN_RULE = 1.0  # pt: a stroke this thin or thinner in 100 % K must overprint
 
 
 @dataclass(frozen=True)
-class Settings:
-    ink_limit: float = 240.0     # percent
-    warn_ppi: float = 200.0
-    min_ppi: float = 100.0
+class Limits:
+    """What a file is checked against: the press's ink limit and the resolutions photos need."""
+
+    ink_limit: float = INK_LIMIT     # percent
+    warn_ppi: float = WARN_PPI
+    min_ppi: float = MIN_PPI
 
 
 @dataclass(frozen=True)
@@ -253,7 +255,7 @@ def _decoded_ink(image) -> float | None:
     return peak / 255 * 100
 
 
-def _content(page: pikepdf.Page, no: int, settings: Settings) -> list[Finding]:
+def _content(page: pikepdf.Page, no: int, settings: Limits) -> list[Finding]:
     key = f"{_page_signature(page)}:{settings}"
     if key not in _CONTENT:
         if len(_CONTENT) > 256:
@@ -262,7 +264,7 @@ def _content(page: pikepdf.Page, no: int, settings: Settings) -> list[Finding]:
     return [replace(f, page=no) for f in _CONTENT[key]]
 
 
-def _content_findings(page: pikepdf.Page, settings: Settings, no: int = 0) -> list[Finding]:
+def _content_findings(page: pikepdf.Page, settings: Limits, no: int = 0) -> list[Finding]:
     out: list[Finding] = []
     reported: set[tuple] = set()
 
@@ -287,13 +289,13 @@ def _content_findings(page: pikepdf.Page, settings: Settings, no: int = 0) -> li
             if space.family == "DeviceCMYK" and len(values) == 4:
                 ink = sum(values) * 100
                 if ink > settings.ink_limit + 0.5:
-                    once((7, ev.where, values), _f(7, no, ev.where, f"{ev.kind} colour {_cmyk(values)} has "
+                    once((7, ev.where, values), _f(7, no, ev.where, f"{ev.kind} colour {_percentages(values)} has "
                                                                     f"{ink:.0f} % ink, over {settings.ink_limit:.0f} %"))
                 c, m, y, k = values
                 black = k >= 0.999 and c + m + y < 0.001
                 if ev.kind == "text" and k >= 0.8 and c + m + y > 0.05:
                     once((9, ev.where, "rich", values), _f(9, no, f"{ev.where}, font {ev.name}",
-                                                           f"rich black text {_cmyk(values)}: black text is 100 % K only"))
+                                                           f"rich black text {_percentages(values)}: black text is 100 % K only"))
                 if ev.kind == "text" and black and not (st.fill_overprint and st.overprint_mode == 1):
                     once((9, ev.where, "text-op"), _f(9, no, f"{ev.where}, font {ev.name}",
                                                       "black text does not overprint (needs op true and OPM 1)"))
@@ -322,7 +324,7 @@ def _content_findings(page: pikepdf.Page, settings: Settings, no: int = 0) -> li
     return out
 
 
-def _image(ev, no, page, settings: Settings, once) -> list[Finding]:
+def _image(ev, no, page, settings: Limits, once) -> list[Finding]:
     from .content import colour_space
 
     image = ev.obj
@@ -353,7 +355,7 @@ def _image(ev, no, page, settings: Settings, once) -> list[Finding]:
     return out
 
 
-def _cmyk(values) -> str:
+def _percentages(values) -> str:
     return "/".join(f"{v * 100:.0f}" for v in values)
 
 
@@ -364,7 +366,7 @@ def _transparency_groups(page: pikepdf.Page, no: int) -> list[Finding]:
     return []
 
 
-def check(path: Path, settings: Settings = Settings()) -> list[Finding]:
+def check(path: Path, settings: Limits = Limits()) -> list[Finding]:
     """Every finding for one PDF; an unreadable file is one error, never an exception."""
     try:
         pdf = pikepdf.open(path)
