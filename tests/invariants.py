@@ -15,7 +15,7 @@ SOLID_EXEMPT = zh.CLOSING | zh.PAUSE_STOP | zh.MIDDLE_DOT | frozenset(" ")
 def check_lines(text: str, lines: list[Line], measure: float, level=zh.Strictness.BASIC,
                 strict_orphans: bool = True) -> None:
     assert "".join(line.text for line in lines) == text, "text lost, duplicated or reordered"
-    no_start, no_end = zh.no_start_set(level), zh.no_end_set(level)
+    no_start, no_end = zh.no_start_set(level), zh.NO_END
     for k, line in enumerate(lines):
         assert line.text, f"line {k} is empty"
         assert line.width <= measure + TOL, f"line {k} {line.text!r} is {line.width:.3f} pt, wider than {measure}"

@@ -7,9 +7,11 @@ from __future__ import annotations
 import pytest
 
 from layout.compose.linebreak import Composer
-from layout.page.flow import baseline_of, flow_story
+from layout.compose.atoms import TextStyle
+from layout.page.flow import flow_story
+from layout.page.grid import baseline_of
 from layout.issue.loader import DEFAULT_STYLES
-from layout.issue.model import Block, Frame, GridRect, Inline, Story, Style, Template
+from layout.issue.model import Block, BlockKind, Frame, GridRect, Inline, Story, Template
 from layout.base.units import mm
 
 from invariants import check_lines
@@ -17,17 +19,16 @@ from invariants import check_lines
 
 def small_template() -> Template:
     size = 10.0
-    styles = {k: Style("body", size) for k in DEFAULT_STYLES}
+    styles = {k: TextStyle("body", size) for k in DEFAULT_STYLES}
     return Template(name="small", trim_w=3 * 50 + 2 * 10 + 2 * 20, trim_h=20 * 15 + 40, bleed=mm(3),
                     margin_top=20, margin_bottom=20, margin_left=20, margin_right=20, columns=3,
-                    body=Style("body", size), pitch=15.0, min_gutter_em=1.0, masthead_lines=0,
-                    running_head_lines=0, styles=styles, strictness="basic", punctuation="quanjiao",
-                    latin_gap_em=0.25, locale="GB")
+                    body=TextStyle("body", size), pitch=15.0, min_gutter_em=1.0, masthead_lines=0,
+                    running_head_lines=0, styles=styles)
 
 
 def story(texts, frames, kinds=None) -> Story:
     kinds = kinds or ["para"] * len(texts)
-    blocks = tuple(Block(k, (Inline(t),)) for k, t in zip(kinds, texts))
+    blocks = tuple(Block(BlockKind(k), (Inline(t),)) for k, t in zip(kinds, texts))
     return Story("s", None, None, None, blocks, None, tuple(frames), "test")
 
 

@@ -17,6 +17,7 @@ from typing import Callable, Iterable
 
 from .. import __version__
 from ..base.errors import LayoutError
+from ..issue.model import input_files
 from ..base.files import atomic_write_text
 from ..base.paths import FONT_DIR
 
@@ -71,14 +72,8 @@ def input_key(issue_path: Path, issue=None) -> str:
     from ..issue.loader import load_issue
 
     issue = issue or load_issue(issue_path)
-    files = {issue_path.resolve()}
-    files |= set((issue_path.resolve().parent / "templates").glob("*.yaml"))
-    files |= {Path(s.source) for s in issue.stories if Path(s.source).is_file()}
-    files |= {p.file for p in issue.photos}
-    if issue.paper.logo:
-        files.add(issue.paper.logo)
     h = hashlib.sha256(_engine_hash().encode())
-    for path in sorted(files):
+    for path in input_files(issue_path, issue):
         h.update(str(path.name).encode())
         h.update(_file_digest(path))
     return h.hexdigest()

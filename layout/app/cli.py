@@ -36,7 +36,7 @@ def _report(layout, as_json: bool, files=()) -> None:
                 + [("photo resolution", m) for m in resolution_problems(layout)[1]])
     if as_json:
         issue = layout.issue
-        data = json.loads(to_json(fits, f"{issue.paper.name} 第{issue.number}期（總第{issue.total}期） {issue.date}"))
+        data = json.loads(to_json(fits, issue.label))
         data["files"] = [str(f) for f in files]
         data["warnings"] = [{"kind": k, "message": m} for k, m in warnings]
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
@@ -124,8 +124,8 @@ def check(issue_file: Path, dump: bool, as_json: bool, allow_outside: bool) -> N
         _fail(LayoutError(f"{issue_file}: overset: {message}"))
     issue = layout.issue
     if not as_json:
-        click.echo(f"ok: {issue_file}: {issue.paper.name} 第{issue.number}期（總第{issue.total}期） {issue.date} "
-                   f"{issue.weekday}, {len(issue.pages)} pages, {len(issue.stories)} stories")
+        click.echo(f"ok: {issue_file}: {issue.label} {issue.weekday}, {len(issue.pages)} pages, "
+                   f"{len(issue.stories)} stories")
 
 
 def _proof_options(command):

@@ -82,9 +82,8 @@ def render(issue_path: Path, out_dir: Path | None = None, fonts: FontSet | None 
     out = out_dir or default_output(layout.issue)
     files = write_pdfs(layout, fonts, out, proof=proof)
     fits = report(layout.flows)
-    issue = layout.issue
     report_path = out / ("copyfit-proof.json" if proof else "copyfit.json")
-    atomic_write_text(report_path, to_json(fits, f"{issue.paper.name} 第{issue.number}期（總第{issue.total}期） {issue.date}"))
+    atomic_write_text(report_path, to_json(fits, layout.issue.label))
     return RenderResult(layout, tuple(files), tuple(fits), report_path)
 
 

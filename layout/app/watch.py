@@ -13,7 +13,7 @@ from ..page.assemble import layout_issue
 from ..base.errors import LayoutError
 from ..fonts.faces import FontSet, default_fontset
 from ..issue.loader import load_issue
-from ..issue.model import Issue
+from ..issue.model import Issue, input_files
 from .pipeline import page_filename, write_pdfs
 from .previews import render_png
 from .pipeline import default_output
@@ -27,19 +27,6 @@ class Update:
     stories_composed: int           # stories that had to be composed again
     seconds: float                  # wall-clock work for this update
     cpu_seconds: float
-
-
-def inputs_of(issue_path: Path, issue: Issue | None) -> list[Path]:
-    """Every file the issue's layout depends on."""
-    files = {issue_path.resolve(), *(issue_path.resolve().parent / "templates").glob("*.yaml")}
-    if issue is not None:
-        for story in issue.stories:
-            if not story.source.startswith(str(issue_path)):
-                files.add(Path(story.source.split(":")[0]))
-        files.update(p.file for p in issue.photos)
-        if issue.paper.logo:
-            files.add(issue.paper.logo)
-    return sorted(files)
 
 
 def snapshot(files: list[Path]) -> dict[Path, int | None]:
@@ -96,12 +83,12 @@ class Watcher:
         count = 0
         while cycles is None or count < cycles:
             count += 1
-            state = snapshot(inputs_of(self.issue_path, self.issue))
+            state = snapshot(input_files(self.issue_path, self.issue))
             if state != seen:
                 seen = state
                 try:
                     on_update(self.update())
                 except LayoutError as exc:
                     on_error(exc)
-                seen = snapshot(inputs_of(self.issue_path, self.issue))
+                seen = snapshot(input_files(self.issue_path, self.issue))
             time.sleep(interval)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 from typing import NamedTuple
 
 from . import rules_zh as zh
@@ -22,7 +22,9 @@ from ..fonts.faces import Face, FontSet
 
 @dataclass(frozen=True)
 class TextStyle:
-    role: str            # font role: body, headline, sans, kai
+    """A font role and size: what a template's named styles give and a span is set in."""
+
+    role: str            # font role: body, headline, sans, kai (a chain of the font set)
     size: float          # point size
 
 
@@ -32,7 +34,7 @@ class Span:
     style: TextStyle
 
 
-class Align(str, Enum):
+class Align(StrEnum):
     JUSTIFY = "justify"
     LEFT = "left"
     CENTER = "center"
@@ -42,7 +44,6 @@ class Align(str, Enum):
 @dataclass(frozen=True)
 class Paragraph:
     spans: tuple[Span, ...]
-    kind: str = "body"          # body, subhead, jump, headline
     indent_em: float = 2.0      # first-line indent
     align: Align = Align.JUSTIFY
 
@@ -55,7 +56,7 @@ class Paragraph:
         return max(s.style.size for s in self.spans)
 
 
-class Kind(str, Enum):
+class Kind(StrEnum):
     HAN = "han"          # ideographs, kana, full-width letters and signs: 1 em boxes
     OPEN = "open"
     CLOSE = "close"
@@ -222,7 +223,9 @@ def _table(fonts: FontSet, role: str) -> dict[str, tuple | None]:
     return entry[1].setdefault(role, {})
 
 
-def _single(fonts: FontSet, ch: str, role: str, offset: int) -> tuple | None:
+def _unit_entry(fonts: FontSet, ch: str, role: str, offset: int) -> tuple | None:
+    """The table entry of a character that makes a unit by itself, at 1 pt; None if it needs the
+    general path (a dash, a Latin letter)."""
     if ch in _PAIR_STARTS or _is_latin(ch):
         return None
     kind = _kind_of(ch)
@@ -250,7 +253,7 @@ def atomise(paragraph: Paragraph, fonts: FontSet) -> list[Atom]:
             ch = text[i]
             info = table.get(ch, missing)
             if info is missing:
-                info = table[ch] = _single(fonts, ch, role, base + i)
+                info = table[ch] = _unit_entry(fonts, ch, role, base + i)
             if info is not None:
                 rides = i + 1 < n and rides_memo.get(text[i + 1])
                 if rides is None:

@@ -16,46 +16,61 @@ pages or PDF.  The order of work follows clreq §3.8 (line adjustment):
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from enum import Enum
+from enum import Enum, IntEnum
+from typing import NamedTuple, Sequence
 
 from . import rules_zh as zh
 from .atoms import Align, Atom, Kind, Paragraph, atomise, split_atom
 from ..fonts.faces import FontSet
 from .lines import Line
+from .settings import CompositionSettings, PunctuationPosition, PunctuationStyle
 
 EPS = 1e-6
 _PUNCT = (Kind.OPEN, Kind.CLOSE, Kind.PAUSE, Kind.STOP, Kind.MIDDLE)
-_IDEOGRAPHIC = (Kind.HAN, Kind.OPEN, Kind.CLOSE, Kind.PAUSE, Kind.STOP, Kind.MIDDLE, Kind.DASH)
+# Units that do not count as a character of their own when a line is judged a 孤字.
+_NOT_SOLID = (*_PUNCT, Kind.SPACE)
 
 
-class PunctuationStyle(str, Enum):
-    QUANJIAO = "quanjiao"   # 全角: full-width marks, compressed only where rules say
-    KAIMING = "kaiming"     # 開明: 。？！ full, the other marks half
-    BANJIAO = "banjiao"     # 半角: every mark half width
+def lone_character(units: Sequence[Atom]) -> bool:
+    """A line holding one character alone, with or without its punctuation (孤字): the test for a
+    paragraph's last line and for a headline's lines."""
+    solid = [x for x in units if x.kind not in _NOT_SOLID]
+    return len(solid) <= 1 and len(solid[0].text if solid else "") <= 1
 
 
-@dataclass(frozen=True)
-class Settings:
-    """Composition settings an issue or template may choose."""
+class Side(Enum):
+    """What a shrink takes from: a unit's left blank, its right blank, or the gap after it."""
 
-    strictness: zh.Strictness = zh.Strictness.BASIC
-    punctuation: PunctuationStyle = PunctuationStyle.QUANJIAO
-    # GB: mainland positions (。， low-left), compressed by cutting their blank half;
-    # CNS: Taiwan/Hong Kong positions (centred), never compressed by cutting.
-    locale: str = "GB"
-    latin_gap_em: float = 0.25       # space between ideographs and Latin letters or digits
-    latin_gap_min_em: float = 0.125
-    latin_gap_max_em: float = 1 / 3
-    avoid_orphans: bool = True
+    LEFT = "left"
+    RIGHT = "right"
+    GAP = "gap"
+
+
+class ShrinkLevel(IntEnum):
+    """clreq's order of shrinking a line that is too long (§3.8): earlier levels give first."""
+
+    SPACES = 0         # spaces, down to a quarter em
+    MIDDLE_DOTS = 1    # both blanks of a middle dot
+    BRACKETS = 2       # the outer blanks of opening and closing marks
+    PAUSES = 3         # 、，；
+    LATIN_GAPS = 4     # Han–Latin gaps, down to their minimum
+    STOPS = 5          # 。：？！ last
+
+
+class Shrink(NamedTuple):
+    """How much one side of one unit (or the gap after it) may still give."""
+
+    side: Side
+    index: int         # the unit, or for a gap the unit it follows
+    amount: float      # pt
 
 
 class _LineBox:
     """The arithmetic of one candidate line atoms[a:b]: cuts, gaps and widths."""
 
-    __slots__ = ("atoms", "cut_l", "cut_r", "gaps", "gap_kind", "settings", "track", "cns", "widths")
+    __slots__ = ("atoms", "cut_l", "cut_r", "gaps", "latin_gap", "settings", "track", "cns", "widths")
 
-    def __init__(self, atoms: list[Atom], settings: Settings):
+    def __init__(self, atoms: list[Atom], settings: CompositionSettings):
         self.atoms = atoms
         self.settings = settings
         self.widths = sum([a.width for a in atoms])   # the units' own widths: asked for again and again
@@ -63,11 +78,11 @@ class _LineBox:
         self.cut_l = cut_l = [0.0] * n
         self.cut_r = cut_r = [0.0] * n
         self.gaps = gaps = [0.0] * max(n - 1, 0)
-        self.gap_kind = gap_kind = [""] * max(n - 1, 0)
+        self.latin_gap = latin_gap = [False] * max(n - 1, 0)   # a Han–Latin gap follows unit i
         self.track = 0.0  # letter-spacing inside a lone unit (a cut URL alone on its line)
         style = settings.punctuation
         # CNS (centred) marks keep their full em: no cuts, no adjacency compression, no line-end trim.
-        self.cns = settings.locale == "CNS"
+        self.cns = settings.position is PunctuationPosition.CNS
         punct = not self.cns
         if punct and style is not PunctuationStyle.QUANJIAO:
             for i, atom in enumerate(atoms):
@@ -89,7 +104,7 @@ class _LineBox:
                 cut_l[i + 1] = right.blank_left
             if (lk is latin and rk is han) or (lk is han and rk is latin):
                 gaps[i] = settings.latin_gap_em * max(left.size, right.size)
-                gap_kind[i] = "latin"
+                latin_gap[i] = True
         if n:
             if punct:
                 # A full-width mark at line end is trimmed to half width (GB/T 15834 §5.1.10).
@@ -112,31 +127,32 @@ class _LineBox:
         track = self.track * (len(self.atoms[0].text) - 1) if self.track else 0.0
         return self.widths - sum(self.cut_l) - sum(self.cut_r) + sum(self.gaps) + track
 
-    def _shrink_levels(self):
-        """(kind, index, amount) of what may still shrink, in clreq's priority order."""
+    def _shrink_levels(self) -> list[list[Shrink]]:
+        """What may still shrink, by ``ShrinkLevel`` (clreq's priority order)."""
         atoms = self.atoms
-        levels: list[list[tuple[str, int, float]]] = [[] for _ in range(6)]
+        levels: list[list[Shrink]] = [[] for _ in ShrinkLevel]
+        left, right = Side.LEFT, Side.RIGHT
         for i, a in enumerate(atoms):
             if self.cns and a.kind is not Kind.SPACE:
                 continue
             if a.kind is Kind.SPACE:
-                levels[0].append(("r", i, max(0.0, a.width - self.cut_r[i] - 0.25 * a.size)))
+                levels[ShrinkLevel.SPACES].append(Shrink(right, i, max(0.0, a.width - self.cut_r[i] - 0.25 * a.size)))
             elif a.kind is Kind.MIDDLE:
-                levels[1].append(("l", i, self._left_cut_room(i)))
-                levels[1].append(("r", i, a.blank_right - self.cut_r[i]))
+                levels[ShrinkLevel.MIDDLE_DOTS].append(Shrink(left, i, self._left_cut_room(i)))
+                levels[ShrinkLevel.MIDDLE_DOTS].append(Shrink(right, i, a.blank_right - self.cut_r[i]))
             elif a.kind is Kind.OPEN:
-                levels[2].append(("l", i, self._left_cut_room(i)))
+                levels[ShrinkLevel.BRACKETS].append(Shrink(left, i, self._left_cut_room(i)))
             elif a.kind is Kind.CLOSE:
-                levels[2].append(("r", i, a.blank_right - self.cut_r[i]))
+                levels[ShrinkLevel.BRACKETS].append(Shrink(right, i, a.blank_right - self.cut_r[i]))
             elif a.kind is Kind.PAUSE:
-                levels[3].append(("r", i, a.blank_right - self.cut_r[i]))
+                levels[ShrinkLevel.PAUSES].append(Shrink(right, i, a.blank_right - self.cut_r[i]))
             elif a.kind is Kind.STOP:
-                levels[5].append(("r", i, a.blank_right - self.cut_r[i]))
+                levels[ShrinkLevel.STOPS].append(Shrink(right, i, a.blank_right - self.cut_r[i]))
         s = self.settings
-        for i, kind in enumerate(self.gap_kind):
-            if kind == "latin":
+        for i, latin in enumerate(self.latin_gap):
+            if latin:
                 size = max(self.atoms[i].size, self.atoms[i + 1].size)
-                levels[4].append(("g", i, max(0.0, self.gaps[i] - s.latin_gap_min_em * size)))
+                levels[ShrinkLevel.LATIN_GAPS].append(Shrink(Side.GAP, i, max(0.0, self.gaps[i] - s.latin_gap_min_em * size)))
         return levels
 
     def _left_cut_room(self, i: int) -> float:
@@ -144,20 +160,20 @@ class _LineBox:
         return max(0.0, min(left, self._room_left(i) - self.cut_l[i])) if i else left
 
     def max_shrink(self) -> float:
-        return sum(amount for level in self._shrink_levels() for _, _, amount in level)
+        return sum(shrink.amount for level in self._shrink_levels() for shrink in level)
 
     def shrink(self, need: float) -> float:
         """Shrink by up to ``need`` pt, level by level, evenly within a level; return what is left."""
         for level in self._shrink_levels():
-            avail = sum(amount for _, _, amount in level)
+            avail = sum(shrink.amount for shrink in level)
             if avail <= EPS:
                 continue
             take = min(need, avail)
             frac = take / avail
             for side, i, amount in level:
-                if side == "l":
+                if side is Side.LEFT:
                     self.cut_l[i] += amount * frac
-                elif side == "r":
+                elif side is Side.RIGHT:
                     self.cut_r[i] += amount * frac
                 else:
                     self.gaps[i] -= amount * frac
@@ -169,7 +185,7 @@ class _LineBox:
     def expand(self, extra: float) -> float:
         """Spread ``extra`` pt: Han–Latin gaps to ⅓ em first, then evenly between units."""
         s = self.settings
-        latin = [i for i, k in enumerate(self.gap_kind) if k == "latin"]
+        latin = [i for i, is_latin in enumerate(self.latin_gap) if is_latin]
         if latin:
             room = [(i, max(0.0, s.latin_gap_max_em * max(self.atoms[i].size, self.atoms[i + 1].size) - self.gaps[i]))
                     for i in latin]
@@ -208,11 +224,11 @@ class _LineBox:
 class Composer:
     """Breaks paragraphs into lines for a given measure."""
 
-    def __init__(self, fonts: FontSet, settings: Settings = Settings()):
+    def __init__(self, fonts: FontSet, settings: CompositionSettings = CompositionSettings()):
         self.fonts = fonts
         self.settings = settings
         self._no_start = zh.no_start_set(settings.strictness)
-        self._no_end = zh.no_end_set(settings.strictness)
+        self._no_end = zh.NO_END
 
     def _legal(self, atoms: list[Atom], j: int) -> bool:
         """May a line end before atoms[j]?"""
@@ -354,17 +370,11 @@ class Composer:
                     return b + 1
         return b
 
-    def _orphan(self, atoms: list[Atom], span: tuple[int, int]) -> bool:
-        """A last line holding one character, or one character and its punctuation (孤字)."""
-        a, b = span
-        solid = [x for x in atoms[a:b] if x.kind not in (Kind.OPEN, Kind.CLOSE, Kind.PAUSE, Kind.STOP, Kind.MIDDLE, Kind.SPACE)]
-        return len(solid) <= 1 and len(solid[0].text if solid else "") <= 1
-
     def _fix_orphan(self, atoms: list[Atom], measure: float, indent: float,
                     spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
         """Pull a unit down from the line before a 孤字 last line; if that line has no
         legal break left, from the line before it (up to three lines back)."""
-        if len(spans) < 2 or not self._orphan(atoms, spans[-1]):
+        if len(spans) < 2 or not lone_character(atoms[spans[-1][0]:spans[-1][1]]):
             return spans
         for depth in (2, 3, 4):
             if len(spans) < depth:
@@ -376,7 +386,7 @@ class Composer:
                 if not self._legal(atoms, new_b):
                     continue
                 trial = self._breaks(atoms, measure, indent, {**forced, a: new_b})
-                if not self._orphan(atoms, trial[-1]) or len(trial) < 2:
+                if not lone_character(atoms[trial[-1][0]:trial[-1][1]]) or len(trial) < 2:
                     return trial
         return spans
 

@@ -110,7 +110,3 @@ class Run:
     char_space: float    # extra space after every glyph, pt (PDF Tc)
     hscale: float
 
-
-def line_runs(line: Line) -> tuple[Run, ...]:
-    """Group a line's glyphs into runs: one run per stretch of uniform spacing."""
-    return line.runs

@@ -8,7 +8,7 @@ by GB/T 15834 alone) and "strict" (basic, and no dash or ellipsis at line start)
 
 from __future__ import annotations
 
-from enum import Enum
+from .settings import Strictness
 
 # Punctuation classes, by where the ink sits in the em box (mainland GB style).
 OPENING = frozenset("“‘「『（［｛【〔〖《〈〘〚([{")
@@ -25,13 +25,8 @@ WAVE = frozenset("～〜")
 SOLIDUS = frozenset("／")
 
 BASIC_NO_START = CLOSING | PAUSE_STOP | MIDDLE_DOT | WAVE | SOLIDUS | frozenset("–‼⁇⁈⁉")
-BASIC_NO_END = OPENING
-
-
-class Strictness(str, Enum):
-    BASIC = "basic"
-    GB = "GB"
-    STRICT = "strict"
+# No line may end with an opening mark, at every level.
+NO_END = OPENING
 
 
 def no_start_set(level: Strictness) -> frozenset[str]:
@@ -42,11 +37,6 @@ def no_start_set(level: Strictness) -> frozenset[str]:
     if level is Strictness.STRICT:
         return BASIC_NO_START | DASHES | ELLIPSES
     return BASIC_NO_START
-
-
-def no_end_set(level: Strictness) -> frozenset[str]:
-    """Characters that may not end a line at this level."""
-    return BASIC_NO_END
 
 
 def blank_sides(ch: str) -> tuple[float, float]:

@@ -237,10 +237,9 @@ class FontSet:
     def chain(self, role: str) -> tuple[Face, ...]:
         return tuple(self.faces[k] for k in self.roles[role])
 
-    def for_locale(self, locale: str) -> "FontSet":
-        """The same faces with punctuation in the locale's position: GB (mainland) or CNS (centred)."""
-        if locale != "CNS":
-            return self
+    def with_centred_punctuation(self) -> "FontSet":
+        """The same faces with punctuation centred in its em box (the CNS position of Taiwan and Hong
+        Kong): the TC punctuation faces put first in each role's chain."""
         roles = dict(self.roles)
         for role, key in CNS_PUNCTUATION_FACES.items():
             if role in roles and key in self.faces and roles[role][0] != key:

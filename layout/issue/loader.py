@@ -14,7 +14,9 @@ import yaml
 
 from ..base.paths import known_profiles
 from .model import (NAMED_COLOURS, Block, Box, Channel, Frame, GridRect, Inline, Issue, PageSpec, Paper, Photo,
-                    PrintSettings, Story, Style, Template)
+                    PrintSettings, Story, Template, BlockKind, BorderStyle, BoxKind)
+from ..compose.atoms import TextStyle
+from ..compose.settings import CompositionSettings, PunctuationPosition, PunctuationStyle, Strictness
 from ..base.units import HAO, mm
 from .yamlnodes import Node, load_yaml, read_text_file
 
@@ -42,14 +44,14 @@ def colour(node: Node, ink_limit: float) -> tuple[float, float, float, float]:
 ROLES = ("body", "headline", "sans", "kai")
 STYLE_NAMES = ("kicker", "headline", "deck", "subhead", "lead_in", "jump", "banner", "notice")
 DEFAULT_STYLES = {
-    "kicker": Style("sans", 14.0),
-    "headline": Style("headline", 30.0),
-    "deck": Style("sans", 15.0),
-    "subhead": Style("sans", 9.0),
-    "lead_in": Style("sans", 9.0),
-    "jump": Style("sans", 9.0),
-    "banner": Style("headline", 22.0),
-    "notice": Style("kai", 10.5),
+    "kicker": TextStyle("sans", 14.0),
+    "headline": TextStyle("headline", 30.0),
+    "deck": TextStyle("sans", 15.0),
+    "subhead": TextStyle("sans", 9.0),
+    "lead_in": TextStyle("sans", 9.0),
+    "jump": TextStyle("sans", 9.0),
+    "banner": TextStyle("headline", 22.0),
+    "notice": TextStyle("kai", 10.5),
 }
 
 
@@ -61,9 +63,9 @@ def _size(node: Node) -> float:
     return node.number(4.0, 200.0)
 
 
-def _style(node: Node) -> Style:
+def _style(node: Node) -> TextStyle:
     m = node.mapping(("role", "size"))
-    return Style(m["role"].choice(ROLES), _size(m["size"]))
+    return TextStyle(m["role"].choice(ROLES), _size(m["size"]))
 
 
 def load_template(node: Node, name: str) -> Template:
@@ -88,17 +90,18 @@ def load_template(node: Node, name: str) -> Template:
         margin_left=mm(margins["left"].number(0, 200)),
         margin_right=mm(margins["right"].number(0, 200)),
         columns=m["columns"].integer(1, 20),
-        body=Style(body["role"].choice(ROLES) if "role" in body else "body", size),
+        body=TextStyle(body["role"].choice(ROLES) if "role" in body else "body", size),
         pitch=body["leading"].number(size, size * 4),
         min_gutter_em=m["min_gutter"].number(0.5, 10) if "min_gutter" in m else 1.0,
         masthead_lines=m["masthead_lines"].integer(0, 100) if "masthead_lines" in m else 0,
         running_head_lines=m["running_head_lines"].integer(0, 20) if "running_head_lines" in m else 0,
         styles=styles,
-        strictness=m["strictness"].choice(("basic", "GB", "strict")) if "strictness" in m else "basic",
-        punctuation=(m["punctuation"].choice(("quanjiao", "kaiming", "banjiao"))
-                     if "punctuation" in m else "quanjiao"),
-        latin_gap_em=m["latin_gap"].number(0, 1) if "latin_gap" in m else 0.25,
-        locale=m["punctuation_position"].choice(("GB", "CNS")) if "punctuation_position" in m else "GB",
+        composition=CompositionSettings(
+            strictness=m["strictness"].enum(Strictness) if "strictness" in m else Strictness.BASIC,
+            punctuation=m["punctuation"].enum(PunctuationStyle) if "punctuation" in m else PunctuationStyle.QUANJIAO,
+            position=(m["punctuation_position"].enum(PunctuationPosition) if "punctuation_position" in m
+                      else PunctuationPosition.GB),
+            latin_gap_em=m["latin_gap"].number(0, 1) if "latin_gap" in m else 0.25),
         printing=_print_settings(m["print"]) if "print" in m else PrintSettings(),
     )
     if t.measure < 4 * size:
@@ -140,9 +143,9 @@ def parse_body(text: str) -> tuple[Block, ...]:
         line = raw.strip()
         if not line:
             continue
-        kind = "para"
+        kind = BlockKind.PARA
         if line.startswith("#"):
-            kind, line = "subhead", line.lstrip("#").strip()
+            kind, line = BlockKind.SUBHEAD, line.lstrip("#").strip()
             if not line:
                 continue
         inlines = []
@@ -215,7 +218,7 @@ def _story(node: Node, t: Template, pages: set[int], base: Files) -> Story:
     if "text" in m:
         path = _resolve(base, m["text"], "text file")
         blocks = parse_body(read_text_file(path, "story text"))
-        source = str(path)
+        source, text_file = str(path), path
         if "paragraphs" in m:
             # An excerpt: paragraphs FROM to TO (1-based, inclusive) of the file, e.g. one part of a serial.
             pm = m["paragraphs"].mapping(("from", "to"))
@@ -227,7 +230,7 @@ def _story(node: Node, t: Template, pages: set[int], base: Files) -> Story:
         raise m["paragraphs"].error("'paragraphs' selects from a text file: give 'text:' too")
     else:
         blocks = parse_body(m["body"].text())
-        source = f"{node.file}:{m['body'].line}"
+        source, text_file = f"{node.file}:{m['body'].line}", None
     if not blocks:
         raise (m.get("text") or m["body"]).error("the story has no text")
     frames = []
@@ -242,7 +245,7 @@ def _story(node: Node, t: Template, pages: set[int], base: Files) -> Story:
     def optional_text(key: str) -> str | None:
         return None if key not in m or m[key].is_null() else m[key].text()
 
-    box = m["box"].choice(BOX_STYLES) if "box" in m else None
+    box = m["box"].enum(BorderStyle) if "box" in m else None
     if box:
         for page in sorted({f.place.page for f in frames}):
             cells = set().union(*(f.cells() for f in frames if f.place.page == page))
@@ -255,12 +258,11 @@ def _story(node: Node, t: Template, pages: set[int], base: Files) -> Story:
                                      f"one rectangle of the grid, so the border can go round them")
     return Story(sid, optional_text("kicker"), optional_text("headline"), optional_text("deck"),
                  blocks, head, tuple(frames), source, m["balance"].boolean() if "balance" in m else False,
-                 box, m["fit_headline"].boolean() if "fit_headline" in m else False)
+                 box, m["fit_headline"].boolean() if "fit_headline" in m else False, text_file)
 
 
 STORY_OPTIONAL = ("kicker", "headline", "deck", "text", "body", "head", "balance", "box", "fit_headline",
                   "paragraphs")
-BOX_STYLES = ("single", "double", "thick-thin", "dashed")
 
 
 def _frame(node: Node, t: Template, pages: set[int]) -> Frame:
@@ -287,7 +289,7 @@ BOX_KEYS = (("id", "kind", "text", "place"), ("sample", "color"))
 def _box(node: Node, t: Template, pages: set[int]) -> Box:
     m = node.mapping(*BOX_KEYS)
     place, _ = _grid(m["place"], t, pages)
-    return Box(m["id"].text(), m["kind"].choice(("banner", "notice", "ad")), m["text"].text().strip(),
+    return Box(m["id"].text(), m["kind"].enum(BoxKind), m["text"].text().strip(),
                place, m["sample"].boolean() if "sample" in m else False,
                colour(m["color"], t.printing.ink_limit) if "color" in m else None)
 

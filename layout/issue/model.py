@@ -11,8 +11,11 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
 
+from ..compose.atoms import TextStyle
+from ..compose.settings import CompositionSettings
 from ..base.standard import INK_LIMIT, MIN_PPI, WARN_PPI
 from ..base.units import Rect
 
@@ -20,12 +23,6 @@ WEEKDAYS = "一二三四五六日"
 
 
 # --- template -----------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Style:
-    role: str          # font role: body, headline, sans, kai
-    size: float        # pt
-
 
 @dataclass(frozen=True)
 class PrintSettings:
@@ -51,16 +48,13 @@ class Template:
     margin_left: float
     margin_right: float
     columns: int
-    body: Style
+    body: TextStyle
     pitch: float       # baseline-to-baseline distance of body lines, pt
     min_gutter_em: float
     masthead_lines: int        # grid lines the masthead takes on page 1
     running_head_lines: int    # grid lines the running head takes on later pages
-    styles: dict[str, Style]
-    strictness: str
-    punctuation: str
-    latin_gap_em: float
-    locale: str                # punctuation positions: GB (mainland) or CNS (Taiwan/Hong Kong)
+    styles: dict[str, TextStyle]   # by name: kicker, headline, deck, subhead, lead_in, jump, banner, notice
+    composition: CompositionSettings = CompositionSettings()   # 避頭尾 level, punctuation, Han–Latin gap
     printing: PrintSettings = PrintSettings()
 
     # Derived grid: whole-em columns, gutters take the rest of the type area.
@@ -135,11 +129,16 @@ class Inline:
     bold: bool = False
 
 
+class BlockKind(StrEnum):
+    PARA = "para"              # a paragraph of body text
+    SUBHEAD = "subhead"        # a 小標題 (## in the text file)
+
+
 @dataclass(frozen=True)
 class Block:
     """A paragraph of body text, or a 小標題 subhead."""
 
-    kind: str                  # "para" or "subhead"
+    kind: BlockKind
     inlines: tuple[Inline, ...]
 
     @property
@@ -158,8 +157,24 @@ class Story:
     frames: tuple[Frame, ...]
     source: str                # where the text came from, for messages
     balance: bool = False      # balance the columns of the last frame
-    box: str | None = None     # 花邊: a border around the story (single, double, thick-thin, dashed)
+    box: "BorderStyle | None" = None   # 花邊: a border around the story
     fit_headline: bool = False  # scale the main headline to fill its width
+    text_file: Path | None = None      # the story's text file (None for an inline body)
+
+
+class BorderStyle(StrEnum):
+    """花邊: the border drawn around a boxed story."""
+
+    SINGLE = "single"
+    DOUBLE = "double"
+    THICK_THIN = "thick-thin"
+    DASHED = "dashed"
+
+
+class BoxKind(StrEnum):
+    BANNER = "banner"          # reversed out of a colour ground
+    NOTICE = "notice"          # ruled box of 楷體 text
+    AD = "ad"                  # an advertisement (placeholder until the ad arrives)
 
 
 @dataclass(frozen=True)
@@ -167,7 +182,7 @@ class Box:
     """A boxed element that is not a flowing story: a banner, a notice, an advertisement."""
 
     id: str
-    kind: str                  # banner, notice, ad
+    kind: BoxKind
     text: str
     place: GridRect
     sample: bool               # placeholder content, marked as such on the page
@@ -239,8 +254,31 @@ class Issue:
     def slug(self) -> str:
         return str(self.total)
 
+    @property
+    def label(self) -> str:
+        """徐匯報 第49期（總第1650期） 2021-11-29: the issue named in reports and messages."""
+        return f"{self.paper.name} 第{self.number}期（總第{self.total}期） {self.date}"
+
+    def input_files(self) -> list[Path]:
+        """Every file the issue's layout depends on: the issue file, the templates beside it, the
+        story texts, photos and logo (what `watch` looks at and a batch's key hashes)."""
+        return input_files(self.path, self)
+
     def page(self, number: int) -> PageSpec:
         return next(p for p in self.pages if p.number == number)
 
 
 # --- loading ------------------------------------------------------------------
+
+
+def input_files(issue_path: Path, issue: Issue | None = None) -> list[Path]:
+    """The files an issue depends on; before the issue has been read (``issue`` None), the ones its
+    file alone implies: itself and the templates beside it."""
+    folder = issue_path.resolve().parent
+    files = {issue_path.resolve(), *(folder / "templates").glob("*.yaml")}
+    if issue is not None:
+        files.update(s.text_file for s in issue.stories if s.text_file is not None)
+        files.update(p.file for p in issue.photos)
+        if issue.paper.logo:
+            files.add(issue.paper.logo)
+    return sorted(files)

@@ -9,11 +9,15 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
+from typing import TypeVar
 
 import yaml
 
 from ..base.errors import LayoutError
+
+E = TypeVar("E", bound=StrEnum)
 
 MAX_NODES = 200_000
 MAX_DEPTH = 64
@@ -130,6 +134,10 @@ class Node:
         if value not in options:
             raise self.error(f"'{value}' is not one of: {', '.join(options)}{_suggest(value, set(options))}")
         return value
+
+    def enum(self, kind: type[E]) -> E:
+        """One of a string enum's values, as its member."""
+        return kind(self.choice(tuple(member.value for member in kind)))
 
     def _what(self) -> str:
         if isinstance(self.node, yaml.MappingNode):

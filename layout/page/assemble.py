@@ -1,21 +1,24 @@
-"""The display list: every page of an issue as drawing primitives, and a text dump of it.
+"""The page stage's entry: every page of an issue assembled as a display list of drawing items —
+each story flowed and checked complete, its head, jump heads, column rules and border; the
+masthead, running heads, boxes and photos; on a proof, the proof marks — and a text dump of it.
 
-This is the last stage that knows typography; pdf.py only draws what it is given.
+This is the last stage that knows typography; the PDF stage only draws what it is given.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..compose import rules_zh as zh
-from ..compose.linebreak import Composer, PunctuationStyle, Settings
+from ..compose.linebreak import Composer
+from ..compose.settings import PunctuationPosition
 from ..base.errors import LayoutError
-from .flow import JUMP_HEAD_LINES, StoryFlow, flow_story
+from .flow import StoryFlow, flow_story
+from .verify import verify_complete
 from ..fonts.faces import FontSet
 from .proof_marks import copyfit_margin, frames, grid, overset_marks, watermark
 from .furniture import (box_items, headline_block, jump_head, masthead, photo_items, running_head,
-                        runs_at, story_border, story_separator)
-from .items import Item, Rule, TextRun
+                        column_rules, runs_at, story_border, story_separator)
+from .items import Item, TextRun
 from ..issue.model import Issue
 from ..compose.atoms import MissingGlyph
 
@@ -50,34 +53,9 @@ class IssueLayout:
 
 def composer_for(t, fonts: FontSet) -> Composer:
     """The composer a template asks for: its 避頭尾 level, punctuation style and position, Latin gap."""
-    settings = Settings(strictness=zh.Strictness(t.strictness), punctuation=PunctuationStyle(t.punctuation),
-                        latin_gap_em=t.latin_gap_em, locale=t.locale)
-    return Composer(fonts.for_locale(t.locale), settings)
-
-
-def _verify_complete(flow: StoryFlow) -> None:
-    """Every character of the story is on the page or reported as overset, once and in order.
-
-    Runs on every render, not only in tests: the placed lines of each paragraph must read back as
-    the paragraph's text (or, where the story is overset, as its beginning), and the characters
-    placed plus those reported overset must be exactly the story's characters."""
-    placed: dict[int, list[str]] = {}
-    for p in flow.lines:
-        if p.block >= 0:
-            placed.setdefault(p.block, []).append(p.line.text)
-    total = placed_chars = 0
-    for index, block in enumerate(flow.story.blocks):
-        got = "".join(placed.get(index, []))
-        total += len(block.text)
-        placed_chars += len(got)
-        if got == block.text or (flow.overset and block.text.startswith(got)):
-            continue
-        raise LayoutError(f"story '{flow.story.id}': internal check failed: paragraph {index + 1} was placed as "
-                          f"「{got[:30]}…」 but reads 「{block.text[:30]}…」")
-    overset = flow.overset.chars if flow.overset else 0
-    if placed_chars + overset != total:
-        raise LayoutError(f"story '{flow.story.id}': internal check failed: {placed_chars} characters placed and "
-                          f"{overset} overset, but the story has {total}")
+    settings = t.composition
+    centred = settings.position is PunctuationPosition.CNS
+    return Composer(fonts.with_centred_punctuation() if centred else fonts, settings)
 
 
 def _story_items(story, t, composer, proof: bool) -> tuple[StoryFlow, dict[int, list[Item]]]:
@@ -96,7 +74,7 @@ def _story_items(story, t, composer, proof: bool) -> tuple[StoryFlow, dict[int, 
                 add(frame.place.page, jump_head(frame.jump_head, t.rect(frame.place), t, composer))
     except MissingGlyph as exc:
         raise LayoutError(f"story '{story.id}' ({story.source}): {exc}") from None
-    _verify_complete(flow)
+    verify_complete(flow)
     for p in flow.lines:
         add(p.page, runs_at(p.line, p.x, p.baseline))
     for page, rules in column_rules(story, t).items():
@@ -151,18 +129,3 @@ def layout_issue(issue: Issue, fonts: FontSet, proof: bool = False, show_grid: b
             per_page[n].extend(frames(issue, n, composer) + copyfit_margin(flows, n, t, composer))
     pages = tuple(PageLayout(p.number, tuple(per_page[p.number])) for p in issue.pages)
     return IssueLayout(issue, pages, tuple(flows))
-
-
-def column_rules(story, t) -> dict[int, list[Item]]:
-    """Column rules (欄線) between the columns of a story's frames."""
-    per_page: dict[int, list[Item]] = {}
-    for k, frame in enumerate(story.frames):
-        p = frame.place
-        skip = JUMP_HEAD_LINES if k and frame.jump_head else 0
-        for col in range(p.col + 1, p.col + p.span):
-            x = t.column_x(col) - t.gutter / 2
-            top = t.line_y(p.line + skip) + 0.2 * t.pitch
-            bottom = t.line_y(p.line + p.lines) - 0.2 * t.pitch
-            per_page.setdefault(p.page, []).append(Rule(x, top, x, bottom, 0.3))
-    return per_page
-

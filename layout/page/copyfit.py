@@ -7,15 +7,22 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from .flow import StoryFlow
+
+
+class FrameLines(NamedTuple):
+    page: int
+    used: int            # lines placed in the frame
+    available: int       # lines it offers
 
 
 @dataclass(frozen=True)
 class StoryFit:
     story: str
     chars: int
-    frames: tuple[tuple[int, int, int], ...]  # (page, lines used, lines available) per frame
+    frames: tuple[FrameLines, ...]
     lines_used: int
     lines_available: int
     overset_chars: int
@@ -39,7 +46,7 @@ def story_fit(flow: StoryFlow) -> StoryFit:
     return StoryFit(
         story=flow.story.id,
         chars=sum(len(b.text) for b in flow.story.blocks),
-        frames=tuple((f.page, f.used, f.available) for f in flow.frames),
+        frames=tuple(FrameLines(f.page, f.used, f.available) for f in flow.frames),
         lines_used=flow.lines_used,
         lines_available=flow.lines_available,
         overset_chars=over.chars if over else 0,

@@ -19,17 +19,25 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from enum import StrEnum
+from typing import NamedTuple
 
 from ..compose.linebreak import Composer
 from ..compose.lines import Line
 from ..base.errors import LayoutError
-from ..issue.model import Block, Frame, Story, Template
+from ..issue.model import Block, BlockKind, Frame, Story, Template
 from ..compose.atoms import Align, Atom, MissingGlyph, Paragraph, Span, TextStyle, atomise
+from .grid import baseline_of
 
 LEAD_INS = ("本報訊", "本报讯")
-# Ideographic em box: top at 0.88 em above the baseline (Noto CJK / Source Han metrics).
-EM_TOP = 0.88
-JUMP_HEAD_LINES = 2
+JUMP_HEAD_LINES = 2     # grid lines a 續題 takes at the top of the frame it heads
+
+
+class LineKind(StrEnum):
+    BODY = "body"
+    SUBHEAD = "subhead"
+    JUMP_OUT = "jump_out"    # （下轉第N版）, the last line a story has on the page it leaves
+    JUMP_IN = "jump_in"      # （上接第M版）, the first line where it resumes
 
 
 @dataclass(frozen=True)
@@ -51,7 +59,7 @@ class PlacedLine:
     baseline: float      # pt from the trim's top edge
     grid_line: int
     line: Line
-    kind: str            # body, subhead, jump_out, jump_in
+    kind: LineKind
     block: int           # index of the story block (-1 for jump lines)
     frame: int           # index of the frame in the chain
 
@@ -100,18 +108,12 @@ class StoryFlow:
         return empty
 
 
-def baseline_of(t: Template, grid_line: int, size: float) -> float:
-    """The baseline of a grid line: the em box sits in the middle of the line pitch."""
-    top = t.line_y(grid_line)
-    return top + (t.pitch - size) / 2 + EM_TOP * size
-
-
 def block_paragraph(block: Block, t: Template) -> Paragraph:
     body, styles = t.body, t.styles
-    if block.kind == "subhead":
+    if block.kind is BlockKind.SUBHEAD:
         st = styles["subhead"]
         return Paragraph(tuple(Span(i.text, TextStyle(st.role, st.size)) for i in block.inlines),
-                         kind="subhead", indent_em=0.0, align=Align.CENTER)
+                         indent_em=0.0, align=Align.CENTER)
     spans = []
     for k, inline in enumerate(block.inlines):
         text, role = inline.text, ("sans" if inline.bold else body.role)
@@ -122,14 +124,14 @@ def block_paragraph(block: Block, t: Template) -> Paragraph:
             text = text[len(lead):]
         if text:
             spans.append(Span(text, TextStyle(role, body.size)))
-    return Paragraph(tuple(spans), kind="body", indent_em=2.0, align=Align.JUSTIFY)
+    return Paragraph(tuple(spans), indent_em=2.0, align=Align.JUSTIFY)
 
 
 def jump_line(text: str, t: Template, align: Align, measure: float, composer: Composer) -> Line:
     """A jump line on one line of its column: set smaller if the column is too narrow for it."""
     st = t.styles["jump"]
     for scale in (1.0, 0.9, 0.8, 0.7, 0.6):
-        para = Paragraph((Span(text, TextStyle(st.role, st.size * scale)),), kind="jump", indent_em=0.0, align=align)
+        para = Paragraph((Span(text, TextStyle(st.role, st.size * scale)),), indent_em=0.0, align=align)
         lines = composer.compose(para, measure)
         if len(lines) == 1:
             return lines[0]
@@ -164,6 +166,22 @@ def frame_slots(t: Template, frame: Frame, index: int, skip_lines: int = 0) -> l
     return slots
 
 
+class Pending(NamedTuple):
+    """A line composed and waiting for a slot, with what it belongs to."""
+
+    line: Line
+    kind: LineKind       # BODY or SUBHEAD
+    block: int           # index of the story block
+
+
+class PlannedSlot(NamedTuple):
+    """A slot of the chain and the jump lines it carries."""
+
+    slot: Slot
+    jump_in: str | None      # （上接第M版） as its first line
+    jump_out: str | None     # （下轉第N版） as its last line
+
+
 class _LineSource:
     """The story's lines in order, composed lazily at the measure of the slot that takes them.
 
@@ -173,7 +191,7 @@ class _LineSource:
     def __init__(self, story: Story, t: Template, composer: Composer, memo: dict | None = None):
         self.story, self.t, self.composer = story, t, composer
         self.next_block = 0
-        self.pending: list[tuple[Line, str, int]] = []
+        self.pending: list[Pending] = []
         self.measure: float | None = None
         # Atoms and composed lines, shared by the trial layouts of one story (balancing tries several).
         self._memo = memo if memo is not None else {}
@@ -188,23 +206,23 @@ class _LineSource:
                 raise exc.in_paragraph(index) from None
         return self._memo[key]
 
-    def _compose(self, index: int, measure: float, start: int = 0) -> list[tuple[Line, str, int]]:
+    def _compose(self, index: int, measure: float, start: int = 0) -> list[Pending]:
         key = ("lines", index, round(measure, 4), start)
         if key not in self._memo:
             para, atoms = self._paragraph(index)
-            kind = "subhead" if self.story.blocks[index].kind == "subhead" else "body"
+            kind = LineKind.SUBHEAD if self.story.blocks[index].kind is BlockKind.SUBHEAD else LineKind.BODY
             if start == 0:
                 lines = self.composer.compose_atoms(atoms, para, measure, first_line=True)
             else:
                 rest = [a for a in atoms if a.offset >= start]
                 lines = self.composer.compose_atoms(rest, para, measure, first_line=False)
-            self._memo[key] = [(line, kind, index) for line in lines]
+            self._memo[key] = [Pending(line, kind, index) for line in lines]
         return list(self._memo[key])
 
-    def peek(self, measure: float) -> tuple[Line, str, int] | None:
+    def peek(self, measure: float) -> Pending | None:
         if self.pending and self.measure is not None and abs(self.measure - measure) > 1e-6:
             line, _, index = self.pending[0]
-            tail = [p for p in self.pending if p[2] != index]
+            tail = [p for p in self.pending if p.block != index]
             self.pending = self._compose(index, measure, line.start) + tail
         if not self.pending:
             if self.next_block >= len(self.story.blocks):
@@ -215,9 +233,9 @@ class _LineSource:
         return self.pending[0]
 
     def block_lines(self, index: int) -> int:
-        return sum(1 for p in self.pending if p[2] == index)
+        return sum(1 for p in self.pending if p.block == index)
 
-    def pop(self) -> tuple[Line, str, int]:
+    def pop(self) -> Pending:
         return self.pending.pop(0)
 
     def exhausted(self) -> bool:
@@ -230,7 +248,7 @@ class _LineSource:
             line, _, index = self.pending[0]
             count += len(self._compose(index, measure, line.start)) if line.start else len(
                 self._compose(index, measure))
-            count += sum(1 for p in self.pending if p[2] != index)
+            count += sum(1 for p in self.pending if p.block != index)
         for index in range(self.next_block, len(self.story.blocks)):
             count += len(self._compose(index, measure))
         return count
@@ -243,7 +261,7 @@ class _LineSource:
         if self.pending:
             line, _, index = self.pending[0]
             first = self.story.blocks[index].text[line.start:]
-            chars += sum(len(p[0].text) for p in self.pending)
+            chars += sum(len(p.line.text) for p in self.pending)
         for index in range(self.next_block, len(self.story.blocks)):
             chars += len(self.story.blocks[index].text)
             first = first or self.story.blocks[index].text
@@ -251,7 +269,7 @@ class _LineSource:
         return Overset(chars, self.remaining_lines(measure), sentence)
 
 
-def _plan(story: Story, t: Template) -> list[tuple[Slot, str | None, str | None]]:
+def _plan(story: Story, t: Template) -> list[PlannedSlot]:
     """Every slot of the chain with the jump-in and jump-out text it carries."""
     chain = story.frames
     plan = []
@@ -262,11 +280,12 @@ def _plan(story: Story, t: Template) -> list[tuple[Slot, str | None, str | None]
         jump_out = (f"（下轉第{chain[k + 1].place.page}版）"
                     if k + 1 < len(chain) and chain[k + 1].place.page != frame.place.page else None)
         for i, slot in enumerate(slots):
-            plan.append((slot, jump_in if i == 0 else None, jump_out if i == len(slots) - 1 else None))
+            plan.append(PlannedSlot(slot, jump_in if i == 0 else None, jump_out if i == len(slots) - 1 else None))
     return plan
 
 
-def _fill(source: _LineSource, t: Template, composer: Composer, plan, caps: dict[int, int]) -> list[PlacedLine]:
+def _fill(source: _LineSource, t: Template, composer: Composer, plan: list[PlannedSlot],
+          caps: dict[int, int]) -> list[PlacedLine]:
     placed: list[PlacedLine] = []
     for k, (slot, jump_in, jump_out) in enumerate(plan):
         row = slot.line
@@ -275,7 +294,7 @@ def _fill(source: _LineSource, t: Template, composer: Composer, plan, caps: dict
             end = slot.line + slot.lines - 1
         if jump_in:
             line = jump_line(jump_in, t, Align.LEFT, slot.measure, composer)
-            placed.append(PlacedLine(slot.page, slot.x, baseline_of(t, row, line.size), row, line, "jump_in", -1,
+            placed.append(PlacedLine(slot.page, slot.x, baseline_of(t, row, line.size), row, line, LineKind.JUMP_IN, -1,
                                      slot.frame))
             row += 1
         while row < end:
@@ -283,7 +302,7 @@ def _fill(source: _LineSource, t: Template, composer: Composer, plan, caps: dict
             if item is None:
                 break
             line, kind, index = item
-            if kind == "subhead":
+            if kind is LineKind.SUBHEAD:
                 # A subhead is never left alone at the foot of a column (背題): it needs its lines
                 # and one body line after it in the same column.
                 if row + source.block_lines(index) + 1 > end and row > slot.line + (1 if jump_in else 0):
@@ -294,22 +313,22 @@ def _fill(source: _LineSource, t: Template, composer: Composer, plan, caps: dict
             row += 1
         if jump_out and not source.exhausted():
             line = jump_line(jump_out, t, Align.RIGHT, slot.measure, composer)
-            placed.append(PlacedLine(slot.page, slot.x, baseline_of(t, end, line.size), end, line, "jump_out", -1,
+            placed.append(PlacedLine(slot.page, slot.x, baseline_of(t, end, line.size), end, line, LineKind.JUMP_OUT, -1,
                                      slot.frame))
     return placed
 
 
-def _balance_caps(story: Story, t: Template, composer: Composer, plan, memo: dict) -> dict[int, int]:
+def _balance_caps(story: Story, t: Template, composer: Composer, plan: list[PlannedSlot], memo: dict) -> dict[int, int]:
     """Column heights for the last frame so its columns end level (or nearly: the first ones longer)."""
     last = len(story.frames) - 1
-    last_slots = [k for k, (slot, _, _) in enumerate(plan) if slot.frame == last]
+    last_slots = [k for k, planned in enumerate(plan) if planned.slot.frame == last]
     if len(last_slots) < 2 or story.frames[last].exclude:
         return {}
     # Lay out everything before the last frame to know what is left for it.
     source = _LineSource(story, t, composer, memo)
     _fill(source, t, composer, plan[:last_slots[0]], {})
-    first_slot = plan[last_slots[0]][0]
-    remaining = source.remaining_lines(first_slot.measure) + (1 if plan[last_slots[0]][1] else 0)
+    first_slot = plan[last_slots[0]].slot
+    remaining = source.remaining_lines(first_slot.measure) + (1 if plan[last_slots[0]].jump_in else 0)
     height = first_slot.lines
     for cap in range(max(1, math.ceil(remaining / len(last_slots))), height + 1):
         caps = {k: cap for k in last_slots}
@@ -329,9 +348,9 @@ def flow_story(story: Story, t: Template, composer: Composer) -> StoryFlow:
     placed = _fill(source, t, composer, plan, caps)
     fits = []
     for k, frame in enumerate(story.frames):
-        available = sum(slot.lines for slot, _, _ in plan if slot.frame == k)
+        available = sum(p.slot.lines for p in plan if p.slot.frame == k)
         used = sum(1 for p in placed if p.frame == k)
         fits.append(FrameFit(frame.place.page, available, used, available - used))
-    last_columns = len({slot.x for slot, _, _ in plan if slot.frame == len(story.frames) - 1})
+    last_columns = len({p.slot.x for p in plan if p.slot.frame == len(story.frames) - 1})
     return StoryFlow(story, tuple(placed), source.overset(), tuple(fits), round(t.measure / t.body.size),
                      last_columns)

@@ -10,35 +10,46 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from ..compose import rules_zh as zh
-from ..compose.linebreak import Composer
-from ..compose.lines import Line, line_runs
+from ..compose.linebreak import Composer, lone_character
+from ..compose.lines import Line
 from ..base.errors import LayoutError
-from .items import BLACK, CMYK, GREY, RED, Rectangle, Item, Picture, Rule, TextRun
-from ..issue.model import Box, GridRect, Issue, Photo, Story, Template
+from .flow import JUMP_HEAD_LINES
+from .grid import EM_TOP, baseline_in, baseline_of
+from .items import BLACK, CMYK, GREY, RED, WHITE, Rectangle, Item, Picture, Rule, TextRun
+from ..issue.model import BorderStyle, Box, BoxKind, GridRect, Issue, Photo, Story, Template
 from ..compose.atoms import Align, Paragraph, Span, TextStyle
 from ..base.units import Rect
 
-WHITE: CMYK = (0.0, 0.0, 0.0, 0.0)
-EM_TOP = 0.88
+# Spacing of the furniture, in em of the type it spaces unless marked pt or pitch (grid lines).
+HEAD_LEADING = 1.2            # a head's lines: baseline to baseline
+HEAD_LINE_TOP = 0.1           # blank above a head line's em box
+HEADLINE_GAP = 0.25           # 主題 under 引題
+DECK_GAP = 0.35               # 副題 under 主題
+HEAD_SCALES = (1.0, 0.9, 0.8, 0.7, 0.6)   # a head block too tall for its place is set smaller as a whole
+FIT_SCALES = (1.0, 0.9, 0.8, 0.7)         # a headline too long for its width tries these sizes
+FILL_MAX = 1.6                # a one-line headline scaled up to fill its width grows at most this much
+FILL_SAFETY = 0.995           # … and is kept this far inside its width
+FILL_SLACK = 0.98             # a one-line headline narrower than this share of its width is filled
+LINE_LEADING = 1.3            # lines of small furniture text (masthead, running head)
+BOX_LEADING = 1.45            # lines in a banner or notice
+BOX_LINE_TOP = 0.225          # blank above a box line's em box
+BOX_INSET = 0.5               # a box's text inside its edge, em of body type
+SAMPLE_NOTE = 0.75            # the 樣例 note under a sample box's text, of its size
+JUMP_HEAD_RULE = 0.15         # pitch: the rule under a 續題, up from the bottom of its two lines
+JUMP_HEAD_SIZE = 0.6          # of its band: largest size of a 續題
+CAPTION_GAP = 0.3             # pitch: between a photo and its caption
+PROOF_LABEL = 7.5             # pt: size of a proof's overset label
 
 
 def runs_at(line: Line, x: float, baseline: float, color: CMYK = BLACK) -> list[TextRun]:
     return [TextRun(x + r.x, baseline, r.face, r.size, r.text, r.char_space, r.hscale, color)
-            for r in line_runs(line)]
+            for r in line.runs]
 
 
 def set_lines(composer: Composer, text: str, role: str, size: float, width: float,
               align: Align = Align.LEFT) -> list[Line]:
-    para = Paragraph((Span(text, TextStyle(role, size)),), kind="headline", indent_em=0.0, align=align)
+    para = Paragraph((Span(text, TextStyle(role, size)),), indent_em=0.0, align=align)
     return composer.compose(para, width)
-
-
-def _lone(line: Line) -> bool:
-    """A headline line holding one character alone (with or without punctuation)."""
-    solid = [c for c in line.text if c.strip() and c not in zh.CLOSING and c not in zh.PAUSE_STOP
-             and c not in zh.OPENING]
-    return len(solid) <= 1
 
 
 def fit_headline(composer: Composer, text: str, role: str, size: float, width: float,
@@ -51,22 +62,22 @@ def fit_headline(composer: Composer, text: str, role: str, size: float, width: f
     joined = "\u3000".join(parts)
     if len(parts) == 1:
         parts = [p for p in re.split(r"(?<=[，：；])", parts[0]) if p]
-    scales = (1.0, 0.9, 0.8, 0.7)
-    for scale in scales:
+    for scale in FIT_SCALES:
         s = size * scale
         lines = set_lines(composer, joined, role, s, width, align)
         if len(lines) == 1:
-            if fill and scale == 1.0 and lines[0].width - lines[0].indent < width * 0.98:
+            if fill and scale == 1.0 and lines[0].width - lines[0].indent < width * FILL_SLACK:
                 natural = lines[0].width - lines[0].indent
-                bigger = set_lines(composer, joined, role, min(s * 1.6, s * width / natural * 0.995), width, align)
+                bigger = set_lines(composer, joined, role, min(s * FILL_MAX, s * width / natural * FILL_SAFETY),
+                                   width, align)
                 if len(bigger) == 1:
                     return bigger
             return lines
         if 1 < len(parts) <= max_lines:
             lines = [ln for p in parts for ln in set_lines(composer, p, role, s, width, align)]
-            if len(lines) == len(parts) and not any(_lone(ln) for ln in lines):
+            if len(lines) == len(parts) and not any(lone_character(ln.units) for ln in lines):
                 return lines
-    for scale in scales + (0.6, 0.5):
+    for scale in FIT_SCALES + (0.6, 0.5):
         balanced = _balanced(composer, joined, role, size * scale, width, align, max_lines)
         if balanced:
             return balanced
@@ -83,7 +94,7 @@ def _balanced(composer: Composer, text: str, role: str, size: float, width: floa
     for extra in range(0, 4):
         measure = min(width, (per_line + extra) * size)
         trial = set_lines(composer, text, role, size, measure, align)
-        if len(trial) == count and not any(_lone(ln) for ln in trial):
+        if len(trial) == count and not any(lone_character(ln.units) for ln in trial):
             return [_recentre(ln, width, measure) for ln in trial]
     return None
 
@@ -99,9 +110,9 @@ def _recentre(line: Line, width: float, measure: float) -> Line:
 def headline_block(story: Story, rect: Rect, t: Template, composer: Composer) -> list[Item]:
     """引題 kicker, 主題 headline, 副題 deck, centred as a block in the head's grid rectangle,
     set smaller as a whole if it would not fit the rectangle's height."""
-    for shrink in (1.0, 0.9, 0.8, 0.7, 0.6):
+    for shrink in HEAD_SCALES:
         blocks = _head_blocks(story, rect, t, composer, shrink)
-        total = sum(gap + sum(ln.size * 1.2 for ln in lines) for lines, gap in blocks)
+        total = sum(gap + sum(ln.size * HEAD_LEADING for ln in lines) for lines, gap in blocks)
         if total <= rect.h:
             break
     y = rect.y + max(0.0, (rect.h - total) / 2)
@@ -109,9 +120,9 @@ def headline_block(story: Story, rect: Rect, t: Template, composer: Composer) ->
     for lines, gap in blocks:
         y += gap
         for ln in lines:
-            baseline = y + 0.1 * ln.size + EM_TOP * ln.size
+            baseline = y + HEAD_LINE_TOP * ln.size + EM_TOP * ln.size
             items.extend(runs_at(ln, rect.x, baseline))
-            y += ln.size * 1.2
+            y += ln.size * HEAD_LEADING
     return items
 
 
@@ -125,32 +136,33 @@ def _head_blocks(story: Story, rect: Rect, t: Template, composer: Composer,
     if story.headline:
         st = styles["headline"]
         blocks.append((fit_headline(composer, story.headline, st.role, st.size * shrink, rect.w, Align.CENTER,
-                                    fill=story.fit_headline), 0.25 * st.size * shrink if blocks else 0.0))
+                                    fill=story.fit_headline), HEADLINE_GAP * st.size * shrink if blocks else 0.0))
     if story.deck:
         st = styles["deck"]
         deck = story.deck if story.deck.startswith("—") else "——" + story.deck
         blocks.append((fit_headline(composer, deck, st.role, st.size * shrink, rect.w, Align.CENTER),
-                       0.35 * st.size * shrink))
+                       DECK_GAP * st.size * shrink))
     return blocks
 
 
 def jump_head(text: str, rect: Rect, t: Template, composer: Composer) -> list[Item]:
     """續題: a short headline over the continuation of a story, in its two reserved grid lines."""
     st = t.styles["kicker"]
-    size = min(st.size, 2 * t.pitch * 0.6)
+    height = JUMP_HEAD_LINES * t.pitch
+    size = min(st.size, height * JUMP_HEAD_SIZE)
     lines = fit_headline(composer, text, "headline", size, rect.w, Align.LEFT)[:1]
-    height = 2 * t.pitch
-    baseline = rect.y + (height - size) / 2 + EM_TOP * size
+    baseline = baseline_in(rect.y, height, size)
     items: list[Item] = []
     for ln in lines:
         items.extend(runs_at(ln, rect.x, baseline))
-    items.append(Rule(rect.x, rect.y + height - 0.15 * t.pitch, rect.right, rect.y + height - 0.15 * t.pitch, 0.5))
+    rule_y = rect.y + height - JUMP_HEAD_RULE * t.pitch
+    items.append(Rule(rect.x, rule_y, rect.right, rule_y, 0.5))
     return items
 
 
 def fit_mark(text: str, rect: Rect, t: Template, composer: Composer) -> list[Item]:
     """A proof mark: the frame outlined in red, a red label under its bottom edge."""
-    size = 7.5
+    size = PROOF_LABEL
     items: list[Item] = [Rectangle(rect.x, rect.y, rect.w, rect.h, stroke=RED, stroke_width=1.0)]
     label = set_lines(composer, text, "sans", size, max(rect.w, 6 * t.measure), Align.LEFT)[:1]
     if label:
@@ -160,12 +172,13 @@ def fit_mark(text: str, rect: Rect, t: Template, composer: Composer) -> list[Ite
     return items
 
 
-def _single(composer: Composer, text: str, role: str, size: float, x: float, baseline: float, width: float,
-            align: Align, color: CMYK = BLACK) -> list[Item]:
+def _text_at(composer: Composer, text: str, role: str, size: float, x: float, baseline: float, width: float,
+             align: Align, color: CMYK = BLACK) -> list[Item]:
+    """A short text set at ``width`` from a first baseline, its lines LINE_LEADING apart."""
     lines = set_lines(composer, text, role, size, width, align)
     items: list[Item] = []
     for k, ln in enumerate(lines):
-        items.extend(runs_at(ln, x, baseline + k * size * 1.3, color))
+        items.extend(runs_at(ln, x, baseline + k * size * LINE_LEADING, color))
     return items
 
 
@@ -230,16 +243,16 @@ def masthead(issue: Issue, composer: Composer) -> list[Item]:
     if issue.paper.logo:
         items.append(Picture(left.x, name_top, left.w, name_size * 1.1, issue.paper.logo))
     else:
-        items += _single(composer, issue.paper.name, "headline", name_size, left.x,
+        items += _text_at(composer, issue.paper.name, "headline", name_size, left.x,
                          name_top + EM_TOP * name_size, left.w, Align.LEFT, RED)
     y = name_top + name_size * 1.1 + 16.0
     sample = "　樣例資料" if issue.sample else ""
-    items += _single(composer, f"第{issue.number}期（總第{issue.total}期）　{date_line(issue)}{sample}", "sans",
+    items += _text_at(composer, f"第{issue.number}期（總第{issue.total}期）　{date_line(issue)}{sample}", "sans",
                      12.0, left.x, y, left.w + t.gutter + t.measure, Align.LEFT)
     small = "　".join(x for x in (issue.paper.permit,
                                   f"《{issue.paper.name}》數字報 {issue.paper.url}" if issue.paper.url else None) if x)
     if small:
-        items += _single(composer, small, "body", 7.5, left.x, y + 16.0, left.w + t.gutter + t.measure, Align.LEFT)
+        items += _text_at(composer, small, "body", 7.5, left.x, y + 16.0, left.w + t.gutter + t.measure, Align.LEFT)
     channels = issue.paper.channels
     if channels:
         right = t.rect(GridRect(1, 4, t.columns - 3, 1, 1))
@@ -249,7 +262,7 @@ def masthead(issue: Issue, composer: Composer) -> list[Item]:
         for k, channel in enumerate(channels):
             x = right.x + k * step if len(channels) > 1 else right.right - qr
             items += qr_items(channel.url, x, top, qr)
-            items += _single(composer, channel.label, "sans", 7.0, x - 10, top + qr + 8 + EM_TOP * 7.0,
+            items += _text_at(composer, channel.label, "sans", 7.0, x - 10, top + qr + 8 + EM_TOP * 7.0,
                              qr + 20, Align.CENTER)
     # A heavy rule over a thin one closes the masthead.
     items.append(Rule(area.x, area.bottom - 3.0, area.right, area.bottom - 3.0, 2.0, RED))
@@ -270,11 +283,10 @@ def photo_items(photo: Photo, t: Template, composer: Composer) -> list[Item]:
     if picture_h < t.pitch * 2:
         raise LayoutError(f"photo '{photo.id}': its caption takes {len(lines)} lines of its {photo.place.lines}; "
                           f"give the photo more lines")
-    items: list[Item] = [Picture(rect.x, rect.y, rect.w, picture_h - 0.3 * t.pitch, photo.file, photo.focus)]
+    items: list[Item] = [Picture(rect.x, rect.y, rect.w, picture_h - CAPTION_GAP * t.pitch, photo.file, photo.focus)]
     for k, ln in enumerate(lines):
         grid_line = photo.place.line + photo.place.lines - len(lines) + k
-        baseline = t.line_y(grid_line) + (t.pitch - ln.size) / 2 + EM_TOP * ln.size
-        items.extend(runs_at(ln, rect.x, baseline))
+        items.extend(runs_at(ln, rect.x, baseline_of(t, grid_line, ln.size)))
     return items
 
 
@@ -294,13 +306,13 @@ def story_border(story: Story, page: int, t: Template) -> list[Item]:
     outer = Rect(x0 - d, y0 - dy, x1 - x0 + 2 * d, y1 - y0 + 2 * dy)
     style = story.box
     items: list[Item] = []
-    if style == "single":
+    if style is BorderStyle.SINGLE:
         items.append(Rectangle(outer.x, outer.y, outer.w, outer.h, stroke=BLACK, stroke_width=0.5))
-    elif style == "double":
+    elif style is BorderStyle.DOUBLE:
         items.append(Rectangle(outer.x, outer.y, outer.w, outer.h, stroke=BLACK, stroke_width=0.5))
         inner = outer.inset(1.5)
         items.append(Rectangle(inner.x, inner.y, inner.w, inner.h, stroke=BLACK, stroke_width=0.5))
-    elif style == "thick-thin":
+    elif style is BorderStyle.THICK_THIN:
         items.append(Rectangle(outer.x, outer.y, outer.w, outer.h, stroke=BLACK, stroke_width=1.5))
         inner = outer.inset(2.0)
         items.append(Rectangle(inner.x, inner.y, inner.w, inner.h, stroke=BLACK, stroke_width=0.3))
@@ -331,11 +343,11 @@ def running_head(issue: Issue, page: int, composer: Composer) -> list[Item]:
     size = 9.0
     items: list[Item] = []
     left = f"{issue.paper.name}　{date_line(issue)}"
-    items += _single(composer, left, "sans", size, area.x, baseline, area.w / 2, Align.LEFT)
+    items += _text_at(composer, left, "sans", size, area.x, baseline, area.w / 2, Align.LEFT)
     middle = f"第{page}版　{spec.section}" + ("　（樣例資料）" if issue.sample else "")
-    items += _single(composer, middle, "sans", 12.0, area.x, baseline, area.w, Align.CENTER)
+    items += _text_at(composer, middle, "sans", 12.0, area.x, baseline, area.w, Align.CENTER)
     if spec.editor:
-        items += _single(composer, f"責任編輯：{spec.editor}", "body", size, area.x + area.w / 2, baseline,
+        items += _text_at(composer, f"責任編輯：{spec.editor}", "body", size, area.x + area.w / 2, baseline,
                          area.w / 2, Align.RIGHT)
     items.append(Rule(area.x, area.bottom - 0.25 * t.pitch, area.right, area.bottom - 0.25 * t.pitch, 1.0))
     return items
@@ -344,9 +356,9 @@ def running_head(issue: Issue, page: int, composer: Composer) -> list[Item]:
 def box_items(box: Box, t: Template, composer: Composer) -> list[Item]:
     """Banners (reversed out of red), notices and advertisement placeholders (ruled boxes)."""
     rect = t.rect(box.place)
-    inner = rect.inset(0.5 * t.body.size)
+    inner = rect.inset(BOX_INSET * t.body.size)
     items: list[Item] = []
-    if box.kind == "banner":
+    if box.kind is BoxKind.BANNER:
         st = t.styles["banner"]
         items.append(Rectangle(rect.x, rect.y, rect.w, rect.h, fill=box.color or RED))
         color = WHITE
@@ -363,12 +375,26 @@ def box_items(box: Box, t: Template, composer: Composer) -> list[Item]:
     lines = []
     for k, text in enumerate(paragraphs):
         is_note = box.sample and k == len(paragraphs) - 1
-        s = size * (0.75 if is_note else 1.0)
-        lines += fit_headline(composer, text, role, s, inner.w, Align.CENTER) if box.kind == "banner" else \
+        s = size * (SAMPLE_NOTE if is_note else 1.0)
+        lines += fit_headline(composer, text, role, s, inner.w, Align.CENTER) if box.kind is BoxKind.BANNER else \
             set_lines(composer, text, "sans" if is_note else role, s, inner.w, Align.CENTER)
-    total = sum(ln.size * 1.45 for ln in lines)
+    total = sum(ln.size * BOX_LEADING for ln in lines)
     y = inner.y + max(0.0, (inner.h - total) / 2)
     for ln in lines:
-        items.extend(runs_at(ln, inner.x, y + 0.225 * ln.size + EM_TOP * ln.size, color))
-        y += ln.size * 1.45
+        items.extend(runs_at(ln, inner.x, y + BOX_LINE_TOP * ln.size + EM_TOP * ln.size, color))
+        y += ln.size * BOX_LEADING
     return items
+
+
+def column_rules(story: Story, t: Template) -> dict[int, list[Item]]:
+    """Column rules (欄線) between the columns of a story's frames."""
+    per_page: dict[int, list[Item]] = {}
+    for k, frame in enumerate(story.frames):
+        p = frame.place
+        skip = JUMP_HEAD_LINES if k and frame.jump_head else 0
+        for col in range(p.col + 1, p.col + p.span):
+            x = t.column_x(col) - t.gutter / 2
+            top = t.line_y(p.line + skip) + 0.2 * t.pitch
+            bottom = t.line_y(p.line + p.lines) - 0.2 * t.pitch
+            per_page.setdefault(p.page, []).append(Rule(x, top, x, bottom, 0.3))
+    return per_page

@@ -14,6 +14,7 @@ RED: CMYK = (0.0, 1.0, 1.0, 0.0)          # 200 % ink: within newsprint's 240 % 
 CYAN: CMYK = (1.0, 0.0, 0.0, 0.0)         # proof marks: grid
 MAGENTA: CMYK = (0.0, 1.0, 0.0, 0.0)      # proof marks: frames and story names
 GREY: CMYK = (0.0, 0.0, 0.0, 0.45)
+WHITE: CMYK = (0.0, 0.0, 0.0, 0.0)        # type reversed out of a ground (knocks out)
 
 
 @dataclass(frozen=True)

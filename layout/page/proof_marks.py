@@ -7,7 +7,6 @@ from __future__ import annotations
 import math
 
 from ..compose.linebreak import Composer
-from ..compose.lines import line_runs
 from .flow import StoryFlow
 from .furniture import fit_mark, runs_at, set_lines
 from .items import CYAN, MAGENTA, Rectangle, Item, Rule, TextRun
@@ -28,7 +27,7 @@ def watermark(t: Template, composer: Composer) -> list[Item]:
     x0 = t.trim_w / 2 - line.width / 2 * cos + 0.35 * size * sin
     y0 = t.trim_h / 2 + line.width / 2 * sin + 0.35 * size * cos
     return [TextRun(x0 + r.x * cos, y0 - r.x * sin, r.face, r.size, r.text, r.char_space, r.hscale,
-                    WATERMARK_GREY, angle=30.0) for r in line_runs(line)]
+                    WATERMARK_GREY, angle=30.0) for r in line.runs]
 
 
 def grid(t: Template) -> list[Item]:
