@@ -24,6 +24,11 @@ ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 
 
+def pytest_addoption(parser):
+    parser.addoption("--update-golden", action="store_true", default=False,
+                     help="rewrite tests/golden/*.txt from the current layouts (accept a deliberate change)")
+
+
 @pytest.fixture(scope="session")
 def test_face(tmp_path_factory):
     path = build_test_font(tmp_path_factory.mktemp("font") / "LayoutTest.ttf")

@@ -19,7 +19,7 @@ from .. import __version__
 from ..base.errors import LayoutError
 from ..issue.model import input_files
 from ..base.files import atomic_write_text
-from ..base.paths import FONT_DIR
+from ..base.paths import DATA, FONT_DIR, PACKAGE
 
 KEY_FILE = ".render-key"
 
@@ -47,16 +47,23 @@ def issue_files(targets: Iterable[Path]) -> list[Path]:
     return found
 
 
+def engine_files() -> list[Path]:
+    """The files whose change can change a render: every module of the package, in every stage
+    package (recursively), the package data, and the fonts."""
+    files = [p for p in PACKAGE.rglob("*.py") if "__pycache__" not in p.parts]
+    files += [p for p in DATA.rglob("*") if p.is_file()]
+    files += list(FONT_DIR.glob("*.ttf"))
+    return sorted(files)
+
+
 @cache
 def _engine_hash() -> str:
     """The engine's own code and fonts: a change to either renders every issue again."""
     h = hashlib.sha256(__version__.encode())
-    for folder, pattern in ((Path(__file__).parent, "*.py"), (Path(__file__).parent / "data", "**/*"),
-                            (FONT_DIR, "*.ttf")):
-        for path in sorted(folder.glob(pattern)):
-            if path.is_file():
-                h.update(path.name.encode())
-                h.update(_file_digest(path))
+    for path in engine_files():
+        # The path inside its folder, not the bare name: two stage packages may both hold a models.py.
+        h.update(str(path.relative_to(FONT_DIR if path.is_relative_to(FONT_DIR) else PACKAGE)).encode())
+        h.update(_file_digest(path))
     return h.hexdigest()
 
 

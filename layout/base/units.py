@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 PT_PER_MM = 72 / 25.4
-PT_PER_Q = PT_PER_MM / 4  # 級 (Q): a quarter millimetre, used by Chinese/Japanese phototypesetting
 
 # 號 (hao) sizes in points, as Chinese printers name them.
 HAO = {

@@ -174,7 +174,7 @@ def _cache_name(path: Path) -> str | None:
 
 
 def _read_cache(name: str | None, key: str, path: Path) -> Face | None:
-    data = diskcache.read(name) if name else None
+    data = diskcache.read(diskcache.FONT_METRICS, name) if name else None
     if data is None:
         return None
     try:
@@ -186,7 +186,7 @@ def _read_cache(name: str | None, key: str, path: Path) -> Face | None:
 
 def _write_cache(name: str | None, face: Face) -> None:
     if name:
-        diskcache.write(name, marshal.dumps((face.advances.dump(), face.halt, face.bearings, face.ascent, face.descent)))
+        diskcache.write(diskcache.FONT_METRICS, name, marshal.dumps((face.advances.dump(), face.halt, face.bearings, face.ascent, face.descent)))
 
 
 @cache

@@ -32,15 +32,15 @@ def check_image(path: Path) -> str | None:
         return f"cannot be read ({exc.strerror})"
     import PIL
 
-    marker = f"images-ok/v2/{digest.hex()[:32]}-{PIL.__version__}-{MAX_PIXELS}"
-    remembered = diskcache.read(marker)
+    marker = f"v2/{digest.hex()[:32]}-{PIL.__version__}-{MAX_PIXELS}"
+    remembered = diskcache.read(diskcache.PHOTO_CHECKS, marker)
     if remembered is not None:
         _CHECKED[path] = Checked(digest, tuple(int(v) for v in remembered.split()))
         return None
     problem, size = _decode_problem(path)
     if problem is None:
         _CHECKED[path] = Checked(digest, size)
-        diskcache.write(marker, f"{size[0]} {size[1]}".encode())
+        diskcache.write(diskcache.PHOTO_CHECKS, marker, f"{size[0]} {size[1]}".encode())
     return problem
 
 

@@ -352,5 +352,5 @@ def flow_story(story: Story, t: Template, composer: Composer) -> StoryFlow:
         used = sum(1 for p in placed if p.frame == k)
         fits.append(FrameFit(frame.place.page, available, used, available - used))
     last_columns = len({p.slot.x for p in plan if p.slot.frame == len(story.frames) - 1})
-    return StoryFlow(story, tuple(placed), source.overset(), tuple(fits), round(t.measure / t.body.size),
+    return StoryFlow(story, tuple(placed), source.overset(), tuple(fits), t.column_chars,
                      last_columns)

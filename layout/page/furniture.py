@@ -197,8 +197,8 @@ def _qr_matrix(url: str) -> list[bytes]:
 
     from ..base import diskcache
 
-    name = f"qr/{hashlib.sha256(url.encode()).hexdigest()[:32]}-v{QR_VERSION}"
-    known = diskcache.read(name)
+    name = f"{hashlib.sha256(url.encode()).hexdigest()[:32]}-v{QR_VERSION}"
+    known = diskcache.read(diskcache.QR_SYMBOLS, name)
     if known:
         rows = known.split(b"\n")
         if all(len(r) == len(rows) and set(r) <= {0, 1} for r in rows):
@@ -206,7 +206,7 @@ def _qr_matrix(url: str) -> list[bytes]:
     import segno
 
     rows = [bytes(1 if m else 0 for m in row) for row in segno.make(url, error="m", micro=False).matrix]
-    diskcache.write(name, b"\n".join(rows))
+    diskcache.write(diskcache.QR_SYMBOLS, name, b"\n".join(rows))
     return rows
 
 

@@ -94,8 +94,8 @@ def pressed_photo(path: Path, w: float, h: float, focus, max_ppi: float, profile
     key = hashlib.sha256(content_digest(path))
     key.update(repr((round(w, 4), round(h, 4), tuple(focus), max_ppi, PRESS_VERSION, PIL.__version__)).encode())
     key.update(_profile_digest(profile))
-    name = f"press/{key.hexdigest()[:32]}.jpg"
-    cached = diskcache.read(name)
+    name = f"{key.hexdigest()[:32]}.jpg"
+    cached = diskcache.read(diskcache.PRESSED_PHOTOS, name)
     if cached is not None and len(cached) > 12:
         width, height, grey = int.from_bytes(cached[:4], "big"), int.from_bytes(cached[4:8], "big"), cached[8] == 1
         return PressImage(cached[12:], width, height, grey)
@@ -104,7 +104,7 @@ def pressed_photo(path: Path, w: float, h: float, focus, max_ppi: float, profile
     image.save(data, "JPEG", quality=92, subsampling=0, optimize=True)
     pressed = PressImage(data.getvalue(), image.width, image.height, image.mode == "L")
     header = pressed.width.to_bytes(4, "big") + pressed.height.to_bytes(4, "big") + bytes([pressed.grey, 0, 0, 0])
-    diskcache.write(name, header + pressed.data)
+    diskcache.write(diskcache.PRESSED_PHOTOS, name, header + pressed.data)
     return pressed
 
 

@@ -164,7 +164,7 @@ def _image_ink(image) -> float | None:
     dictionary alone, so it is remembered by their digest, in memory and in the disk cache."""
     digest = hashlib.sha256(image.read_raw_bytes())
     digest.update(repr(sorted((k, repr(v)) for k, v in image.stream_dict.items() if k != "/Length")).encode())
-    key = f"ink/{digest.hexdigest()[:32]}-v{INK_VERSION}"
+    key = f"{digest.hexdigest()[:32]}-v{INK_VERSION}"
     if key not in _INK:
         if len(_INK) > 256:
             _INK.pop(next(iter(_INK)))
@@ -176,7 +176,7 @@ def _ink_on_disk(key: str, image) -> float | None:
     """The ink remembered in the disk cache, or decoded now and remembered there."""
     from ..base import diskcache
 
-    known = diskcache.read(key)
+    known = diskcache.read(diskcache.IMAGE_INK, key)
     if known == b"none":
         return None
     try:
@@ -184,7 +184,7 @@ def _ink_on_disk(key: str, image) -> float | None:
     except (TypeError, ValueError):  # not remembered yet, or a damaged entry
         pass
     ink = _decoded_ink(image)
-    diskcache.write(key, b"none" if ink is None else repr(ink).encode())
+    diskcache.write(diskcache.IMAGE_INK, key, b"none" if ink is None else repr(ink).encode())
     return ink
 
 
