@@ -277,3 +277,46 @@ def test_map_checker_against_a_fake_tree(tmp_path):
     assert "map entries that are no module (2):\n    `compose/gone.py`\n    `flow.py`\n" in message
     full = readme.replace("`flow.py`", "`page/flow.py`").replace(" · `compose/gone.py`", "")
     assert map_mismatches(root, full) == ([], [])
+
+
+# --- one name, one thing -----------------------------------------------------------------------
+
+def top_level_names(package_root: Path) -> dict[str, list[str]]:
+    """Classes, functions and constants defined at the top of the package's modules, by name, with
+    the modules that define them."""
+    found: dict[str, list[str]] = {}
+    for path in sorted(package_root.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+        names = []
+        for node in tree.body:
+            if isinstance(node, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
+                names.append(node.name)
+            elif isinstance(node, ast.Assign):
+                names += [t.id for t in node.targets if isinstance(t, ast.Name)]
+            elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+                names.append(node.target.id)
+        for name in names:
+            if not name.startswith("__"):
+                found.setdefault(name, []).append(path.relative_to(package_root.parent).as_posix())
+    return found
+
+
+def defined_twice(package_root: Path) -> list[str]:
+    return [f"{name}: {', '.join(modules)}" for name, modules in sorted(top_level_names(package_root).items())
+            if len(modules) > 1]
+
+
+def test_one_name_means_one_thing():
+    twice = defined_twice(ROOT / "layout")
+    if twice:
+        pytest.fail("defined in more than one module (one name, one thing: rename or share it):\n  "
+                    + "\n  ".join(twice), pytrace=False)
+
+
+def test_a_helper_defined_twice_is_found(tmp_path):
+    for module in ("compose/atoms.py", "page/furniture.py"):
+        (tmp_path / "layout" / module).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / "layout" / module).write_text("EM_TOP = 0.88\n\n\ndef _single():\n    pass\n")
+    assert defined_twice(tmp_path / "layout") == [
+        "EM_TOP: layout/compose/atoms.py, layout/page/furniture.py",
+        "_single: layout/compose/atoms.py, layout/page/furniture.py"]

@@ -79,7 +79,7 @@ def main() -> None:
     """
 
 
-@main.command()
+@main.command("render")
 @click.argument("issue_file", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("-o", "--output", "out_dir", type=click.Path(path_type=Path, file_okay=False),
               help="Folder for the PDFs (default: output/<total issue number>/).")
@@ -88,7 +88,7 @@ def main() -> None:
                    "on the page; file names end in -proof. (`layout proof` also makes PNGs.)")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON, for tools.")
 @click.option("--allow-outside", is_flag=True, help="Allow texts and images outside the project folder.")
-def render(issue_file: Path, out_dir: Path | None, proof: bool, as_json: bool, allow_outside: bool) -> None:
+def render_command(issue_file: Path, out_dir: Path | None, proof: bool, as_json: bool, allow_outside: bool) -> None:
     """Render ISSUE_FILE to PDF/X-1a: one file per page (YYYYMMDD-NN.pdf), the whole issue, and copyfit.json.
 
     Prints the copyfit table: per story, lines used and available in each frame, and the characters to
@@ -96,18 +96,18 @@ def render(issue_file: Path, out_dir: Path | None, proof: bool, as_json: bool, a
     a photo's resolution is too low, a page fails preflight, or a story's text does not fit its frames
     (unless --proof).
     """
-    from .pipeline import render as do_render
+    from .pipeline import render
 
-    result = do_render(issue_file, out_dir, proof=proof, allow_outside=allow_outside)
+    result = render(issue_file, out_dir, proof=proof, allow_outside=allow_outside)
     _report(result.layout, as_json, (*result.files, result.report))
 
 
-@main.command()
+@main.command("check")
 @click.argument("issue_file", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--dump", is_flag=True, help="Also print the layout as text (page, frame, lines).")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON, for tools.")
 @click.option("--allow-outside", is_flag=True, help="Allow texts and images outside the project folder.")
-def check(issue_file: Path, dump: bool, as_json: bool, allow_outside: bool) -> None:
+def check_command(issue_file: Path, dump: bool, as_json: bool, allow_outside: bool) -> None:
     """Validate ISSUE_FILE and lay it out without writing any PDF.
 
     Reports mistakes with file, line and key; characters no font has; text that does not fit (exit
@@ -141,18 +141,18 @@ def _proof_options(command):
     return command
 
 
-@main.command()
+@main.command("proof")
 @_proof_options
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON, for tools.")
 @click.option("--allow-outside", is_flag=True, help="Allow texts and images outside the project folder.")
-def proof(issue_file: Path, out_dir: Path | None, dpi: int, show_grid: bool, as_json: bool,
-          allow_outside: bool) -> None:
+def proof_command(issue_file: Path, out_dir: Path | None, dpi: int, show_grid: bool, as_json: bool,
+                  allow_outside: bool) -> None:
     """Proof ISSUE_FILE: PDFs with a 校樣 watermark, frame outlines and story names, overset and empty
     lines marked where they happen and the copyfit figures in the margin; a PNG of every page and a
     contact sheet of the issue beside them. Writes the pages even when a story does not fit."""
-    from .pipeline import proof as do_proof
+    from .pipeline import proof
 
-    result = do_proof(issue_file, out_dir, dpi=dpi, show_grid=show_grid, allow_outside=allow_outside)
+    result = proof(issue_file, out_dir, dpi=dpi, show_grid=show_grid, allow_outside=allow_outside)
     files = (*result.render.files, *result.pngs, result.sheet, result.render.report, result.lines)
     _report(result.render.layout, as_json, files)
 

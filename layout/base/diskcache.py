@@ -20,7 +20,7 @@ from pathlib import Path
 
 
 @dataclass(frozen=True)
-class Kind:
+class CacheKind:
     """One kind of disk cache entry."""
 
     folder: str          # subfolder of the cache folder
@@ -28,16 +28,16 @@ class Kind:
     key: str             # what the entry's name is made from
 
 
-FONT_METRICS = Kind("fonts", "a face's advances, halt data and bearings (marshal)",
+FONT_METRICS = CacheKind("fonts", "a face's advances, halt data and bearings (marshal)",
                     "the font file's name, size, mtime and the SHA-256 of its first 64 KB; format version")
-PHOTO_CHECKS = Kind("images-ok", "a photo that decoded whole: its size in pixels",
+PHOTO_CHECKS = CacheKind("images-ok", "a photo that decoded whole: its size in pixels",
                     "SHA-256 of the photo's bytes; Pillow version; pixel limit")
-PRESSED_PHOTOS = Kind("press", "a photo cropped, scaled and converted for press (JPEG, with its size)",
+PRESSED_PHOTOS = CacheKind("press", "a photo cropped, scaled and converted for press (JPEG, with its size)",
                       "SHA-256 of the photo's bytes, placed size, focus, max ppi, Pillow version, "
                       "conversion version, SHA-256 of the output profile")
-IMAGE_INK = Kind("ink", "the highest total ink of a CMYK image in a PDF (preflight rule 7)",
+IMAGE_INK = CacheKind("ink", "the highest total ink of a CMYK image in a PDF (preflight rule 7)",
                  "SHA-256 of the image stream's bytes and dictionary; rule version")
-QR_SYMBOLS = Kind("qr", "a QR symbol's modules, a row of 0/1 bytes each", "SHA-256 of the URL; encoding version")
+QR_SYMBOLS = CacheKind("qr", "a QR symbol's modules, a row of 0/1 bytes each", "SHA-256 of the URL; encoding version")
 
 DISK = (FONT_METRICS, PHOTO_CHECKS, PRESSED_PHOTOS, IMAGE_INK, QR_SYMBOLS)
 
@@ -74,14 +74,14 @@ def folder() -> Path:
     return Path(os.environ.get("LAYOUT_CACHE_DIR") or Path.home() / ".cache" / "layout")
 
 
-def read(kind: Kind, name: str) -> bytes | None:
+def read(kind: CacheKind, name: str) -> bytes | None:
     try:
         return (folder() / kind.folder / name).read_bytes()
     except OSError:
         return None
 
 
-def write(kind: Kind, name: str, data: bytes) -> None:
+def write(kind: CacheKind, name: str, data: bytes) -> None:
     target = folder() / kind.folder / name
     try:
         target.parent.mkdir(parents=True, exist_ok=True)

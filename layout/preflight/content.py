@@ -39,9 +39,9 @@ class ColourSpace:
     rgb_like: bool = False      # RGB, CalRGB, Lab, ICCBased N=3, or an alternate/base that is
 
 
-GREY = ColourSpace("DeviceGray", 1)
-RGB = ColourSpace("DeviceRGB", 3, rgb_like=True)
-CMYK = ColourSpace("DeviceCMYK", 4)
+DEVICE_GREY = ColourSpace("DeviceGray", 1)
+DEVICE_RGB = ColourSpace("DeviceRGB", 3, rgb_like=True)
+DEVICE_CMYK = ColourSpace("DeviceCMYK", 4)
 
 
 def colour_space(obj, resources) -> ColourSpace:
@@ -49,11 +49,11 @@ def colour_space(obj, resources) -> ColourSpace:
     if isinstance(obj, Name):
         key = str(obj)
         if key in ("/DeviceGray", "/G"):
-            return GREY
+            return DEVICE_GREY
         if key in ("/DeviceRGB", "/RGB"):
-            return RGB
+            return DEVICE_RGB
         if key in ("/DeviceCMYK", "/CMYK"):
-            return CMYK
+            return DEVICE_CMYK
         if key == "/Pattern":
             return ColourSpace("Pattern", 0)
         named = resources.get("/ColorSpace", {}) if resources is not None else {}
@@ -88,9 +88,9 @@ class State:
     """The graphics state preflight follows; mutable while walking, copied into each event."""
 
     ctm: Matrix = IDENTITY
-    fill_space: ColourSpace = GREY
+    fill_space: ColourSpace = DEVICE_GREY
     fill: tuple[float, ...] = (0.0,)
-    stroke_space: ColourSpace = GREY
+    stroke_space: ColourSpace = DEVICE_GREY
     stroke: tuple[float, ...] = (0.0,)
     line_width: float = 1.0
     fill_overprint: bool = False
@@ -171,7 +171,8 @@ class _Walker:
                 else:
                     state.stroke = values
             elif op in ("g", "G", "rg", "RG", "k", "K"):
-                space = {"g": GREY, "G": GREY, "rg": RGB, "RG": RGB, "k": CMYK, "K": CMYK}[op]
+                space = {"g": DEVICE_GREY, "G": DEVICE_GREY, "rg": DEVICE_RGB, "RG": DEVICE_RGB,
+                         "k": DEVICE_CMYK, "K": DEVICE_CMYK}[op]
                 values = tuple(float(a) for a in args)
                 if op.islower():
                     state.fill_space, state.fill = space, values
