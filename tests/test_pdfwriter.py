@@ -1,5 +1,6 @@
-"""The PDF writer: TrueType subsets, cmap lookups, PDF objects, fonts and pages shared between the
-page files and the whole-issue file, and preflight's memory of what it has already decided."""
+"""The PDF writer: TrueType subsets, the font tables' named layouts, cmap lookups, PDF objects, the
+content stream's operators and remembered state, fonts and pages shared between the page files and
+the whole-issue file, and preflight's memory of what it has already decided."""
 
 from __future__ import annotations
 
@@ -14,8 +15,9 @@ from fontTools.pens.ttGlyphPen import TTGlyphPen
 from fontTools.ttLib import TTFont
 
 from layout.preflight import rules as preflight
-from layout.fonts.subset import FontProgram, _checksum
+from layout.fonts.subset import HEAD, HHEA, MAXP, FontProgram, _checksum
 from layout.fonts.faces import FONT_DIR, DEFAULT_FACES, Advances, load_face
+from layout.pdf.content import ContentStream
 from layout.pdf.objects import Document, Name, Stream, number, serialise, text_string
 
 from conftest import ROOT
@@ -75,6 +77,26 @@ def test_subset_keeps_used_outlines_and_components_and_empties_the_rest(tmp_path
     assert [_outline(only_b, gid)[0] for gid in range(4)] == [1, 0, 1, 0]
 
 
+def test_table_layouts_read_the_fields_fonttools_reads(tmp_path):
+    path = composite_font(tmp_path / "c.ttf")
+    program = FontProgram(path)
+    font = TTFont(path)
+    head, hhea = HEAD.unpack(program.head), HHEA.unpack(program.hhea)
+    for field in ("checkSumAdjustment", "magicNumber", "unitsPerEm", "xMin", "yMin", "xMax", "yMax",
+                  "indexToLocFormat", "glyphDataFormat"):
+        assert getattr(head, field) == getattr(font["head"], field), field
+    for field in ("ascent", "descent", "advanceWidthMax", "numberOfHMetrics"):
+        assert getattr(hhea, field) == getattr(font["hhea"], field), field
+    assert MAXP.unpack(program.maxp).numGlyphs == font["maxp"].numGlyphs == program.glyph_count
+    assert (HEAD.size, HHEA.size) == (54, 36)                       # the specification's sizes
+    head_bytes = bytearray(program.head)
+    HEAD.write(head_bytes, "indexToLocFormat", 1)
+    assert HEAD.read(head_bytes, "indexToLocFormat") == 1 and head_bytes[:50] == program.head[:50]
+    subset = TTFont(io.BytesIO(program.subset({1})))
+    assert subset["head"].indexToLocFormat == 1                     # the subset's loca is long
+    assert subset["cmap"].getcmap(3, 1).cmap == {}                  # and its cmap is the empty stub
+
+
 def test_cmap_lookup_agrees_with_fonttools_for_every_face(test_face):
     paths = [test_face.path] + [FONT_DIR / name for name in DEFAULT_FACES.values()]
     for path in paths:
@@ -127,6 +149,46 @@ def test_pdf_objects_are_written_exactly():
         unfinished = Document()
         unfinished.reserve()
         unfinished.tobytes("1.3", root, root)
+
+
+def test_content_stream_writes_state_only_where_it_must():
+    """Overprint is remembered across the page; colour, font, Tc and Tz only within a text object
+    (each text object sets its own); a rectangle's fill, stroke colour and line width every time."""
+    c = ContentStream()
+    c.set_overprint(True)
+    c.set_fill_cmyk((0, 0, 0, 1))
+    c.set_fill_cmyk((0, 0, 0, 1))
+    with c.line():
+        c.set_stroke_cmyk((0, 0.5, 0, 0))
+        c.set_line_width(0.25)
+    with c.line():
+        c.rectangle(1, 2, 3.5, 4)
+        c.fill_and_stroke()
+    c.set_overprint(True)
+    with c.line():
+        c.set_dash((2, 1.5))
+        c.move_to(0, 0)
+        c.curve_to(1, 1, 2, 2, 3, 0)
+        c.stroke()
+        c.set_dash(())
+    for _ in range(2):
+        c.begin_text()
+        for x in (10, 20):
+            c.set_fill_cmyk((0.1, 0, 0, 0))
+            c.set_font("F-song", 9.5)
+            c.set_char_space(0.2)
+            c.set_horizontal_scale(0.9)
+            c.set_text_matrix(1, 0, 0, 1, x, 5)
+            c.show_text("中".encode("utf-16-be"))
+        c.end_text()
+    c.set_overprint(False)
+    c.draw_image("Im1", 1, 2, 30, 40)
+    assert c.tobytes().decode() == "\n".join([
+        "/GSop gs", "0 0 0 1 k", "0 0 0 1 k", "0 0.5 0 0 K 0.25 w", "1 2 3.5 4 re B",
+        "[2 1.5] 0 d 0 0 m 1 1 2 2 3 0 c S [] 0 d",
+        *(["BT", "0.1 0 0 0 k", "/F-song 9.5 Tf", "0.2 Tc", "90 Tz", "1 0 0 1 10 5 Tm", "<4e2d> Tj",
+           "1 0 0 1 20 5 Tm", "<4e2d> Tj", "ET"] * 2),
+        "/GSko gs", "q 30 0 0 40 1 2 cm /Im1 Do Q", ""])
 
 
 def test_issue_file_carries_the_page_files_pages_and_fonts_byte_for_byte(sample_render):

@@ -1,11 +1,17 @@
 """TrueType subsets for embedding, made straight from the font file's tables.
 
+Takes a TrueType file's path (from ``fonts.faces``). Hands on ``FontProgram`` (to ``pdf.cidfont``):
+the face's glyph numbers (its Unicode cmap), its PDF metrics and subsets of it as font files.
+
 A subset keeps every glyph's number (glyphs not used are left empty), so one page's content stream
 is valid with the subset of any document it is put in: the page file and the whole-issue file share
 their content streams byte for byte. Empty glyphs cost four bytes each in ``loca`` and ``hmtx``,
 which deflate to almost nothing. Only what a PDF consumer needs of a CIDFontType2 program is kept
 (head, hhea, maxp, loca, glyf, hmtx, the hinting tables, a post and an empty cmap); glyphs are read
 with ``pread``, so a 10 MB CJK face costs its tables' directory and metrics in memory, not its size.
+
+The fixed binary records of the file are ``TableLayout``s, written field by field as the OpenType
+specification (and fontTools' ``ttLib/tables``) names them, so no table is read by byte offsets.
 """
 
 from __future__ import annotations
@@ -14,10 +20,185 @@ import os
 import struct
 from array import array
 from bisect import bisect_right
+from collections import namedtuple
 from functools import cache
 from pathlib import Path
 
 from ..base.errors import LayoutError
+
+
+class TableLayout:
+    """A fixed binary record of a font file: big-endian fields, one ``name: struct code`` a line
+    (``#`` starts a comment). Read whole into a named tuple in one struct call, or field by field
+    where only one is wanted (a glyph's advance) or is written in place (checkSumAdjustment)."""
+
+    def __init__(self, name: str, fields: str):
+        lines = [line.split("#")[0].strip() for line in fields.strip().splitlines()]
+        pairs = [tuple(part.strip() for part in line.split(":")) for line in lines if line]
+        self._codes = [code for _, code in pairs]
+        self.struct = struct.Struct(">" + "".join(self._codes))
+        self.size = self.struct.size
+        self._record = namedtuple(name, [field for field, _ in pairs])
+        self._fields = {field: (struct.calcsize(">" + "".join(self._codes[:i])), struct.Struct(">" + code))
+                        for i, (field, code) in enumerate(pairs)}
+
+    def unpack(self, data, at: int = 0):
+        return self._record._make(self.struct.unpack_from(data, at))
+
+    def pack(self, *values, **fields) -> bytes:
+        return self.struct.pack(*self._record(*values, **fields))
+
+    def pack_into(self, buffer, at: int, *values, **fields) -> None:
+        self.struct.pack_into(buffer, at, *self._record(*values, **fields))
+
+    def read(self, data, field: str, at: int = 0):
+        """One field of the record that starts at ``at``."""
+        offset, code = self._fields[field]
+        return code.unpack_from(data, at + offset)[0]
+
+    def write(self, buffer, field: str, value, at: int = 0) -> None:
+        """One field of the record that starts at ``at``, changed in place."""
+        offset, code = self._fields[field]
+        code.pack_into(buffer, at + offset, value)
+
+    def columns(self, data, count: int, at: int = 0) -> tuple[tuple, ...]:
+        """``count`` records in a row, read in one struct call: one tuple per field (the big arrays)."""
+        uniform = len(set(self._codes)) == 1 and len(self._codes[0]) == 1
+        codes = f"{count * len(self._codes)}{self._codes[0]}" if uniform else "".join(self._codes) * count
+        flat = struct.unpack_from(">" + codes, data, at)
+        width = len(self._codes)
+        return tuple(flat[i::width] for i in range(width))
+
+
+# The file's header and directory.
+OFFSET_TABLE = TableLayout("OffsetTable", """
+    sfntVersion:    I   # 0x00010000 for TrueType outlines
+    numTables:      H
+    searchRange:    H   # 16 × the largest power of two ≤ numTables
+    entrySelector:  H   # log2 of that power
+    rangeShift:     H   # 16 × numTables − searchRange
+""")
+TABLE_RECORD = TableLayout("TableRecord", """
+    tag:            4s
+    checksum:       I
+    offset:         I
+    length:         I
+""")
+
+HEAD = TableLayout("head", """
+    version:            I   # 16.16 fixed
+    fontRevision:       I   # 16.16 fixed
+    checkSumAdjustment: I
+    magicNumber:        I
+    flags:              H
+    unitsPerEm:         H
+    created:            Q
+    modified:           Q
+    xMin:               h
+    yMin:               h
+    xMax:               h
+    yMax:               h
+    macStyle:           H
+    lowestRecPPEM:      H
+    fontDirectionHint:  h
+    indexToLocFormat:   h   # 0: loca holds offsets / 2 as uint16; 1: offsets as uint32
+    glyphDataFormat:    h
+""")
+HHEA = TableLayout("hhea", """
+    version:                I
+    ascent:                 h
+    descent:                h
+    lineGap:                h
+    advanceWidthMax:        H
+    minLeftSideBearing:     h
+    minRightSideBearing:    h
+    xMaxExtent:             h
+    caretSlopeRise:         h
+    caretSlopeRun:          h
+    caretOffset:            h
+    reserved0:              h
+    reserved1:              h
+    reserved2:              h
+    reserved3:              h
+    metricDataFormat:       h
+    numberOfHMetrics:       H
+""")
+MAXP = TableLayout("maxp", """
+    version:    I   # 0.5 or 1.0 as 16.16 fixed: only the fields both versions have
+    numGlyphs:  H
+""")
+
+# hmtx: numberOfHMetrics of these, then a left side bearing alone for each glyph after them.
+LONG_HOR_METRIC = TableLayout("LongHorMetric", """
+    advanceWidth:       H
+    leftSideBearing:    h
+""")
+LEFT_SIDE_BEARING = TableLayout("LeftSideBearing", """
+    leftSideBearing:    h
+""")
+
+NAME_HEADER = TableLayout("NameHeader", """
+    format:         H
+    count:          H
+    stringOffset:   H   # from the start of the table
+""")
+NAME_RECORD = TableLayout("NameRecord", """
+    platformID:     H
+    encodingID:     H
+    languageID:     H
+    nameID:         H
+    length:         H
+    offset:         H   # from stringOffset
+""")
+
+CMAP_HEADER = TableLayout("CmapHeader", """
+    version:    H
+    numTables:  H
+""")
+ENCODING_RECORD = TableLayout("EncodingRecord", """
+    platformID:     H
+    encodingID:     H
+    subtableOffset: I   # from the start of the table
+""")
+# Format 4 (the BMP in segments): this header, then endCode[segCount], a uint16 reservedPad,
+# startCode[segCount], idDelta[segCount] (int16), idRangeOffset[segCount] and the glyphIdArray.
+CMAP_FORMAT_4 = TableLayout("CmapFormat4", """
+    format:         H
+    length:         H
+    language:       H
+    segCountX2:     H
+    searchRange:    H
+    entrySelector:  H
+    rangeShift:     H
+""")
+# Format 12 (all of Unicode in groups): this header, then numGroups of SequentialMapGroup.
+CMAP_FORMAT_12 = TableLayout("CmapFormat12", """
+    format:     H
+    reserved:   H
+    length:     I
+    language:   I
+    numGroups:  I
+""")
+SEQUENTIAL_MAP_GROUP = TableLayout("SequentialMapGroup", """
+    startCharCode:  I
+    endCharCode:    I
+    startGlyphID:   I
+""")
+
+GLYPH_HEADER = TableLayout("GlyphHeader", """
+    numberOfContours:   h   # negative for a composite glyph
+    xMin:               h
+    yMin:               h
+    xMax:               h
+    yMax:               h
+""")
+# A composite glyph's component: this, two arguments (int16 or int8 each, by the flags), then
+# a transform of none, one, two or four F2Dot14 values (by the flags).
+COMPONENT = TableLayout("Component", """
+    flags:          H
+    glyphIndex:     H
+""")
+_WORD_ARGUMENT, _BYTE_ARGUMENT, _F2DOT14 = 2, 1, 2   # sizes in bytes
 
 # Composite glyph flags (OpenType glyf table).
 _ARGS_ARE_WORDS = 0x0001
@@ -26,7 +207,17 @@ _MORE_COMPONENTS = 0x0020
 _HAVE_XY_SCALE = 0x0040
 _HAVE_2X2 = 0x0080
 
+_TRUETYPE = 0x00010000          # sfntVersion of a font with TrueType outlines
+_LONG_OFFSETS = 1               # head.indexToLocFormat: loca as uint32 offsets
+_FILE_CHECKSUM = 0xB1B0AFBA     # what the whole file's checksum comes to with checkSumAdjustment set
+_POSTSCRIPT_NAME = 6            # name.nameID
+_UTF16_PLATFORMS = (0, 3)       # Unicode and Windows name records are UTF-16BE; the others 8-bit
+# Unicode cmap subtables by (platformID, encodingID), in the order they are preferred.
+_FULL_UNICODE = ((3, 10), (0, 4), (0, 6))     # format 12
+_BMP_UNICODE = ((3, 1), (0, 3), (0, 4))       # format 4
+
 _KEEP = (b"cvt ", b"fpgm", b"prep")
+_UINT16 = struct.Struct(">H")
 
 
 def _checksum(data: bytes) -> int:
@@ -46,28 +237,29 @@ class FontProgram:
         self.path = path
         try:
             self._fd = os.open(path, os.O_RDONLY)
-            head = os.pread(self._fd, 12, 0)
-            count = struct.unpack(">H", head[4:6])[0]
-            directory = os.pread(self._fd, 16 * count, 12)
+            count = OFFSET_TABLE.unpack(os.pread(self._fd, OFFSET_TABLE.size, 0)).numTables
+            directory = os.pread(self._fd, TABLE_RECORD.size * count, OFFSET_TABLE.size)
             self.tables = {}
             for i in range(count):
-                tag, _, offset, length = struct.unpack(">4sIII", directory[16 * i:16 * i + 16])
-                self.tables[tag] = (offset, length)
+                record = TABLE_RECORD.unpack(directory, TABLE_RECORD.size * i)
+                self.tables[record.tag] = (record.offset, record.length)
             self.head = self._table(b"head")
             self.hhea = self._table(b"hhea")
             self.maxp = self._table(b"maxp")
-            self.glyph_count = struct.unpack(">H", self.maxp[4:6])[0]
-            self.units = struct.unpack(">H", self.head[18:20])[0]
-            long_loca = struct.unpack(">h", self.head[50:52])[0] == 1
+            self.font_header = HEAD.unpack(self.head)
+            self.horizontal_header = HHEA.unpack(self.hhea)
+            self.glyph_count = MAXP.unpack(self.maxp).numGlyphs
+            self.units = self.font_header.unitsPerEm
+            long_loca = self.font_header.indexToLocFormat == _LONG_OFFSETS
             loca = self._table(b"loca")
             self.loca = array("I" if long_loca else "H", loca)
             if self.loca.itemsize != (4 if long_loca else 2):  # pragma: no cover
                 raise LayoutError(f"{path}: unsupported platform integer size")
             if struct.pack("=H", 1) != struct.pack(">H", 1):
                 self.loca.byteswap()
-            if not long_loca:
+            if not long_loca:   # short offsets are stored halved
                 self.loca = array("I", (2 * x for x in self.loca))
-            self.metric_count = struct.unpack(">H", self.hhea[34:36])[0]
+            self.metric_count = self.horizontal_header.numberOfHMetrics
             self.hmtx = self._table(b"hmtx")
             self.glyf_offset = self.tables[b"glyf"][0]
             self.kept = {tag: self._table(tag) for tag in _KEEP if tag in self.tables}
@@ -89,13 +281,15 @@ class FontProgram:
         if b"name" not in self.tables:
             return self.path.stem
         data = self._table(b"name")
-        count, strings = struct.unpack(">HH", data[2:6])
-        for i in range(count):
-            platform, encoding, _, name_id, length, offset = struct.unpack(">6H", data[6 + 12 * i:18 + 12 * i])
-            if name_id != 6:
+        header = NAME_HEADER.unpack(data)
+        for i in range(header.count):
+            record = NAME_RECORD.unpack(data, NAME_HEADER.size + NAME_RECORD.size * i)
+            if record.nameID != _POSTSCRIPT_NAME:
                 continue
-            raw = data[strings + offset:strings + offset + length]
-            text = raw.decode("utf-16-be", "replace") if platform in (0, 3) else raw.decode("latin-1")
+            start = header.stringOffset + record.offset
+            raw = data[start:start + record.length]
+            utf16 = record.platformID in _UTF16_PLATFORMS
+            text = raw.decode("utf-16-be", "replace") if utf16 else raw.decode("latin-1")
             clean = "".join(ch for ch in text if ch.isascii() and ch.isalnum() or ch in "-_")
             if clean:
                 return clean
@@ -104,26 +298,31 @@ class FontProgram:
     def _read_cmap(self):
         """The Unicode cmap subtable, kept as arrays for lookups (format 12 for the full range, else 4)."""
         data = self._table(b"cmap")
-        count = struct.unpack(">H", data[2:4])[0]
         offsets = {}
-        for i in range(count):
-            platform, encoding, offset = struct.unpack(">HHI", data[4 + 8 * i:12 + 8 * i])
-            offsets[(platform, encoding)] = offset
-        for key in ((3, 10), (0, 4), (0, 6)):
-            if key in offsets and struct.unpack(">H", data[offsets[key]:offsets[key] + 2])[0] == 12:
+        for i in range(CMAP_HEADER.unpack(data).numTables):
+            record = ENCODING_RECORD.unpack(data, CMAP_HEADER.size + ENCODING_RECORD.size * i)
+            offsets[(record.platformID, record.encodingID)] = record.subtableOffset
+        for key in _FULL_UNICODE:
+            if key in offsets and CMAP_FORMAT_12.read(data, "format", offsets[key]) == 12:
                 at = offsets[key]
-                groups = struct.unpack(">I", data[at + 12:at + 16])[0]
-                flat = struct.unpack(f">{3 * groups}I", data[at + 16:at + 16 + 12 * groups])
-                return 12, array("I", flat[0::3]), array("I", flat[1::3]), array("I", flat[2::3]), b""
-        for key in ((3, 1), (0, 3), (0, 4), (0, 3)):
-            if key in offsets and struct.unpack(">H", data[offsets[key]:offsets[key] + 2])[0] == 4:
+                groups = CMAP_FORMAT_12.read(data, "numGroups", at)
+                starts, ends, glyphs = SEQUENTIAL_MAP_GROUP.columns(data, groups, at + CMAP_FORMAT_12.size)
+                return 12, array("I", starts), array("I", ends), array("I", glyphs), b""
+        for key in _BMP_UNICODE:
+            if key in offsets and CMAP_FORMAT_4.read(data, "format", offsets[key]) == 4:
                 at = offsets[key]
-                length, _, seg2 = struct.unpack(">HHH", data[at + 2:at + 8])
-                n = seg2 // 2
-                ends = struct.unpack(f">{n}H", data[at + 14:at + 14 + seg2])
-                starts = struct.unpack(f">{n}H", data[at + 16 + seg2:at + 16 + 2 * seg2])
-                deltas = struct.unpack(f">{n}h", data[at + 16 + 2 * seg2:at + 16 + 3 * seg2])
-                ranges = data[at + 16 + 3 * seg2:at + length]   # idRangeOffset[] then glyphIdArray[]
+                subtable = CMAP_FORMAT_4.unpack(data, at)
+                size = subtable.segCountX2   # of each per-segment array, in bytes
+                n = size // 2
+                ends_at = at + CMAP_FORMAT_4.size
+                starts_at = ends_at + size + _UINT16.size   # after reservedPad
+                deltas_at = starts_at + size
+                ranges_at = deltas_at + size
+                # Sliced to the array's byte size, so an odd segCountX2 fails as a malformed table.
+                ends = struct.unpack(f">{n}H", data[ends_at:ends_at + size])
+                starts = struct.unpack(f">{n}H", data[starts_at:starts_at + size])
+                deltas = struct.unpack(f">{n}h", data[deltas_at:deltas_at + size])
+                ranges = data[ranges_at:at + subtable.length]   # idRangeOffset[] then glyphIdArray[]
                 return 4, array("I", starts), array("I", ends), array("i", deltas), ranges
         raise LayoutError(f"{self.path}: no Unicode cmap")
 
@@ -135,31 +334,33 @@ class FontProgram:
             return 0
         if fmt == 12:
             return third[i] + cp - starts[i]
+        # ranges holds idRangeOffset[] and the glyphIdArray after it, uint16 each; an idRangeOffset
+        # counts bytes from where it is stored.
         n = len(starts)
-        range_offset = struct.unpack(">H", ranges[2 * i:2 * i + 2])[0]
+        range_offset = _UINT16.unpack(ranges[2 * i:2 * i + 2])[0]
         if range_offset == 0:
             return (cp + third[i]) & 0xFFFF
         at = 2 * i + range_offset + 2 * (cp - starts[i])
         if at + 2 > len(ranges) or at < 2 * n:
             return 0
-        gid = struct.unpack(">H", ranges[at:at + 2])[0]
+        gid = _UINT16.unpack(ranges[at:at + 2])[0]
         return (gid + third[i]) & 0xFFFF if gid else 0
 
     # Metrics for the PDF font dictionaries, in 1000ths of an em.
     def advance(self, gid: int) -> int:
         index = min(gid, self.metric_count - 1)
-        return struct.unpack(">H", self.hmtx[4 * index:4 * index + 2])[0]
+        return LONG_HOR_METRIC.read(self.hmtx, "advanceWidth", LONG_HOR_METRIC.size * index)
 
     def pdf_units(self, value: float) -> int:
         return round(value * 1000 / self.units)
 
     def bbox(self) -> tuple[int, int, int, int]:
-        x0, y0, x1, y1 = struct.unpack(">4h", self.head[36:44])
-        return tuple(self.pdf_units(v) for v in (x0, y0, x1, y1))
+        head = self.font_header
+        return tuple(self.pdf_units(v) for v in (head.xMin, head.yMin, head.xMax, head.yMax))
 
     def ascent_descent(self) -> tuple[int, int]:
-        ascent, descent = struct.unpack(">hh", self.hhea[4:8])
-        return self.pdf_units(ascent), self.pdf_units(descent)
+        hhea = self.horizontal_header
+        return self.pdf_units(hhea.ascent), self.pdf_units(hhea.descent)
 
     def _glyph(self, gid: int) -> bytes:
         start, end = self.loca[gid], self.loca[gid + 1]
@@ -172,19 +373,19 @@ class FontProgram:
 
     def _components(self, data: bytes) -> list[int]:
         """Glyphs a composite glyph is built from."""
-        if len(data) < 10 or struct.unpack(">h", data[:2])[0] >= 0:
+        if len(data) < GLYPH_HEADER.size or GLYPH_HEADER.read(data, "numberOfContours") >= 0:
             return []
-        out, pos = [], 10
+        out, pos = [], GLYPH_HEADER.size
         while True:
-            flags, gid = struct.unpack(">HH", data[pos:pos + 4])
+            flags, gid = COMPONENT.unpack(data, pos)
             out.append(gid)
-            pos += 4 + (4 if flags & _ARGS_ARE_WORDS else 2)
+            pos += COMPONENT.size + 2 * (_WORD_ARGUMENT if flags & _ARGS_ARE_WORDS else _BYTE_ARGUMENT)
             if flags & _HAVE_SCALE:
-                pos += 2
+                pos += _F2DOT14
             elif flags & _HAVE_XY_SCALE:
-                pos += 4
+                pos += 2 * _F2DOT14
             elif flags & _HAVE_2X2:
-                pos += 8
+                pos += 4 * _F2DOT14
             if not flags & _MORE_COMPONENTS:
                 return out
 
@@ -208,54 +409,66 @@ class FontProgram:
                 glyf += data
                 glyf += b"\0" * (-len(data) % 4)
         loca.extend(array("I", [len(glyf)]) * (self.glyph_count + 1 - len(loca)))
-        metric_bytes = 4 * self.metric_count
+        metric_bytes = LONG_HOR_METRIC.size * self.metric_count
         hmtx = bytearray(len(self.hmtx))
         for gid in glyphs:
             if gid < self.metric_count:
-                hmtx[4 * gid:4 * gid + 4] = self.hmtx[4 * gid:4 * gid + 4]
+                at, size = LONG_HOR_METRIC.size * gid, LONG_HOR_METRIC.size
             else:  # glyphs past numberOfHMetrics keep only a left side bearing
-                at = metric_bytes + 2 * (gid - self.metric_count)
-                hmtx[at:at + 2] = self.hmtx[at:at + 2]
+                at, size = metric_bytes + LEFT_SIDE_BEARING.size * (gid - self.metric_count), LEFT_SIDE_BEARING.size
+            hmtx[at:at + size] = self.hmtx[at:at + size]
         if struct.pack("=I", 1) != struct.pack(">I", 1):
             loca.byteswap()
         head = bytearray(self.head)
-        head[8:12] = b"\0\0\0\0"               # checkSumAdjustment, set below
-        head[50:52] = struct.pack(">h", 1)     # long loca offsets
+        HEAD.write(head, "checkSumAdjustment", 0)   # set by _assemble, once the whole file is known
+        HEAD.write(head, "indexToLocFormat", _LONG_OFFSETS)
         tables = {b"head": head, b"hhea": self.hhea, b"maxp": self.maxp, b"loca": loca.tobytes(),
                   b"glyf": glyf, b"hmtx": hmtx, b"post": _POST, b"cmap": _CMAP, **self.kept}
         return _assemble(tables)
 
 
-# post version 3 (no glyph names) and a cmap with only the closing segment: a CIDFontType2 is
-# addressed by glyph number through CIDToGIDMap, never through the font's own cmap.
+# post version 3 (no glyph names). Its fields are packed as they always have been, with 4-byte
+# values where the specification has underlinePosition and underlineThickness as int16: the
+# table is 36 bytes, not 32, and reads as underlinePosition -1, underlineThickness -100,
+# isFixedPitch 50. Kept as it is so that embedded fonts stay byte-identical; correcting it
+# changes every font program written.
 _POST = struct.pack(">IiiiIIIII", 0x00030000, 0, -100, 50, 0, 0, 0, 0, 0)
-_CMAP = struct.pack(">HHHHI", 0, 1, 3, 1, 12) + struct.pack(">7H", 4, 24, 0, 2, 2, 0, 0) + \
-    struct.pack(">4H", 0xFFFF, 0, 0xFFFF, 1) + struct.pack(">H", 0)
+
+# A cmap with only the closing segment: a CIDFontType2 is addressed by glyph number through
+# CIDToGIDMap, never through the font's own cmap. The segment (0xFFFF to 0xFFFF, the one every
+# format 4 subtable ends with) as its arrays: endCode, reservedPad, startCode, idDelta, idRangeOffset.
+_CLOSING_SEGMENT = struct.pack(">5H", 0xFFFF, 0, 0xFFFF, 1, 0)
+_CMAP = (CMAP_HEADER.pack(version=0, numTables=1)
+         + ENCODING_RECORD.pack(platformID=3, encodingID=1, subtableOffset=CMAP_HEADER.size + ENCODING_RECORD.size)
+         + CMAP_FORMAT_4.pack(format=4, length=CMAP_FORMAT_4.size + len(_CLOSING_SEGMENT), language=0,
+                              segCountX2=2, searchRange=2, entrySelector=0, rangeShift=0)
+         + _CLOSING_SEGMENT)
 
 
 def _assemble(tables: dict[bytes, bytes]) -> bytearray:
     """The font file: one buffer of its final size, each table copied into it once."""
     tags = sorted(tables)
     count = len(tags)
-    power = 1 << (count.bit_length() - 1)
-    header = struct.pack(">IHHHH", 0x00010000, count, 16 * power, power.bit_length() - 1, 16 * (count - power))
-    offsets, at = {}, 12 + 16 * count
+    power = 1 << (count.bit_length() - 1)   # the largest power of two ≤ count
+    header = OFFSET_TABLE.pack(sfntVersion=_TRUETYPE, numTables=count, searchRange=TABLE_RECORD.size * power,
+                               entrySelector=power.bit_length() - 1, rangeShift=TABLE_RECORD.size * (count - power))
+    directory_end = OFFSET_TABLE.size + TABLE_RECORD.size * count
+    offsets, at = {}, directory_end
     for tag in tags:
         offsets[tag] = at
         at += len(tables[tag]) + (-len(tables[tag]) % 4)
     font = bytearray(at)
-    font[:12] = header
+    font[:OFFSET_TABLE.size] = header
     total = 0
     for k, tag in enumerate(tags):
         data = tables[tag]
         checksum = _checksum(data)
         total += checksum
-        font[12 + 16 * k:28 + 16 * k] = struct.pack(">4sIII", tag, checksum, offsets[tag], len(data))
+        TABLE_RECORD.pack_into(font, OFFSET_TABLE.size + TABLE_RECORD.size * k, tag, checksum, offsets[tag], len(data))
         font[offsets[tag]:offsets[tag] + len(data)] = data
     # The file's checksum is the sum of its tables' and its directory's: no second pass over the file.
-    total += _checksum(bytes(font[:12 + 16 * count]))
-    head = offsets[b"head"]
-    font[head + 8:head + 12] = struct.pack(">I", (0xB1B0AFBA - total) & 0xFFFFFFFF)
+    total += _checksum(bytes(font[:directory_end]))
+    HEAD.write(font, "checkSumAdjustment", (_FILE_CHECKSUM - total) & 0xFFFFFFFF, at=offsets[b"head"])
     return font
 
 

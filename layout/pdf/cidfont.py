@@ -1,4 +1,4 @@
-"""A face as a PDF font: Type0 with Identity-H over a CIDFontType2 subset (fontembed.py).
+"""A face as a PDF font: Type0 with Identity-H over a CIDFontType2 subset (fonts/subset.py).
 
 Codes are code points: a run's bytes are its text in UTF-16BE, so encoding a line is one call into
 C. The few characters a face has beyond the BMP get codes in the surrogate range (which no text

@@ -1,4 +1,8 @@
-"""Display list → PDF/X-1a:2001, written directly (pdfobjects.py) with TrueType subsets (fontembed.py).
+"""Display list → PDF/X-1a:2001, written directly (objects.py) with TrueType subsets (cidfont.py).
+
+Takes the laid-out pages (``page.assemble``), the faces and the print settings. Hands on each page
+drawn (``draw_page`` → ``PageContent``), the fonts for a set of pages (``prepare_fonts``) and the
+file of a set of drawn pages (``write_document``) to the pipeline (app/pipeline.py).
 
 Fonts are embedded as CIDFontType2 subsets, addressed by code point (Identity-H, so a run's bytes are
 its text in UTF-16BE; the few characters beyond the BMP get codes in the surrogate range); colours
@@ -7,9 +11,11 @@ everything else knocks out; each page's MediaBox holds the trimmed page, its ble
 print settings ask for them, a slug with crop and registration marks (in the Separation /All, so
 they print on every plate) outside the bleed.
 
-Each page is drawn once: its content stream goes into the page's own file and, unchanged, into the
-whole-issue file, whose font subsets cover all its pages. Where the files go, under what names, and
-the preflight before each is put in place are the pipeline's (app/pipeline.py).
+Each page is drawn once, an item at a time, through a ``ContentStream`` (content.py: one method an
+operator, and the state it remembers so as not to write it twice). Its content stream goes into the
+page's own file and, unchanged, into the whole-issue file, whose font subsets cover all its pages.
+Where the files go, under what names, and the preflight before each is put in place are the
+pipeline's.
 """
 
 from __future__ import annotations
@@ -19,11 +25,12 @@ import math
 from dataclasses import dataclass
 
 from ..page.assemble import IssueLayout, PageLayout
-from ..fonts.faces import FontSet
+from ..fonts.faces import Face, FontSet
 from ..page.items import BLACK, Picture, Rectangle, Rule, TextRun
 from .press import PressImage, image_stream, pressed_photo
 from .cidfont import PreparedFont, add_font, encode, prepare
-from .objects import Document, Name, Stream, deflated, number
+from .content import OVERPRINT_OFF, OVERPRINT_ON, ContentStream
+from .objects import Document, Name, Stream, deflated
 from ..base.standard import PDFX
 from .pdfx import pdf_date, output_intent
 
@@ -31,18 +38,15 @@ PRODUCER = "layout (徐匯報 print-layout engine)"
 SLUG = 12 * 72 / 25.4     # room outside the bleed for the marks
 MARK_LENGTH = 6 * 72 / 25.4
 MARK_WIDTH = 0.25
-OVERPRINT = {"GSop": {"Type": Name("ExtGState"), "op": True, "OP": True, "OPM": 1},
-             "GSko": {"Type": Name("ExtGState"), "op": False, "OP": False, "OPM": 0}}
+OVERPRINT = {OVERPRINT_ON: {"Type": Name("ExtGState"), "op": True, "OP": True, "OPM": 1},
+             OVERPRINT_OFF: {"Type": Name("ExtGState"), "op": False, "OP": False, "OPM": 0}}
+ALL_PLATES_NAME = "CSAll"   # the marks' colour space, in the resources of a page that has marks
 ALL_PLATES = [Name("Separation"), Name("All"), Name("DeviceCMYK"),
               {"FunctionType": 2, "Domain": [0, 1], "C0": [0, 0, 0, 0], "C1": [1, 1, 1, 1], "N": 1}]
 
 
 def _is_black(color) -> bool:
     return color is not None and tuple(color) == BLACK
-
-
-def _cmyk(color) -> str:
-    return " ".join(number(float(c)) for c in color)
 
 
 @dataclass
@@ -59,40 +63,95 @@ class PageContent:
     marks: bool                                # crop and registration marks in the /All separation
 
 
-class _Content:
-    """Operators of one content stream, with the graphics state kept to avoid repeats."""
-
-    def __init__(self):
-        self.ops: list[str] = []
-        self.overprint: bool | None = None
-
-    def set_overprint(self, on: bool) -> None:
-        if on != self.overprint:
-            self.ops.append("/GSop gs" if on else "/GSko gs")
-            self.overprint = on
-
-
-def _marks(out: list[str], x0: float, y0: float, w: float, h: float, bleed: float) -> None:
+def _marks(c: ContentStream, x0: float, y0: float, w: float, h: float, bleed: float) -> None:
     """Crop marks at the trim corners and registration targets at the middle of each side, all
     outside the bleed, stroked in the Separation /All."""
-    out.append(f"/CSAll CS 1 SCN {number(MARK_WIDTH)} w [] 0 d")
+    with c.line():
+        c.set_stroke_separation(ALL_PLATES_NAME, 1)
+        c.set_line_width(MARK_WIDTH)
+        c.set_dash(())
     off = bleed + 1.0
     for x, sx in ((x0, -1), (x0 + w, 1)):
         for y, sy in ((y0, -1), (y0 + h, 1)):
-            out.append(f"{number(x + sx * off)} {number(y)} m {number(x + sx * (off + MARK_LENGTH))} {number(y)} l S")
-            out.append(f"{number(x)} {number(y + sy * off)} m {number(x)} {number(y + sy * (off + MARK_LENGTH))} l S")
+            _stroke_line(c, x + sx * off, y, x + sx * (off + MARK_LENGTH), y)
+            _stroke_line(c, x, y + sy * off, x, y + sy * (off + MARK_LENGTH))
     r = 2.2 * 72 / 25.4
     k = r * 0.5523   # Bézier handle for a quarter circle
     centre = off + MARK_LENGTH / 2
     for cx, cy in ((x0 + w / 2, y0 - centre), (x0 + w / 2, y0 + h + centre),
                    (x0 - centre, y0 + h / 2), (x0 + w + centre, y0 + h / 2)):
-        n = number
-        out.append(f"{n(cx + r)} {n(cy)} m {n(cx + r)} {n(cy + k)} {n(cx + k)} {n(cy + r)} {n(cx)} {n(cy + r)} c "
-                   f"{n(cx - k)} {n(cy + r)} {n(cx - r)} {n(cy + k)} {n(cx - r)} {n(cy)} c "
-                   f"{n(cx - r)} {n(cy - k)} {n(cx - k)} {n(cy - r)} {n(cx)} {n(cy - r)} c "
-                   f"{n(cx + k)} {n(cy - r)} {n(cx + r)} {n(cy - k)} {n(cx + r)} {n(cy)} c S")
-        out.append(f"{n(cx - 1.5 * r)} {n(cy)} m {n(cx + 1.5 * r)} {n(cy)} l S")
-        out.append(f"{n(cx)} {n(cy - 1.5 * r)} m {n(cx)} {n(cy + 1.5 * r)} l S")
+        with c.line():
+            c.move_to(cx + r, cy)
+            c.curve_to(cx + r, cy + k, cx + k, cy + r, cx, cy + r)
+            c.curve_to(cx - k, cy + r, cx - r, cy + k, cx - r, cy)
+            c.curve_to(cx - r, cy - k, cx - k, cy - r, cx, cy - r)
+            c.curve_to(cx + k, cy - r, cx + r, cy - k, cx + r, cy)
+            c.stroke()
+        _stroke_line(c, cx - 1.5 * r, cy, cx + 1.5 * r, cy)
+        _stroke_line(c, cx, cy - 1.5 * r, cx, cy + 1.5 * r)
+
+
+def _stroke_line(c: ContentStream, x1: float, y1: float, x2: float, y2: float) -> None:
+    with c.line():
+        c.move_to(x1, y1)
+        c.line_to(x2, y2)
+        c.stroke()
+
+
+def _font_resource(face_key: str) -> str:
+    """A face's name in the pages' Font resources."""
+    return f"F-{face_key}"
+
+
+# Items in page coordinates (from the trim's top left, y down), drawn in PDF's (from the MediaBox's
+# bottom left, y up): ``edge`` is the trim's distance from the media's left, ``top`` its top's from
+# the media's bottom.
+def _draw_rectangle(c: ContentStream, item: Rectangle, edge: float, top: float) -> None:
+    c.set_overprint(_is_black(item.fill) if item.fill is not None else _is_black(item.stroke))
+    if item.fill is not None:
+        c.set_fill_cmyk(item.fill)
+    if item.stroke is not None:
+        with c.line():
+            c.set_stroke_cmyk(item.stroke)
+            c.set_line_width(item.stroke_width)
+    with c.line():
+        c.rectangle(edge + item.x, top - item.y - item.h, item.w, item.h)
+        if item.fill is not None and item.stroke is not None:
+            c.fill_and_stroke()
+        elif item.fill is not None:
+            c.fill()
+        else:
+            c.stroke()
+
+
+def _draw_rule(c: ContentStream, item: Rule, edge: float, top: float) -> None:
+    c.set_overprint(_is_black(item.color))
+    with c.line():
+        c.set_stroke_cmyk(item.color)
+        c.set_line_width(item.width)
+        if item.dash:
+            c.set_dash(item.dash)
+        c.move_to(edge + item.x1, top - item.y1)
+        c.line_to(edge + item.x2, top - item.y2)
+        c.stroke()
+        if item.dash:   # back to solid, which every other item expects
+            c.set_dash(())
+
+
+def _draw_run(c: ContentStream, run: TextRun, face: Face, edge: float, top: float) -> None:
+    """One run, inside a text object."""
+    c.set_fill_cmyk(run.color)
+    c.set_font(_font_resource(run.face), run.size)
+    # PDF scales Tc by the horizontal scaling, so divide it back out.
+    c.set_char_space(run.char_space / run.hscale)
+    c.set_horizontal_scale(run.hscale)
+    x, y = edge + run.x, top - run.baseline
+    if run.angle:
+        a = math.radians(run.angle)
+        c.set_text_matrix(math.cos(a), math.sin(a), -math.sin(a), math.cos(a), x, y)
+    else:
+        c.set_text_matrix(1, 0, 0, 1, x, y)
+    c.show_text(encode(face, run.text))
 
 
 def draw_page(page: PageLayout, layout: IssueLayout, fonts: FontSet) -> PageContent:
@@ -102,31 +161,19 @@ def draw_page(page: PageLayout, layout: IssueLayout, fonts: FontSet) -> PageCont
     edge = t.bleed + slug
     media_w, media_h = t.trim_w + 2 * edge, t.trim_h + 2 * edge
     top = media_h - edge
-    n = number
-    c = _Content()
-    ops = c.ops
+    c = ContentStream()
     images: dict[str, PressImage] = {}
     for item in page.items:
         if isinstance(item, Rectangle):
-            c.set_overprint(_is_black(item.fill) if item.fill is not None else _is_black(item.stroke))
-            if item.fill is not None:
-                ops.append(_cmyk(item.fill) + " k")
-            if item.stroke is not None:
-                ops.append(f"{_cmyk(item.stroke)} K {n(item.stroke_width)} w")
-            paint = "B" if item.fill is not None and item.stroke is not None else "f" if item.fill is not None else "S"
-            ops.append(f"{n(edge + item.x)} {n(top - item.y - item.h)} {n(item.w)} {n(item.h)} re {paint}")
+            _draw_rectangle(c, item, edge, top)
         elif isinstance(item, Rule):
-            c.set_overprint(_is_black(item.color))
-            dash = "[" + " ".join(n(d) for d in item.dash) + "] 0 d " if item.dash else ""
-            ops.append(f"{_cmyk(item.color)} K {n(item.width)} w {dash}{n(edge + item.x1)} {n(top - item.y1)} m "
-                       f"{n(edge + item.x2)} {n(top - item.y2)} l S" + (" [] 0 d" if item.dash else ""))
+            _draw_rule(c, item, edge, top)
         elif isinstance(item, Picture):
             c.set_overprint(False)
-            image = pressed_photo(item.path, item.w, item.h, item.focus,
-                                printing.max_ppi, printing.profile)
+            image = pressed_photo(item.path, item.w, item.h, item.focus, printing.max_ppi, printing.profile)
             name = "Im" + hashlib.sha256(image.data).hexdigest()[:12]
             images[name] = image
-            ops.append(f"q {n(item.w)} 0 0 {n(item.h)} {n(edge + item.x)} {n(top - item.y - item.h)} cm /{name} Do Q")
+            c.draw_image(name, edge + item.x, top - item.y - item.h, item.w, item.h)
     # Text last, so rules and tints never cover type: coloured and white type knocks out,
     # black type overprints.
     chars: dict[str, set[str]] = {}
@@ -136,41 +183,19 @@ def draw_page(page: PageLayout, layout: IssueLayout, fonts: FontSet) -> PageCont
         if not group:
             continue
         c.set_overprint(black)
-        ops.append("BT")
-        color = font = space = scale = None
+        c.begin_text()
         for run in group:
-            if not run.text:
-                continue
-            face = fonts.faces[run.face]
-            chars.setdefault(run.face, set()).update(run.text)   # prepare() refuses any the face lacks
-            if color != run.color:
-                ops.append(_cmyk(run.color) + " k")
-                color = run.color
-            if font != (run.face, run.size):
-                ops.append(f"/F-{run.face} {n(run.size)} Tf")
-                font = (run.face, run.size)
-            # PDF scales Tc by the horizontal scaling, so divide it back out.
-            tc = run.char_space / run.hscale
-            if space != tc:
-                ops.append(f"{n(tc)} Tc")
-                space = tc
-            if scale != run.hscale:
-                ops.append(f"{n(run.hscale * 100)} Tz")
-                scale = run.hscale
-            x, y = n(edge + run.x), n(top - run.baseline)
-            if run.angle:
-                a = math.radians(run.angle)
-                ops.append(f"{n(math.cos(a))} {n(math.sin(a))} {n(-math.sin(a))} {n(math.cos(a))} {x} {y} Tm")
-            else:
-                ops.append(f"1 0 0 1 {x} {y} Tm")
-            ops.append("<" + encode(face, run.text).hex() + "> Tj")
-        ops.append("ET")
+            if run.text:
+                chars.setdefault(run.face, set()).update(run.text)   # prepare() refuses any the face lacks
+                _draw_run(c, run, fonts.faces[run.face], edge, top)
+        c.end_text()
     c.set_overprint(False)
     if printing.marks:
-        _marks(ops, edge, edge, t.trim_w, t.trim_h, t.bleed)
-    stream = deflated(("\n".join(ops) + "\n").encode("ascii"))
+        _marks(c, edge, edge, t.trim_w, t.trim_h, t.bleed)
+    stream = deflated(c.tobytes())
     return PageContent(page.number, stream, chars, images, [0, 0, media_w, media_h],
-                       [edge, edge, edge + t.trim_w, edge + t.trim_h], [slug, slug, media_w - slug, media_h - slug], printing.marks)
+                       [edge, edge, edge + t.trim_w, edge + t.trim_h],
+                       [slug, slug, media_w - slug, media_h - slug], printing.marks)
 
 
 def prepare_fonts(pages: list[PageContent], fonts: FontSet) -> dict[str, PreparedFont]:
@@ -198,9 +223,9 @@ def write_document(out, pages: list[PageContent], fonts: dict[str, PreparedFont]
                 image_refs[name] = doc.add(image_stream(image))
         resources = {"ProcSet": [Name("PDF"), Name("Text"), Name("ImageC"), Name("ImageB")],
                      "ExtGState": OVERPRINT,
-                     "Font": {f"F-{key}": font_refs[key] for key in sorted(content.chars)}}
+                     "Font": {_font_resource(key): font_refs[key] for key in sorted(content.chars)}}
         if content.marks:
-            resources["ColorSpace"] = {"CSAll": ALL_PLATES}
+            resources["ColorSpace"] = {ALL_PLATES_NAME: ALL_PLATES}
         if content.images:
             resources["XObject"] = {name: image_refs[name] for name in sorted(content.images)}
         kids.append(doc.add({"Type": Name("Page"), "Parent": page_tree, "MediaBox": content.media,
