@@ -1,7 +1,7 @@
 """Units and small frozen geometry types.
 
 All engine geometry is in PostScript points (1/72 in), origin at the top-left
-corner of the trimmed page, y growing downwards; pdf.py flips to PDF space.
+corner of the trimmed page, y growing downwards; the PDF stage (pdf/writer.py) flips to PDF space.
 """
 
 from __future__ import annotations

@@ -152,7 +152,8 @@ class _LineBox:
         for i, latin in enumerate(self.latin_gap):
             if latin:
                 size = max(self.atoms[i].size, self.atoms[i + 1].size)
-                levels[ShrinkLevel.LATIN_GAPS].append(Shrink(Side.GAP, i, max(0.0, self.gaps[i] - s.latin_gap_min_em * size)))
+                room = max(0.0, self.gaps[i] - s.latin_gap_min_em * size)
+                levels[ShrinkLevel.LATIN_GAPS].append(Shrink(Side.GAP, i, room))
         return levels
 
     def _left_cut_room(self, i: int) -> float:

@@ -40,26 +40,24 @@ def big5() -> frozenset[str]:
     trails = list(range(0x40, 0x7F)) + list(range(0xA1, 0xFF))
     chars = set(_double_byte("big5", range(0xA1, 0xFA), trails))
 
-    def code_of(ch: str) -> int:
-        b = ch.encode("big5")
-        return b[0] << 8 | b[1]
-
     def in_standard(ch: str) -> bool:
-        code = code_of(ch)
+        code = _big5_code(ch)
         return 0xA140 <= code <= 0xA3BF or 0xA440 <= code <= 0xC67E or 0xC940 <= code <= 0xF9D5
 
     return frozenset(ch for ch in chars if in_standard(ch))
 
 
+def _big5_code(ch: str) -> int:
+    """A character's two-byte Big5 code as a number (A440 for 一)."""
+    b = ch.encode("big5")
+    return b[0] << 8 | b[1]
+
+
 @cache
 def big5_levels() -> tuple[frozenset[str], frozenset[str]]:
     """Big5's 常用字 (level 1) and 次常用字 (level 2) hanzi."""
-    def code(ch: str) -> int:
-        b = ch.encode("big5")
-        return b[0] << 8 | b[1]
-
-    level1 = frozenset(ch for ch in big5() if 0xA440 <= code(ch) <= 0xC67E)
-    level2 = frozenset(ch for ch in big5() if 0xC940 <= code(ch) <= 0xF9D5)
+    level1 = frozenset(ch for ch in big5() if 0xA440 <= _big5_code(ch) <= 0xC67E)
+    level2 = frozenset(ch for ch in big5() if 0xC940 <= _big5_code(ch) <= 0xF9D5)
     return level1, level2
 
 

@@ -186,7 +186,8 @@ def _read_cache(name: str | None, key: str, path: Path) -> Face | None:
 
 def _write_cache(name: str | None, face: Face) -> None:
     if name:
-        diskcache.write(diskcache.FONT_METRICS, name, marshal.dumps((face.advances.dump(), face.halt, face.bearings, face.ascent, face.descent)))
+        metrics = (face.advances.dump(), face.halt, face.bearings, face.ascent, face.descent)
+        diskcache.write(diskcache.FONT_METRICS, name, marshal.dumps(metrics))
 
 
 @cache

@@ -1,4 +1,4 @@
-"""The issue model: frozen dataclasses. loader.py, the only place that knows YAML, builds them.
+"""The issue model: frozen dataclasses. The loader (issue/loader.py), the only place that knows YAML, builds them.
 
 An issue file names a template (trim, margins, grid, styles), the paper and
 issue data, its pages, the stories placed on the page grid, and boxes (banners,

@@ -313,8 +313,8 @@ def _fill(source: _LineSource, t: Template, composer: Composer, plan: list[Plann
             row += 1
         if jump_out and not source.exhausted():
             line = jump_line(jump_out, t, Align.RIGHT, slot.measure, composer)
-            placed.append(PlacedLine(slot.page, slot.x, baseline_of(t, end, line.size), end, line, LineKind.JUMP_OUT, -1,
-                                     slot.frame))
+            placed.append(PlacedLine(slot.page, slot.x, baseline_of(t, end, line.size), end, line, LineKind.JUMP_OUT,
+                                     -1, slot.frame))
     return placed
 
 

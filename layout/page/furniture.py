@@ -40,6 +40,28 @@ JUMP_HEAD_SIZE = 0.6          # of its band: largest size of a 續題
 CAPTION_GAP = 0.3             # pitch: between a photo and its caption
 PROOF_LABEL = 7.5             # pt: size of a proof's overset label
 
+# The masthead (報頭), in pt unless marked: the name in the first three columns, QR codes to the right.
+NAME_SHARE = 0.5              # of the masthead's height: the largest the name may be
+NAME_FIT = 0.95               # of a column-width per character: the name never fills its width
+NAME_TOP = 0.04               # of the masthead's height: blank above the name
+NAME_LEADING = 1.1            # em of the name: its line, or the logo's height
+ISSUE_LINE_SIZE = 12.0        # 第49期（總第1650期） and the date
+ISSUE_LINE_GAP = 16.0         # from the name's line to the issue line, and on to the permit line
+PERMIT_SIZE = 7.5             # 准印證號 and the web address
+QR_MAX = 58.0                 # a QR code's largest side
+QR_GAP = 14.0                 # least space between two QR codes
+QR_TOP = 0.08                 # of the masthead's height: blank above the QR codes
+QR_LABEL_SIZE = 7.0
+QR_LABEL_GAP = 8.0            # from a QR code's foot to its label's em box
+QR_LABEL_OVERHANG = 10.0      # a label may reach this far beyond each side of its code
+MASTHEAD_RULES = ((3.0, 2.0), (0.2, 0.5))   # (height above the masthead's foot, weight): heavy over thin
+
+# The running head (報眉), in pt unless marked.
+RUNNING_HEAD_SIZE = 9.0       # paper, date and editor
+SECTION_SIZE = 12.0           # 第2版　要聞, centred
+RUNNING_HEAD_BASELINE = 0.6   # pitch above the band's foot
+RUNNING_HEAD_RULE = 0.25      # pitch above the band's foot: the rule under it
+
 
 def runs_at(line: Line, x: float, baseline: float, color: CMYK = BLACK) -> list[TextRun]:
     return [TextRun(x + r.x, baseline, r.face, r.size, r.text, r.char_space, r.hscale, color)
@@ -238,35 +260,37 @@ def masthead(issue: Issue, composer: Composer) -> list[Item]:
     area = t.rect(GridRect(1, 1, t.columns, 1, t.masthead_lines))
     left = t.rect(GridRect(1, 1, 3, 1, 1))
     items: list[Item] = []
-    name_size = min(area.h * 0.5, left.w / max(1, len(issue.paper.name)) * 0.95)
-    name_top = area.y + 0.04 * area.h
+    name_size = min(area.h * NAME_SHARE, left.w / max(1, len(issue.paper.name)) * NAME_FIT)
+    name_top = area.y + NAME_TOP * area.h
     if issue.paper.logo:
-        items.append(Picture(left.x, name_top, left.w, name_size * 1.1, issue.paper.logo))
+        items.append(Picture(left.x, name_top, left.w, name_size * NAME_LEADING, issue.paper.logo))
     else:
         items += _text_at(composer, issue.paper.name, "headline", name_size, left.x,
                          name_top + EM_TOP * name_size, left.w, Align.LEFT, RED)
-    y = name_top + name_size * 1.1 + 16.0
+    y = name_top + name_size * NAME_LEADING + ISSUE_LINE_GAP
     sample = "　樣例資料" if issue.sample else ""
     items += _text_at(composer, f"第{issue.number}期（總第{issue.total}期）　{date_line(issue)}{sample}", "sans",
-                     12.0, left.x, y, left.w + t.gutter + t.measure, Align.LEFT)
+                     ISSUE_LINE_SIZE, left.x, y, left.w + t.gutter + t.measure, Align.LEFT)
     small = "　".join(x for x in (issue.paper.permit,
                                   f"《{issue.paper.name}》數字報 {issue.paper.url}" if issue.paper.url else None) if x)
     if small:
-        items += _text_at(composer, small, "body", 7.5, left.x, y + 16.0, left.w + t.gutter + t.measure, Align.LEFT)
+        items += _text_at(composer, small, "body", PERMIT_SIZE, left.x, y + ISSUE_LINE_GAP,
+                          left.w + t.gutter + t.measure, Align.LEFT)
     channels = issue.paper.channels
     if channels:
         right = t.rect(GridRect(1, 4, t.columns - 3, 1, 1))
-        qr = min(58.0, (right.w - (len(channels) - 1) * 14.0) / len(channels))
+        qr = min(QR_MAX, (right.w - (len(channels) - 1) * QR_GAP) / len(channels))
         step = (right.w - qr) / (len(channels) - 1) if len(channels) > 1 else 0.0
-        top = area.y + 0.08 * area.h
+        top = area.y + QR_TOP * area.h
         for k, channel in enumerate(channels):
             x = right.x + k * step if len(channels) > 1 else right.right - qr
             items += qr_items(channel.url, x, top, qr)
-            items += _text_at(composer, channel.label, "sans", 7.0, x - 10, top + qr + 8 + EM_TOP * 7.0,
-                             qr + 20, Align.CENTER)
+            items += _text_at(composer, channel.label, "sans", QR_LABEL_SIZE, x - QR_LABEL_OVERHANG,
+                              top + qr + QR_LABEL_GAP + EM_TOP * QR_LABEL_SIZE, qr + 2 * QR_LABEL_OVERHANG,
+                              Align.CENTER)
     # A heavy rule over a thin one closes the masthead.
-    items.append(Rule(area.x, area.bottom - 3.0, area.right, area.bottom - 3.0, 2.0, RED))
-    items.append(Rule(area.x, area.bottom - 0.2, area.right, area.bottom - 0.2, 0.5, RED))
+    for above, weight in MASTHEAD_RULES:
+        items.append(Rule(area.x, area.bottom - above, area.right, area.bottom - above, weight, RED))
     return items
 
 
@@ -339,17 +363,18 @@ def running_head(issue: Issue, page: int, composer: Composer) -> list[Item]:
     t = issue.template
     area = t.rect(GridRect(page, 1, t.columns, 1, t.running_head_lines))
     spec = issue.page(page)
-    baseline = area.bottom - 0.6 * t.pitch
-    size = 9.0
+    baseline = area.bottom - RUNNING_HEAD_BASELINE * t.pitch
+    size = RUNNING_HEAD_SIZE
     items: list[Item] = []
     left = f"{issue.paper.name}　{date_line(issue)}"
     items += _text_at(composer, left, "sans", size, area.x, baseline, area.w / 2, Align.LEFT)
     middle = f"第{page}版　{spec.section}" + ("　（樣例資料）" if issue.sample else "")
-    items += _text_at(composer, middle, "sans", 12.0, area.x, baseline, area.w, Align.CENTER)
+    items += _text_at(composer, middle, "sans", SECTION_SIZE, area.x, baseline, area.w, Align.CENTER)
     if spec.editor:
         items += _text_at(composer, f"責任編輯：{spec.editor}", "body", size, area.x + area.w / 2, baseline,
                          area.w / 2, Align.RIGHT)
-    items.append(Rule(area.x, area.bottom - 0.25 * t.pitch, area.right, area.bottom - 0.25 * t.pitch, 1.0))
+    rule_y = area.bottom - RUNNING_HEAD_RULE * t.pitch
+    items.append(Rule(area.x, rule_y, area.right, rule_y, 1.0))
     return items
 
 
