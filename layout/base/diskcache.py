@@ -9,7 +9,8 @@ or written only makes the engine slower, never wrong.
 In-memory caches live for one process (a render, a batch worker, a `watch` session) and are bounded
 as ``MEMORY`` says; memos kept on an object (a line's glyphs and runs, the lines a story's flow has
 composed, the stories `watch` has composed, dropped when the story changes) go with it. A test
-checks that every cache in the code is listed here and every entry listed exists, so a new cache cannot be added without saying what it keeps and when it goes.
+checks that every cache in the code is listed here and every entry listed exists, so no cache can
+be added without saying what it keeps and when it goes.
 """
 
 from __future__ import annotations
