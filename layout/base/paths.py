@@ -20,10 +20,10 @@ def profile_path(name: str) -> Path:
 
 
 @cache
-def known_profiles() -> tuple[str, ...]:
-    """The CMYK output profiles shipped in layout/data/icc/ (bytes 16–20 of an ICC header name
-    the colour space it converts to)."""
-    return tuple(sorted(p.name for p in ICC.glob("*.icc") if p.read_bytes()[16:20] == b"CMYK"))
+def known_profiles(space: bytes = b"CMYK") -> tuple[str, ...]:
+    """The output profiles shipped in layout/data/icc/ for a colour space: b"CMYK" or b"GRAY"
+    (bytes 16–20 of an ICC header name the colour space it converts to)."""
+    return tuple(sorted(p.name for p in ICC.glob("*.icc") if p.read_bytes()[16:20] == space))
 
 
 def profile_bytes(name: str) -> bytes:

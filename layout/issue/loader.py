@@ -112,13 +112,17 @@ def load_template(node: Node, name: str) -> Template:
 
 
 def _print_settings(node: Node) -> PrintSettings:
-    m = node.mapping(optional=("profile", "condition", "ink_limit", "marks", "max_ppi", "warn_ppi", "min_ppi"))
+    m = node.mapping(optional=("profile", "grey_profile", "condition", "ink_limit", "marks", "max_ppi", "warn_ppi",
+                               "min_ppi"))
     d = PrintSettings()
     profile = m["profile"].text() if "profile" in m else d.profile
     if profile not in known_profiles():
         raise m["profile"].error(f"unknown output profile '{profile}'; known: {', '.join(known_profiles())}")
+    grey = m["grey_profile"].text() if "grey_profile" in m else d.grey_profile
+    if grey not in known_profiles(b"GRAY"):
+        raise m["grey_profile"].error(f"unknown grey profile '{grey}'; known: {', '.join(known_profiles(b'GRAY'))}")
     settings = PrintSettings(
-        profile=profile,
+        profile=profile, grey_profile=grey,
         condition=m["condition"].text() if "condition" in m else Path(profile).stem,
         ink_limit=m["ink_limit"].number(100, 400) if "ink_limit" in m else d.ink_limit,
         marks=m["marks"].boolean() if "marks" in m else d.marks,

@@ -29,6 +29,7 @@ class PrintSettings:
     """What the print shop asks for: output profile, ink limit, image resolution, marks."""
 
     profile: str = "ISOnewspaper26v4.icc"        # ICC file in layout/data/icc/
+    grey_profile: str = "ISOnewspaper26v4_gr.icc"   # for greyscale photos, the same press condition
     condition: str = "ISOnewspaper26v4"          # OutputConditionIdentifier
     ink_limit: float = INK_LIMIT                 # percent
     marks: bool = True                           # crop and registration marks outside the bleed
