@@ -128,7 +128,7 @@ def test_paths_outside_need_permission(tmp_path):
 
 
 def test_a_failing_write_leaves_nothing_behind(tmp_path, monkeypatch, real_fonts):
-    import layout.app.pipeline as pdf
+    import layout.app.delivery as pdf
     from layout.app.pipeline import render
 
     def half_then_full(path, write):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 
+import pikepdf
 import pytest
 from click.testing import CliRunner
 from PIL import Image
@@ -24,11 +25,15 @@ def issue_copy(tmp_path):
 
 
 def test_proof_files_pngs_and_contact_sheet(issue_copy, tmp_path, real_fonts):
-    result = proof(issue_copy, tmp_path / "proof", fonts=real_fonts, dpi=50, show_grid=True)
-    names = sorted(p.name for p in (tmp_path / "proof").iterdir())
+    result = proof(issue_copy, tmp_path / "out", fonts=real_fonts, dpi=50, show_grid=True)
+    # Proofs have a folder of their own: never beside the press files of the issue.
+    assert not list((tmp_path / "out").glob("*.pdf"))
+    names = sorted(p.name for p in (tmp_path / "out" / "proof").iterdir())
     assert "20211129-01-proof.pdf" in names and "20211129-01-proof.png" in names
     assert "20211129-02-proof.png" in names and "20211129-contact-sheet-proof.png" in names
     assert not any(n.endswith(".pdf") and "proof" not in n for n in names), "a proof is never named like a print file"
+    with pikepdf.open(result.render.files[0]) as pdf:
+        assert pdf.trailer.Info.LayoutProof is True   # what preflight knows a proof by
     text = page_texts(result.render.files[0])[0]
     assert "校樣" in text and "study-session" in text and "排版核對" in text   # watermark, story names, copyfit
     with Image.open(result.pngs[0]) as im:
@@ -83,6 +88,11 @@ def test_diff_lists_pages_and_stories_and_draws_them(issue_copy, tmp_path, real_
     # the lead's continuation on page 2 changed; its page-1 part did not
     assert pages[2]["changed"] and pages[2]["stories"] == ["study-session"]
     assert (tmp_path / "new" / "diff-02.png").is_file()
+    # The proofs are compared, not the press files: a press render beside them changes nothing.
+    assert CliRunner().invoke(main, ["render", str(issue_copy), "-o", str(tmp_path / "new")]).exit_code == 0
+    again = CliRunner().invoke(main, ["diff", str(tmp_path / "old"), str(tmp_path / "new"), "--json"])
+    pages = {p["page"]: p for p in json.loads(again.output)}
+    assert not pages[1]["changed"] and pages[2]["changed"]
     same = CliRunner().invoke(main, ["diff", str(tmp_path / "old"), str(tmp_path / "old")])
     assert "no page changed" in same.output
 

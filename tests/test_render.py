@@ -163,6 +163,6 @@ def test_proof_writes_pages_and_marks_the_overset(tmp_path):
     result = CliRunner().invoke(main, ["render", str(path), "-o", str(out), "--proof"])
     assert result.exit_code == 0, result.output
     assert "CUT" in result.output and "overset" in result.output
-    proof = out / "20211129-01-proof.pdf"
-    assert proof.is_file() and not (out / "20211129-01.pdf").exists()
+    proof = out / "proof" / "20211129-01-proof.pdf"
+    assert proof.is_file() and not list(out.glob("*.pdf"))
     assert "溢排" in squeeze(page_texts(proof)[0])

@@ -130,7 +130,7 @@ def render_one(job: tuple[Path, Path | None, bool]) -> Outcome:
 
 
 def _expected(issue) -> list[str]:
-    from .pipeline import issue_filename, page_filename
+    from .delivery import issue_filename, page_filename
 
     return [page_filename(issue, p.number) for p in issue.pages] + [issue_filename(issue), "copyfit.json"]
 

@@ -297,24 +297,42 @@ def batch(targets: tuple[Path, ...], jobs: int | None, out_root: Path | None, fo
 @click.option("--ink-limit", type=float, default=INK_LIMIT, show_default=True, help="Maximum total ink, percent.")
 @click.option("--warn-ppi", type=float, default=WARN_PPI, show_default=True, help="Warn below this image resolution.")
 @click.option("--min-ppi", type=float, default=MIN_PPI, show_default=True, help="Fail below this image resolution.")
+@click.option("--no-house-rules", "no_house", is_flag=True,
+              help="Check ISO 15930-1 only: leave out the house's rules (ink limit, resolution, overprint, "
+                   "registration, hairlines, small text, Type 3 fonts, TrimBox, embedded profile).")
+@click.option("--figures", is_flag=True,
+              help="Also print each page's figures: highest total ink and where, lowest image resolution, "
+                   "fonts and boxes.")
 def preflight_command(pdf_files: tuple[Path, ...], as_json: bool, ink_limit: float, warn_ppi: float,
-                      min_ppi: float) -> None:
-    """Check PDF_FILES (ours or anyone's) against PDF/X-1a:2001 for coldset newsprint.
+                      min_ppi: float, no_house: bool, figures: bool) -> None:
+    """Check PDF_FILES (ours or anyone's) against PDF/X-1a:2001 (ISO 15930-1) for coldset newsprint.
 
-    Reports each finding with its rule, page, object and what is wrong: PDF version and PDF/X keys,
-    the output intent, TrimBox and BleedBox, colour spaces (no RGB), transparency, font embedding,
-    total ink, image resolution, and black text and thin rules (100 % K, overprinting).
-    Exit status 1 if any file has an error.
+    Reports each finding with its rule (iso/… or house/…), page, object, position on the page and what
+    is wrong: PDF version and newer features, PDF/X keys, trailer ID, the output intent and its profile,
+    page boxes, colour spaces (no RGB, ICC or Lab anywhere), transparency, fonts, annotations, actions,
+    JavaScript, embedded files, transfer functions, halftones, PostScript, OPI; and the house's: total
+    ink, image resolution, black overprint, white overprint, registration colour inside the trim,
+    hairlines and small text. Exit status 1 if any file has an error.
     """
+    import json
+    from dataclasses import asdict
+
     from ..preflight import rules as preflight
 
-    settings = preflight.Limits(ink_limit, warn_ppi, min_ppi)
-    results = {path: preflight.check(path, settings) for path in pdf_files}
+    limits = preflight.Limits(ink_limit, warn_ppi, min_ppi, house=not no_house)
+    results = {path: preflight.check(path, limits) for path in pdf_files}
+    pages = {path: preflight.page_figures(path, limits) for path in pdf_files} if figures else {}
     if as_json:
-        click.echo(preflight.report_json(results), nl=False)
+        report = json.loads(preflight.report_json(results))
+        for entry, path in zip(report, results):
+            if figures:
+                entry["pages"] = [asdict(p) for p in pages[path]]
+        click.echo(json.dumps(report, ensure_ascii=False, indent=2))
     else:
         for path, findings in results.items():
             click.echo(preflight.report_text(path, findings))
+            for p in pages.get(path, []):
+                click.echo("  " + preflight.figures_text(p))
     if any(preflight.errors(f) for f in results.values()):
         sys.exit(1)
 

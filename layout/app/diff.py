@@ -12,6 +12,7 @@ from PIL import Image, ImageChops, ImageDraw, ImageOps
 
 from ..base.errors import LayoutError
 from ..base.files import atomic_write
+from .delivery import PROOF_FOLDER
 from .previews import render_page
 
 BLOCK = 12          # px: changes are marked in blocks this size
@@ -26,8 +27,15 @@ class PageDiff:
     stories: tuple[str, ...]      # stories whose lines on this page differ (from the proofs' layout files)
 
 
+def _proofs_in(path: Path) -> Path:
+    """An issue's folder stands for its proof folder, where the proofs are (press files are never
+    compared with proofs)."""
+    return path / PROOF_FOLDER if path.is_dir() and (path / PROOF_FOLDER).is_dir() else path
+
+
 def _pages_of(path: Path) -> dict[int, tuple[Path, int]]:
     """Page number → (PDF, page index in it), for a PDF or a folder of page PDFs."""
+    path = _proofs_in(path)
     if path.is_dir():
         found = {}
         for pdf in sorted(path.glob("*.pdf")):
@@ -55,6 +63,7 @@ def _render(pdf: Path, index: int, dpi: float) -> Image.Image:
 
 
 def _lines(path: Path) -> dict:
+    path = _proofs_in(path)
     folder = path if path.is_dir() else path.parent
     file = folder / "layout-proof.json"
     if not file.is_file():

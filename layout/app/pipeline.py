@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,8 +15,9 @@ from ..issue.photos import effective_ppi
 from ..page.items import Picture
 from ..issue.loader import load_issue
 from ..issue.model import Issue
-from ..pdf.writer import draw_page, prepare_fonts, write_document
-from ..base.files import atomic_write
+from .. import __version__
+from .delivery import PROOF_FOLDER, page_filename, record_files, write_pdfs
+
 
 @dataclass(frozen=True)
 class RenderResult:
@@ -23,6 +25,7 @@ class RenderResult:
     files: tuple[Path, ...]            # the PDFs: pages in order, then the whole issue
     copyfit: tuple[StoryFit, ...]
     report: Path                       # copyfit.json beside the PDFs
+    render_id: str = ""                # the digest of the inputs, in every page's slug line
 
 
 def default_output(issue: Issue) -> Path:
@@ -61,9 +64,43 @@ def resolution_problems(layout: IssueLayout) -> tuple[list[str], list[str]]:
 
 def build_layout(issue_path: Path, fonts: FontSet | None = None, proof: bool = False,
                  show_grid: bool = False, allow_outside: bool = False, issue: Issue | None = None) -> IssueLayout:
-    """``issue``: the issue file already read (a batch reads it once for its key and its render)."""
+    """``issue``: the issue file already read (a batch reads it once for its key and its render).
+    Supplied PDF pages are preflighted here, on their way in: `check` refuses what `render` would."""
     issue = issue or load_issue(issue_path, allow_outside)
-    return layout_issue(issue, fonts or default_fontset(), proof=proof, show_grid=show_grid)
+    check_supplied_pages(issue)
+    return layout_issue(issue, fonts or default_fontset(), proof=proof, show_grid=show_grid,
+                        render_id=render_id(issue))
+
+
+def render_id(issue: Issue) -> str:
+    """A short digest of everything the render is made from (the issue's files and the engine's
+    version), printed in each page's slug line: two renders of the same inputs share it."""
+    h = hashlib.sha256(__version__.encode())
+    for path in issue.input_files():
+        h.update(path.name.encode())
+        with open(path, "rb") as f:
+            h.update(hashlib.file_digest(f, "sha256").digest())
+    return h.hexdigest()[:12]
+
+
+def check_supplied_pages(issue: Issue) -> None:
+    """Every supplied PDF (an advertisement) passes the same preflight as the engine's own files, or
+    the render stops naming the box, the file and what is wrong: nothing non-conforming reaches a page."""
+    boxes = [b for b in issue.boxes if b.file is not None]
+    if not boxes:
+        return
+    from ..preflight import rules as preflight
+
+    printing = issue.template.printing
+    limits = preflight.Limits(printing.ink_limit, printing.warn_ppi, printing.min_ppi)
+    for box in boxes:
+        problems = preflight.errors(preflight.check(box.file, limits))
+        if problems:
+            said = "; ".join(f"rule {f.rule}" + (f" on page {f.page}" if f.page else "") + f": {f.obj}: {f.message}"
+                             for f in problems[:3])
+            more = f" (and {len(problems) - 3} more)" if len(problems) > 3 else ""
+            raise LayoutError(f"{issue.path}: box '{box.id}': supplied PDF {box.file.name} is not PDF/X-1a "
+                              f"for this press: {said}{more}")
 
 
 def render(issue_path: Path, out_dir: Path | None = None, fonts: FontSet | None = None,
@@ -79,12 +116,20 @@ def render(issue_path: Path, out_dir: Path | None = None, fonts: FontSet | None 
     low, _ = resolution_problems(layout)
     if low:
         raise LayoutError(f"{issue_path}: photo resolution: {low[0]}")
-    out = out_dir or default_output(layout.issue)
-    files = write_pdfs(layout, fonts, out, proof=proof)
+    out = output_folder(layout.issue, out_dir, proof)
+    rid = render_id(layout.issue)
+    files = write_pdfs(layout, fonts, out, proof=proof, render_id=rid)
     fits = report(layout.flows)
     report_path = out / ("copyfit-proof.json" if proof else "copyfit.json")
     atomic_write_text(report_path, to_json(fits, layout.issue.label))
-    return RenderResult(layout, tuple(files), tuple(fits), report_path)
+    record_files(out, layout.issue.label, rid, [report_path])
+    return RenderResult(layout, tuple(files), tuple(fits), report_path, rid)
+
+
+def output_folder(issue: Issue, out_dir: Path | None, proof: bool) -> Path:
+    """The issue's folder (``-o``, else output/<總期數>/); a proof's files go to its proof/ folder."""
+    folder = out_dir or default_output(issue)
+    return folder / PROOF_FOLDER if proof else folder
 
 
 @dataclass(frozen=True)
@@ -121,68 +166,5 @@ def proof(issue_path: Path, out_dir: Path | None = None, fonts: FontSet | None =
     sheet = contact_sheet(pngs, out / f"{result.layout.issue.date:%Y%m%d}-contact-sheet-proof.png")
     lines = out / "layout-proof.json"
     atomic_write_text(lines, json.dumps(story_lines(result.layout), ensure_ascii=False, indent=1) + "\n")
+    record_files(out, result.layout.issue.label, result.render_id, [*pngs, sheet, lines])
     return ProofResult(result, tuple(pngs), sheet, lines)
-
-
-def page_filename(issue, number: int, proof: bool = False) -> str:
-    """YYYYMMDD-NN.pdf: the print shop's name for a page (…-proof.pdf for a proof)."""
-    return f"{issue.date:%Y%m%d}-{number:02d}{'-proof' if proof else ''}.pdf"
-
-
-def issue_filename(issue, proof: bool = False) -> str:
-    """YYYYMMDD-issueNNNN.pdf: the whole issue in one file, for editors."""
-    return f"{issue.date:%Y%m%d}-issue{issue.total}{'-proof' if proof else ''}.pdf"
-
-
-def _write_file(path: str, write) -> None:
-    with open(path, "wb") as f:
-        write(f)
-
-
-def _checked(target: Path, printing, write_pdf) -> None:
-    """Write a PDF under a temporary name, preflight it, and only then put it in place."""
-    from ..preflight import rules as preflight  # pikepdf: only when a file is written
-
-
-    def write(tmp: str) -> None:
-        _write_file(tmp, write_pdf)
-        findings = preflight.errors(preflight.check(Path(tmp), preflight.Limits(
-            printing.ink_limit, printing.warn_ppi, printing.min_ppi)))
-        if findings:
-            first = findings[0]
-            raise LayoutError(f"{target.name}: fails preflight rule {first.rule} on page {first.page}: "
-                              f"{first.obj}: {first.message} ({len(findings)} errors)")
-
-    atomic_write(target, write)
-
-
-def write_pdfs(layout: IssueLayout, fonts: FontSet, out_dir: Path, proof: bool = False,
-               pages: set[int] | None = None, combined: bool = True) -> list[Path]:
-    """One PDF/X-1a file per page (named by date and page) and one combined PDF of the issue, made
-    from the same drawn pages; a proof's names end in -proof so it is never mistaken for the print
-    file.
-
-    ``pages`` limits the page files written (`layout watch` rewrites only what changed);
-    ``combined`` False skips the whole-issue file."""
-    issue = layout.issue
-    printing = issue.template.printing
-    suffix = "-proof" if proof else ""
-    wanted = [p for p in layout.pages if combined or pages is None or p.number in pages]
-    drawn = {p.number: draw_page(p, layout, fonts) for p in wanted}
-    # The page files carry the subsets of all the pages drawn, so each font is made once.
-    prepared = prepare_fonts(list(drawn.values()), fonts)
-    written = []
-    for page in layout.pages:
-        target = out_dir / page_filename(issue, page.number, proof)
-        if pages is None or page.number in pages:
-            title = f"{issue.paper.name} 第{issue.number}期 第{page.number}版{suffix}"
-            _checked(target, printing,
-                     lambda f, p=drawn[page.number], t=title: write_document(f, [p], prepared, t, layout))
-        written.append(target)
-    if combined:
-        target = out_dir / issue_filename(issue, proof)
-        title = f"{issue.paper.name} 第{issue.number}期（總第{issue.total}期）{suffix}"
-        _checked(target, printing,
-                 lambda f: write_document(f, [drawn[p.number] for p in layout.pages], prepared, title, layout))
-        written.append(target)
-    return written

@@ -14,9 +14,9 @@ from ..base.errors import LayoutError
 from ..fonts.faces import FontSet, default_fontset
 from ..issue.loader import load_issue
 from ..issue.model import Issue, input_files
-from .pipeline import page_filename, write_pdfs
+from .delivery import page_filename, write_pdfs
 from .previews import render_png
-from .pipeline import default_output
+from .pipeline import output_folder
 
 
 @dataclass(frozen=True)
@@ -64,7 +64,7 @@ class Watcher:
         for key in set(self.cache) - used:  # forget stories that are gone
             del self.cache[key]
         changed = {p.number for p in layout.pages if self.pages.get(p.number) != p.items}
-        out = self.out_dir or default_output(issue)
+        out = output_folder(issue, self.out_dir, proof=True)
         files: list[Path] = []
         if changed:
             pdfs = write_pdfs(layout, self.fonts, out, proof=True, pages=changed, combined=False)

@@ -34,9 +34,9 @@ FONT_METRICS = CacheKind("fonts", "a face's advances, halt data and bearings (ma
 PHOTO_CHECKS = CacheKind("images-ok", "a photo that decoded whole: its size in pixels",
                     "SHA-256 of the photo's bytes; Pillow version; pixel limit")
 PRESSED_PHOTOS = CacheKind("press", "a photo cropped, scaled and converted for press (JPEG, with its size)",
-                      "SHA-256 of the photo's bytes, placed size, focus, max ppi, Pillow version, "
-                      "conversion version, SHA-256 of the output profile")
-IMAGE_INK = CacheKind("ink", "the highest total ink of a CMYK image in a PDF (preflight rule 7)",
+                      "SHA-256 of the photo's bytes, placed size, focus, max ppi, ink limit, Pillow version, "
+                      "conversion version, SHA-256 of the output and grey profiles")
+IMAGE_INK = CacheKind("ink", "the highest total ink of a CMYK image in a PDF (preflight's house/ink)",
                  "SHA-256 of the image stream's bytes and dictionary; rule version")
 QR_SYMBOLS = CacheKind("qr", "a QR symbol's modules, a row of 0/1 bytes each", "SHA-256 of the URL; encoding version")
 
@@ -60,12 +60,14 @@ MEMORY = {
                                      "replaced at every check of that path"),
     "layout.pdf.cidfont:_cid_codes": ("face", "process lifetime"),
     "layout.pdf.pdfx:_profile_stream": ("profile name", "4 most recent"),
-    "layout.pdf.press:_transform": ("colour mode, profile name", "process lifetime"),
+    "layout.pdf.press:_transform": ("source profile bytes (None: sRGB), source and target modes, output profile",
+                                    "16 most recent"),
     "layout.pdf.press:_profile_digest": ("profile name", "4 most recent"),
     "layout.pdf.press:image_stream": ("pressed photo", "4 most recent"),
+    "layout.pdf.foreign:file_digest": ("supplied PDF's path", "16 most recent"),
     "layout.preflight.rules:_PROFILES": ("the ICC profile's exact bytes", "4 most recent"),
     "layout.preflight.rules:_INK": ("image digest (as IMAGE_INK)", "oldest dropped past 256"),
-    "layout.preflight.rules:_CONTENT": ("page content and resources digest, limits", "cleared past 256"),
+    "layout.preflight.rules:_CONTENT": ("page content, resources and trim digest; ink and ppi limits", "cleared past 256"),
     "layout.app.batch:_engine_hash": ("none (the engine's code and fonts)", "process lifetime"),
     "layout.app.batch:_FONTS": ("none (the default font set of a batch worker)", "process lifetime"),
 }

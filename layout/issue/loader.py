@@ -14,10 +14,11 @@ import yaml
 
 from ..base.paths import known_profiles
 from .model import (NAMED_COLOURS, Block, Box, Channel, Frame, GridRect, Inline, Issue, PageSpec, Paper, Photo,
-                    PrintSettings, Story, Template, BlockKind, BorderStyle, BoxKind)
+                    PrintSettings, Story, Template, BlockKind, BorderStyle, BoxKind, FILE_FIELDS)
 from ..compose.atoms import TextStyle
 from ..compose.settings import CompositionSettings, PunctuationPosition, PunctuationStyle, Strictness
 from ..base.units import HAO, mm
+from .supplied import check_supplied_page
 from .yamlnodes import Node, load_yaml, read_text_file
 
 
@@ -111,9 +112,34 @@ def load_template(node: Node, name: str) -> Template:
     return t
 
 
+# Output profiles whose press condition is registered with the ICC: the identifier the print shop's
+# RIP knows (ICC Characterization Data Registry), rather than the profile's file name.
+REGISTERED_CONDITIONS = {"ISOnewspaper26v4.icc": "IFRA26"}
+
+
+def _file_pattern(node: Node, needs_page: bool) -> str:
+    """A file-name pattern: plain characters and {fields} of FILE_FIELDS, ending in .pdf, no folders."""
+    pattern = node.text()
+    fields = re.findall(r"\{([^{}]*)\}", pattern)
+    unknown = [f for f in fields if f not in FILE_FIELDS]
+    if unknown:
+        raise node.error(f"unknown field {{{unknown[0]}}} in a file name; known: "
+                         + ", ".join(f"{{{k}}} ({v})" for k, v in FILE_FIELDS.items()))
+    plain = re.sub(r"\{\w+\}", "", pattern)
+    if "{" in plain or "}" in plain or not re.fullmatch(r"[A-Za-z0-9_.\-]*", plain):
+        raise node.error(f"a file name may hold letters, digits, - _ . and {{fields}} only, got '{pattern}'")
+    if not pattern.endswith(".pdf"):
+        raise node.error(f"a PDF's file name ends in .pdf, got '{pattern}'")
+    if needs_page and "page" not in fields:
+        raise node.error("a page file's name needs {page}, or every page would get the same name")
+    if "date" not in fields and "total" not in fields and "number" not in fields:
+        raise node.error("a file name needs {date}, {total} or {number}, so issues do not overwrite each other")
+    return pattern
+
+
 def _print_settings(node: Node) -> PrintSettings:
     m = node.mapping(optional=("profile", "grey_profile", "condition", "ink_limit", "marks", "max_ppi", "warn_ppi",
-                               "min_ppi"))
+                               "min_ppi", "page_file", "issue_file"))
     d = PrintSettings()
     profile = m["profile"].text() if "profile" in m else d.profile
     if profile not in known_profiles():
@@ -123,12 +149,14 @@ def _print_settings(node: Node) -> PrintSettings:
         raise m["grey_profile"].error(f"unknown grey profile '{grey}'; known: {', '.join(known_profiles(b'GRAY'))}")
     settings = PrintSettings(
         profile=profile, grey_profile=grey,
-        condition=m["condition"].text() if "condition" in m else Path(profile).stem,
+        condition=m["condition"].text() if "condition" in m else REGISTERED_CONDITIONS.get(profile, Path(profile).stem),
         ink_limit=m["ink_limit"].number(100, 400) if "ink_limit" in m else d.ink_limit,
         marks=m["marks"].boolean() if "marks" in m else d.marks,
         max_ppi=m["max_ppi"].number(72, 2400) if "max_ppi" in m else d.max_ppi,
         warn_ppi=m["warn_ppi"].number(1, 2400) if "warn_ppi" in m else d.warn_ppi,
         min_ppi=m["min_ppi"].number(1, 2400) if "min_ppi" in m else d.min_ppi,
+        page_file=_file_pattern(m["page_file"], needs_page=True) if "page_file" in m else d.page_file,
+        issue_file=_file_pattern(m["issue_file"], needs_page=False) if "issue_file" in m else d.issue_file,
     )
     if not settings.min_ppi <= settings.warn_ppi <= settings.max_ppi:
         raise node.error("resolutions must satisfy min_ppi ≤ warn_ppi ≤ max_ppi")
@@ -287,15 +315,26 @@ def _frame(node: Node, t: Template, pages: set[int]) -> Frame:
     return Frame(place, fm["jump_head"].text() if "jump_head" in fm else None, columns, tuple(excludes))
 
 
-BOX_KEYS = (("id", "kind", "text", "place"), ("sample", "color"))
+BOX_KEYS = (("id", "kind", "place"), ("text", "file", "file_page", "sample", "color"))
 
 
-def _box(node: Node, t: Template, pages: set[int]) -> Box:
+def _box(node: Node, t: Template, pages: set[int], base: Files) -> Box:
     m = node.mapping(*BOX_KEYS)
     place, _ = _grid(m["place"], t, pages)
-    return Box(m["id"].text(), m["kind"].enum(BoxKind), m["text"].text().strip(),
+    if ("text" in m) == ("file" in m):
+        raise node.error("a box holds either 'text:' or a supplied PDF page ('file:'), one of them")
+    path, number, box = None, 1, None
+    if "file" in m:
+        path = _resolve(base, m["file"], "supplied PDF")
+        number = m["file_page"].integer(1, 9999) if "file_page" in m else 1
+        box, problem = check_supplied_page(path, number)
+        if problem:
+            raise m["file"].error(f"supplied PDF '{m['file'].scalar()}' {problem}")
+    elif "file_page" in m:
+        raise m["file_page"].error("'file_page' chooses a page of a supplied PDF: give 'file:' too")
+    return Box(m["id"].text(), m["kind"].enum(BoxKind), m["text"].text().strip() if "text" in m else "",
                place, m["sample"].boolean() if "sample" in m else False,
-               colour(m["color"], t.printing.ink_limit) if "color" in m else None)
+               colour(m["color"], t.printing.ink_limit) if "color" in m else None, path, number, box)
 
 
 def _image_file(base: Files, node: Node) -> Path:
@@ -328,7 +367,7 @@ def _photo(node: Node, t: Template, pages: set[int], base: Files) -> Photo:
 
 
 def _paper(node: Node, base: Files) -> Paper:
-    m = node.mapping(("name",), ("permit", "url", "channels", "logo"))
+    m = node.mapping(("name",), ("permit", "url", "channels", "logo", "code"))
     channels = []
     if "channels" in m:
         for sub in m["channels"].sequence():
@@ -337,9 +376,12 @@ def _paper(node: Node, base: Files) -> Paper:
             if len(url) > 500:
                 raise cm["url"].error("a QR code URL must be under 500 characters")
             channels.append(Channel(cm["label"].text(), url))
+    code = m["code"].text() if "code" in m else None
+    if code is not None and not re.fullmatch(r"[A-Za-z0-9]{1,12}", code):
+        raise m["code"].error(f"a paper's code is 1–12 letters or digits (it goes into file names), got '{code}'")
     return Paper(m["name"].text(), m["permit"].text() if "permit" in m else None,
                  m["url"].text() if "url" in m else None, tuple(channels),
-                 _image_file(base, m["logo"]) if "logo" in m else None)
+                 _image_file(base, m["logo"]) if "logo" in m else None, code)
 
 
 def _check_overlaps(placed: list[tuple[str, GridRect | Frame, Node]]) -> None:
@@ -377,7 +419,10 @@ def load_issue(path: Path | str, allow_outside: bool = False) -> Issue:
     base = Files(path.resolve().parent, allow_outside)
     t = load_template_file(base.base, m["template"])
     paper = _paper(m["paper"], base)
-    im = m["issue"].mapping(("number", "total", "date"), ("sample",))
+    im = m["issue"].mapping(("number", "total", "date"), ("sample", "edition"))
+    edition = im["edition"].text() if "edition" in im else None
+    if edition is not None and not re.fullmatch(r"[A-Za-z0-9\-]{1,16}", edition):
+        raise im["edition"].error(f"an edition is 1–16 letters, digits or - (it goes into file names), got '{edition}'")
     pages = []
     for sub in m["pages"].sequence():
         pm = sub.mapping(("number", "section"), ("editor",))
@@ -410,7 +455,7 @@ def load_issue(path: Path | str, allow_outside: bool = False) -> Issue:
             placed.append((f"story '{story.id}' frame {k + 1}", frame, fnode))
     boxes, photos = [], []
     for key, what, parse, keys, found in (
-            ("boxes", "box", lambda n: _box(n, t, page_set), BOX_KEYS, boxes),
+            ("boxes", "box", lambda n: _box(n, t, page_set, base), BOX_KEYS, boxes),
             ("photos", "photo", lambda n: _photo(n, t, page_set, base), PHOTO_KEYS, photos)):
         for sub in m[key].sequence() if key in m else []:
             item = parse(sub)
@@ -420,4 +465,4 @@ def load_issue(path: Path | str, allow_outside: bool = False) -> Issue:
     _check_overlaps(placed)
     return Issue(path, t, paper, im["number"].integer(1), im["total"].integer(1), im["date"].date(),
                  tuple(pages), tuple(stories), tuple(boxes), tuple(photos),
-                 im["sample"].boolean() if "sample" in im else False)
+                 im["sample"].boolean() if "sample" in im else False, edition)

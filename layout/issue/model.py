@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -30,12 +31,26 @@ class PrintSettings:
 
     profile: str = "ISOnewspaper26v4.icc"        # ICC file in layout/data/icc/
     grey_profile: str = "ISOnewspaper26v4_gr.icc"   # for greyscale photos, the same press condition
-    condition: str = "ISOnewspaper26v4"          # OutputConditionIdentifier
+    condition: str = "IFRA26"                    # OutputConditionIdentifier: ICC-registered where it can be
     ink_limit: float = INK_LIMIT                 # percent
     marks: bool = True                           # crop and registration marks outside the bleed
     max_ppi: float = 300.0                       # photos are downsampled to this
     warn_ppi: float = WARN_PPI
     min_ppi: float = MIN_PPI
+    # The shop's names for the files, from the fields FILE_FIELDS (a proof's name ends in -proof).
+    page_file: str = "{date}-{page}.pdf"
+    issue_file: str = "{date}-issue{total}.pdf"
+
+
+# What a file-name pattern may contain, and what each field becomes.
+FILE_FIELDS = {
+    "date": "the issue's date as YYYYMMDD",
+    "page": "the page number, two digits",
+    "number": "the issue number (期)",
+    "total": "the running issue number (總期數)",
+    "code": "the paper's code (paper: code:)",
+    "edition": "the edition (issue: edition:)",
+}
 
 
 @dataclass(frozen=True)
@@ -188,6 +203,9 @@ class Box:
     place: GridRect
     sample: bool               # placeholder content, marked as such on the page
     color: tuple[float, float, float, float] | None = None   # CMYK 0–1: a banner's ground
+    file: Path | None = None   # a supplied PDF (an advertisement) placed instead of text
+    file_page: int = 1         # which of its pages
+    file_box: tuple[float, float, float, float] | None = None   # that page's finished box, PDF units
 
 
 # Colours an editor may name; anything else is given as CMYK percentages.
@@ -219,6 +237,7 @@ class Paper:
     url: str | None
     channels: tuple[Channel, ...] = ()
     logo: Path | None = None   # the masthead's name as an image, instead of type
+    code: str | None = None    # the paper's short code for file names (XHB)
 
 
 @dataclass(frozen=True)
@@ -245,6 +264,15 @@ class Issue:
     boxes: tuple[Box, ...]
     photos: tuple[Photo, ...] = ()
     sample: bool = False       # made-up sample data (a back issue rebuilt from other text): marked on every page
+    edition: str | None = None  # the edition's name or code, where a paper prints more than one
+
+    def file_name(self, pattern: str, page: int | None = None, proof: bool = False) -> str:
+        """A file name from a pattern of FILE_FIELDS; a proof's ends in -proof, so a proof is never
+        taken for the press file of the same page."""
+        fields = {"date": f"{self.date:%Y%m%d}", "page": f"{page or 0:02d}", "number": str(self.number),
+                  "total": str(self.total), "code": self.paper.code or "", "edition": self.edition or ""}
+        name = re.sub(r"\{(\w+)\}", lambda m: fields[m.group(1)], pattern)
+        return name[:-len(".pdf")] + "-proof.pdf" if proof else name
 
     @property
     def weekday(self) -> str:
@@ -280,6 +308,7 @@ def input_files(issue_path: Path, issue: Issue | None = None) -> list[Path]:
     if issue is not None:
         files.update(s.text_file for s in issue.stories if s.text_file is not None)
         files.update(p.file for p in issue.photos)
+        files.update(b.file for b in issue.boxes if b.file is not None)
         if issue.paper.logo:
             files.add(issue.paper.logo)
     return sorted(files)

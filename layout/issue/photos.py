@@ -1,5 +1,6 @@
 """Photos as the issue names them: checked when the issue is read (Pillow can decode the whole
-file, it is no decompression bomb), and their resolution where placed.
+file, it is no decompression bomb), and their resolution where placed, measured on the photo as
+shown (a phone's portrait stored landscape with an EXIF orientation is taller than wide).
 
 Converting them for press is the PDF stage's work (pdf/press.py); the crop they are placed with is
 worked out here, once, for both.
@@ -15,6 +16,8 @@ from typing import NamedTuple
 # cache (checked, pressed) never needs it, and its import is a tenth of a cold render's start-up.
 
 MAX_PIXELS = 80_000_000          # larger than any press photo; more is a decompression bomb
+EXIF_ORIENTATION = 0x0112
+TURNED = {5, 6, 7, 8}            # orientations shown turned a quarter: width and height swap
 
 
 def check_image(path: Path) -> str | None:
@@ -32,7 +35,7 @@ def check_image(path: Path) -> str | None:
         return f"cannot be read ({exc.strerror})"
     import PIL
 
-    marker = f"v2/{digest.hex()[:32]}-{PIL.__version__}-{MAX_PIXELS}"
+    marker = f"v3/{digest.hex()[:32]}-{PIL.__version__}-{MAX_PIXELS}"   # v3: the size as shown
     remembered = diskcache.read(diskcache.PHOTO_CHECKS, marker)
     if remembered is not None:
         _CHECKED[path] = Checked(digest, tuple(int(v) for v in remembered.split()))
@@ -46,7 +49,7 @@ def check_image(path: Path) -> str | None:
 
 class Checked(NamedTuple):
     digest: bytes                # SHA-256 of the file's bytes when it was checked
-    size: tuple[int, int]        # pixels
+    size: tuple[int, int]        # pixels, as shown (after its EXIF orientation)
 
 
 # The photos checked in this process, by path (each load of an issue checks its photos again):
@@ -76,13 +79,21 @@ def _decode_problem(path: Path) -> tuple[str | None, tuple[int, int]]:
                     return (f"{im.width} × {im.height} pixels is more than any page needs "
                             f"(limit {MAX_PIXELS:,})"), im.size
                 im.load()
-                return None, im.size
+                return None, shown_size(im)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         return "too many pixels (a decompression bomb?)", (0, 0)
     except UnidentifiedImageError:
         return "not an image Pillow can read", (0, 0)
     except (OSError, ValueError, SyntaxError) as exc:
         return f"damaged or truncated image ({exc})", (0, 0)
+
+
+def shown_size(im) -> tuple[int, int]:
+    """An opened image's width and height as shown: swapped where its EXIF orientation turns it a
+    quarter (as press.py shows it, with Pillow's ImageOps.exif_transpose)."""
+    if im.getexif().get(EXIF_ORIENTATION) in TURNED:
+        return im.height, im.width
+    return im.size
 
 
 def crop_box(size: tuple[int, int], aspect: float, focus: tuple[float, float]) -> tuple[int, int, int, int]:
@@ -98,7 +109,7 @@ def crop_box(size: tuple[int, int], aspect: float, focus: tuple[float, float]) -
 
 
 def effective_ppi(path: Path, width_pt: float, height_pt: float, focus: tuple[float, float]) -> float:
-    """Pixels per inch of the photo where placed, after cropping to the frame's aspect."""
+    """Pixels per inch of the photo where placed, as shown, after cropping to the frame's aspect."""
     checked = _CHECKED.get(path)
     if checked is not None:
         size = checked.size
@@ -106,6 +117,6 @@ def effective_ppi(path: Path, width_pt: float, height_pt: float, focus: tuple[fl
         from PIL import Image
 
         with Image.open(path) as im:
-            size = im.size
+            size = shown_size(im)
     left, top, right, bottom = crop_box(size, width_pt / height_pt, focus)
     return min((right - left) / (width_pt / 72), (bottom - top) / (height_pt / 72))

@@ -16,7 +16,7 @@ from .flow import StoryFlow, flow_story
 from .verify import verify_complete
 from ..fonts.faces import FontSet
 from .proof_marks import copyfit_margin, frames, grid, overset_marks, watermark
-from .furniture import (box_items, headline_block, jump_head, masthead, photo_items, running_head,
+from .furniture import (box_items, headline_block, jump_head, masthead, photo_items, running_head, slug_line,
                         column_rules, runs_at, story_border, story_separator)
 from .items import Item, TextRun
 from ..issue.model import Issue
@@ -27,7 +27,7 @@ from ..compose.atoms import MissingGlyph
 class PageLayout:
     number: int
     items: tuple[Item, ...]
-
+    slug: tuple[Item, ...] = ()      # outside the page, for the shop: what the page is and which render
 
 @dataclass(frozen=True)
 class IssueLayout:
@@ -90,7 +90,7 @@ def _story_items(story, t, composer, proof: bool) -> tuple[StoryFlow, dict[int, 
 
 
 def layout_issue(issue: Issue, fonts: FontSet, proof: bool = False, show_grid: bool = False,
-                 cache: dict | None = None) -> IssueLayout:
+                 cache: dict | None = None, render_id: str = "") -> IssueLayout:
     """Every page as drawing primitives; a proof adds its watermark, frame outlines and story names,
     overset and empty lines where they happen, the copyfit figures, and the grid if asked.
 
@@ -127,5 +127,6 @@ def layout_issue(issue: Issue, fonts: FontSet, proof: bool = False, show_grid: b
             n = spec.number
             per_page[n][:0] = watermark(t, composer) + (grid(t) if show_grid else [])
             per_page[n].extend(frames(issue, n, composer) + copyfit_margin(flows, n, t, composer))
-    pages = tuple(PageLayout(p.number, tuple(per_page[p.number])) for p in issue.pages)
+    slugs = {p.number: tuple(slug_line(issue, p.number, render_id, composer)) for p in issue.pages}
+    pages = tuple(PageLayout(p.number, tuple(per_page[p.number]), slugs[p.number]) for p in issue.pages)
     return IssueLayout(issue, pages, tuple(flows))

@@ -15,10 +15,10 @@ from ..compose.lines import Line
 from ..base.errors import LayoutError
 from .flow import JUMP_HEAD_LINES
 from .grid import EM_TOP, baseline_in, baseline_of
-from .items import BLACK, CMYK, GREY, RED, WHITE, Rectangle, Item, Picture, Rule, TextRun
+from .items import BLACK, CMYK, GREY, RED, WHITE, Rectangle, Item, Picture, Rule, SuppliedPage, TextRun
 from ..issue.model import BorderStyle, Box, BoxKind, GridRect, Issue, Photo, Story, Template
 from ..compose.atoms import Align, Paragraph, Span, TextStyle
-from ..base.units import Rect
+from ..base.units import Rect, mm
 
 # Spacing of the furniture, in em of the type it spaces unless marked pt or pitch (grid lines).
 HEAD_LEADING = 1.2            # a head's lines: baseline to baseline
@@ -55,6 +55,11 @@ QR_LABEL_SIZE = 7.0
 QR_LABEL_GAP = 8.0            # from a QR code's foot to its label's em box
 QR_LABEL_OVERHANG = 10.0      # a label may reach this far beyond each side of its code
 MASTHEAD_RULES = ((3.0, 2.0), (0.2, 0.5))   # (height above the masthead's foot, weight): heavy over thin
+
+# The slug line, outside the bleed under the page, in pt.
+SLUG_LINE_SIZE = 6.0
+SLUG_LINE_X = mm(10)          # from the trim's left edge
+SLUG_LINE_BELOW = mm(4.5)     # the baseline below the bleed's foot, level with the middle of the crop marks
 
 # The running head (報眉), in pt unless marked.
 RUNNING_HEAD_SIZE = 9.0       # paper, date and editor
@@ -358,6 +363,23 @@ def story_separator(story: Story, t: Template) -> list[Item]:
     return [Rule(rect.x, rect.y - 0.5 * t.pitch, rect.right, rect.y - 0.5 * t.pitch, 0.5)]
 
 
+def slug_line(issue: Issue, page: int, render_id: str, composer: Composer) -> list[Item]:
+    """The slug line, outside the bleed under the page's foot (only where the slug has room, with the
+    marks): paper, issue, date, page, edition and render id, so a plate or a page file in the shop can
+    always be told apart from another version of it."""
+    t = issue.template
+    if not t.printing.marks:
+        return []
+    parts = [issue.paper.name, f"第{issue.number}期（總第{issue.total}期）", f"{issue.date}", f"第{page}版"]
+    parts += [f"版本 {issue.edition}"] if issue.edition else []
+    parts += [f"render {render_id}"] if render_id else []
+    width = t.trim_w / 2 - 2 * SLUG_LINE_X      # clear of the crop mark and the registration target
+    line = set_lines(composer, "　".join(parts), "sans", SLUG_LINE_SIZE, 10 * width, Align.LEFT)[0]
+    size = SLUG_LINE_SIZE * min(1.0, width / line.width)
+    line = set_lines(composer, "　".join(parts), "sans", size, 10 * width, Align.LEFT)[0]
+    return runs_at(line, SLUG_LINE_X, t.trim_h + t.bleed + SLUG_LINE_BELOW)
+
+
 def running_head(issue: Issue, page: int, composer: Composer) -> list[Item]:
     """報眉: paper name, date, page number and section, editor, over a rule."""
     t = issue.template
@@ -379,8 +401,15 @@ def running_head(issue: Issue, page: int, composer: Composer) -> list[Item]:
 
 
 def box_items(box: Box, t: Template, composer: Composer) -> list[Item]:
-    """Banners (reversed out of red), notices and advertisement placeholders (ruled boxes)."""
+    """Banners (reversed out of red), notices and advertisement placeholders (ruled boxes); a supplied
+    PDF page (an advertisement as delivered) fitted whole into the box, centred."""
     rect = t.rect(box.place)
+    if box.file is not None and box.file_box is not None:
+        x0, y0, x1, y1 = box.file_box
+        scale = min(rect.w / (x1 - x0), rect.h / (y1 - y0))
+        w, h = (x1 - x0) * scale, (y1 - y0) * scale
+        return [SuppliedPage(rect.x + (rect.w - w) / 2, rect.y + (rect.h - h) / 2, w, h, box.file, box.file_page,
+                             box.file_box)]
     inner = rect.inset(BOX_INSET * t.body.size)
     items: list[Item] = []
     if box.kind is BoxKind.BANNER:

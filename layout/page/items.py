@@ -68,4 +68,17 @@ class Picture:
     focus: tuple[float, float] = (0.5, 0.5)
 
 
-Item = TextRun | Rule | Rectangle | Picture
+@dataclass(frozen=True)
+class SuppliedPage:
+    """A page of a supplied PDF (an advertisement), its finished box scaled to x, y, w, h."""
+
+    x: float
+    y: float
+    w: float
+    h: float
+    path: Path
+    page: int                                   # 1-based
+    box: tuple[float, float, float, float]      # its finished box in its own PDF units
+
+
+Item = TextRun | Rule | Rectangle | Picture | SuppliedPage

@@ -11,9 +11,12 @@ from ..base.paths import profile_bytes
 from ..issue.model import PrintSettings
 from .objects import Document, Name, Ref, Stream
 
-def pdf_date(day: dt.date) -> str:
-    """Midnight of the issue's date in Shanghai, as a PDF date string."""
-    return f"D:{day:%Y%m%d}000000+08'00'"
+
+def pdf_date(day: dt.date, minutes: int = 0) -> str:
+    """Midnight of the issue's date in Shanghai, ``minutes`` later, as a PDF date string: the
+    dates come from the issue (and a page's revision), never from the clock."""
+    moment = dt.datetime.combine(day, dt.time()) + dt.timedelta(minutes=minutes)
+    return f"D:{moment:%Y%m%d%H%M%S}+08'00'"
 
 
 @lru_cache(maxsize=4)
@@ -27,6 +30,6 @@ def output_intent(doc: Document, printing: PrintSettings) -> dict:
     profile: Ref = doc.add(_profile_stream(printing.profile))
     return {"Type": Name("OutputIntent"), "S": Name("GTS_PDFX"),
             "OutputConditionIdentifier": printing.condition,
-            "OutputCondition": f"{printing.condition}, coldset newsprint (ISO 12647-3)",
+            "OutputCondition": f"Coldset offset on newsprint, ISO 12647-3 ({printing.condition})",
             "RegistryName": "http://www.color.org", "Info": printing.condition,
             "DestOutputProfile": profile}

@@ -23,18 +23,21 @@ from __future__ import annotations
 import hashlib
 import math
 from dataclasses import dataclass
+from pathlib import Path
 
 from ..page.assemble import IssueLayout, PageLayout
 from ..fonts.faces import Face, FontSet
-from ..page.items import BLACK, Picture, Rectangle, Rule, TextRun
+from ..page.items import BLACK, Picture, Rectangle, Rule, SuppliedPage, TextRun
 from .press import PressImage, image_stream, pressed_photo
+from .foreign import add_form, file_digest
 from .cidfont import PreparedFont, add_font, encode, prepare
 from .content import OVERPRINT_OFF, OVERPRINT_ON, ContentStream
 from .objects import Document, Name, Stream, deflated
-from ..base.standard import PDFX
+from ..base.standard import PDFX_CONFORMANCE, PDFX_VERSION
 from .pdfx import pdf_date, output_intent
 
 PRODUCER = "layout (徐匯報 print-layout engine)"
+PROOF_MARKER = "LayoutProof"   # an Info key: the file is a proof, never for press
 SLUG = 12 * 72 / 25.4     # room outside the bleed for the marks
 MARK_LENGTH = 6 * 72 / 25.4
 MARK_WIDTH = 0.25
@@ -57,6 +60,7 @@ class PageContent:
     stream: Stream
     chars: dict[str, set[str]]                 # face key → characters drawn with it
     images: dict[str, PressImage]              # XObject name → image
+    forms: dict[str, tuple[Path, int]]         # XObject name → supplied PDF and page (1-based)
     media: list[float]
     trim: list[float]
     bleed: list[float]
@@ -163,6 +167,7 @@ def draw_page(page: PageLayout, layout: IssueLayout, fonts: FontSet) -> PageCont
     top = media_h - edge
     c = ContentStream()
     images: dict[str, PressImage] = {}
+    forms: dict[str, tuple[Path, int]] = {}
     for item in page.items:
         if isinstance(item, Rectangle):
             _draw_rectangle(c, item, edge, top)
@@ -170,14 +175,21 @@ def draw_page(page: PageLayout, layout: IssueLayout, fonts: FontSet) -> PageCont
             _draw_rule(c, item, edge, top)
         elif isinstance(item, Picture):
             c.set_overprint(False)
-            image = pressed_photo(item.path, item.w, item.h, item.focus, printing.max_ppi, printing.profile)
+            image = pressed_photo(item.path, item.w, item.h, item.focus, printing)
             name = "Im" + hashlib.sha256(image.data).hexdigest()[:12]
             images[name] = image
             c.draw_image(name, edge + item.x, top - item.y - item.h, item.w, item.h)
+        elif isinstance(item, SuppliedPage):
+            c.set_overprint(False)   # inside the form, the advertiser's own graphics state rules
+            name = f"Fm{file_digest(item.path)[:12]}p{item.page}"
+            forms[name] = (item.path, item.page)
+            x0, y0, _, _ = item.box
+            scale = item.w / (item.box[2] - x0)
+            c.draw_image(name, edge + item.x - x0 * scale, top - item.y - item.h - y0 * scale, scale, scale)
     # Text last, so rules and tints never cover type: coloured and white type knocks out,
     # black type overprints.
     chars: dict[str, set[str]] = {}
-    runs = [i for i in page.items if isinstance(i, TextRun)]
+    runs = [i for i in page.items + page.slug if isinstance(i, TextRun)]
     for black in (False, True):
         group = [r for r in runs if _is_black(r.color) == black]
         if not group:
@@ -193,7 +205,7 @@ def draw_page(page: PageLayout, layout: IssueLayout, fonts: FontSet) -> PageCont
     if printing.marks:
         _marks(c, edge, edge, t.trim_w, t.trim_h, t.bleed)
     stream = deflated(c.tobytes())
-    return PageContent(page.number, stream, chars, images, [0, 0, media_w, media_h],
+    return PageContent(page.number, stream, chars, images, forms, [0, 0, media_w, media_h],
                        [edge, edge, edge + t.trim_w, edge + t.trim_h],
                        [slug, slug, media_w - slug, media_h - slug], printing.marks)
 
@@ -208,8 +220,10 @@ def prepare_fonts(pages: list[PageContent], fonts: FontSet) -> dict[str, Prepare
 
 
 def write_document(out, pages: list[PageContent], fonts: dict[str, PreparedFont], title: str,
-                   layout: IssueLayout) -> None:
-    """A PDF/X-1a:2001 file of the given drawn pages, written to ``out``."""
+                   layout: IssueLayout, revision: int = 0, proof: bool = False) -> None:
+    """A PDF/X-1a:2001 file of the given drawn pages, written to ``out``. Its ModDate is the issue's
+    date plus ``revision`` minutes (a corrected page is newer than the one it replaces); a proof
+    carries /LayoutProof true in its Info, which preflight refuses for press."""
     issue = layout.issue
     doc = Document()
     catalog, page_tree = doc.reserve(), doc.reserve()
@@ -226,8 +240,11 @@ def write_document(out, pages: list[PageContent], fonts: dict[str, PreparedFont]
                      "Font": {_font_resource(key): font_refs[key] for key in sorted(content.chars)}}
         if content.marks:
             resources["ColorSpace"] = {ALL_PLATES_NAME: ALL_PLATES}
-        if content.images:
-            resources["XObject"] = {name: image_refs[name] for name in sorted(content.images)}
+        for name, (path, number) in sorted(content.forms.items()):
+            if name not in image_refs:
+                image_refs[name] = add_form(doc, path, number - 1)
+        if content.images or content.forms:
+            resources["XObject"] = {name: image_refs[name] for name in sorted({*content.images, *content.forms})}
         kids.append(doc.add({"Type": Name("Page"), "Parent": page_tree, "MediaBox": content.media,
                              "TrimBox": content.trim, "BleedBox": content.bleed, "Resources": resources,
                              "Contents": doc.add(content.stream)}))
@@ -235,8 +252,10 @@ def write_document(out, pages: list[PageContent], fonts: dict[str, PreparedFont]
     printing = issue.template.printing
     doc.add({"Type": Name("Catalog"), "Pages": page_tree,
              "OutputIntents": [doc.add(output_intent(doc, printing))]}, catalog)
-    date = pdf_date(issue.date)
-    info = doc.add({"Title": title, "Author": issue.paper.name, "Creator": PRODUCER, "Producer": PRODUCER,
-                    "CreationDate": date, "ModDate": date, "GTS_PDFXVersion": PDFX,
-                    "GTS_PDFXConformance": PDFX, "Trapped": Name("False")})
+    info = {"Title": title, "Author": issue.paper.name, "Creator": PRODUCER, "Producer": PRODUCER,
+            "CreationDate": pdf_date(issue.date), "ModDate": pdf_date(issue.date, revision),
+            "GTS_PDFXVersion": PDFX_VERSION, "GTS_PDFXConformance": PDFX_CONFORMANCE, "Trapped": Name("False")}
+    if proof:
+        info[PROOF_MARKER] = True
+    info = doc.add(info)
     doc.write(out, "1.3", catalog, info)

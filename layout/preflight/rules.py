@@ -1,114 +1,107 @@
-"""Preflight: does a PDF (any PDF, ours or not) meet PDF/X-1a:2001 for coldset newsprint?
+"""Preflight: does a PDF (any PDF, ours or not) meet PDF/X-1a:2001 (ISO 15930-1) for coldset newsprint?
 
-The rules, numbered as in GUIDE.md ("Print-ready PDF"):
+Every finding names its rule, page, object and, where it has one, the position on the page (x, y in
+the page's user space). Rules are ISO 15930-1's (``iso/…``) or the house's (``house/…``: stricter
+than ISO or beyond it, for this press; ``Limits(house=False)`` and ``--no-house-rules`` leave them
+out), and one is the engine's own (``layout/proof``). The rules (findings.RULES holds them too):
 
-1. PDF ≤ 1.3; Info has GTS_PDFXVersion and GTS_PDFXConformance = PDF/X-1a:2001, Trapped True or
-   False, Title, CreationDate, ModDate.
-2. Exactly one OutputIntent /GTS_PDFX with a CMYK DestOutputProfile and an OutputConditionIdentifier.
-3. Every page: TrimBox; MediaBox ⊇ BleedBox ⊇ TrimBox.
-4. Colour only DeviceCMYK / DeviceGray (Separation or DeviceN with a CMYK alternate allowed).
-5. No transparency: no SMask, no alpha below 1, blend mode Normal only, no transparency groups.
-6. Every font embedded, no Type 3.
-7. Total ink within the limit (240 % for ISOnewspaper26v4), in vector colour and in images.
-8. Images at 200 ppi or more where placed (warning below 200, error below 100).
-9. Black text and thin rules are 100 % K and overprint (op/OP true, OPM 1); no rich black text.
+ISO 15930-1 (PDF/X-1a:2001)
+ 1. iso/file            the file is a readable PDF, its content streams too.
+ 2. iso/encryption      not encrypted.
+ 3. iso/version         PDF 1.3 or lower, in the header and in the catalog's /Version.
+ 4. iso/beyond-1.3      no PDF 1.4+ feature behind the 1.3 header: object streams, cross-reference
+                        streams, JPX and JBIG2 images, 16-bit images, optional content.
+ 5. iso/filter          no LZW compression (images, content, forms, fonts).
+ 6. iso/id              the trailer has an /ID.
+ 7. iso/info            GTS_PDFXVersion PDF/X-1:2001 ("PDF/X-1a:2001" there is a warning),
+                        GTS_PDFXConformance PDF/X-1a:2001, Trapped True or False, Title,
+                        CreationDate, ModDate.
+ 8. iso/output-intent   exactly one GTS_PDFX output intent with an OutputConditionIdentifier; a
+                        DestOutputProfile unless the condition is a registered one (RegistryName).
+ 9. iso/output-profile  the embedded profile parsed: not truncated, 'acsp' signature, tag table and
+                        tags inside it, output class (prtr), CMYK or grey, /N to match, PCS XYZ or
+                        Lab; an ICC v4 profile is a warning.
+10. iso/boxes           a TrimBox or an ArtBox on every page, not both; MediaBox ⊇ BleedBox ⊇ trim.
+11. iso/separated       no pre-separated pages.
+12. iso/colour          DeviceCMYK, DeviceGray, Separation/DeviceN with a CMYK or grey alternate,
+                        Indexed and patterns over those: no RGB, ICCBased, CalRGB, CalGray or Lab in
+                        vector colour, images, inline images, shadings, patterns, forms, Default
+                        colour spaces and annotation appearances.
+13. iso/transparency    no soft masks, alpha below 1, blend modes, transparency groups.
+14. iso/fonts           every font embedded (a Type 3 font is: its glyphs are in the file).
+15. iso/annotations     no annotation or form field inside the BleedBox (TrapNet excepted).
+16. iso/actions         no actions: an OpenAction action, AA of catalog, page or annotation, link
+                        and outline actions (URI, Launch, GoTo …).
+17. iso/javascript      no JavaScript.
+18. iso/embedded-files  no embedded files, file attachments, streams kept in other files.
+19. iso/transfer        no transfer functions (TR, TR2, a halftone's TransferFunction).
+20. iso/halftone        halftones of type 1 or 5 only, no HalftoneName, no HTP.
+21. iso/postscript      no PostScript XObjects, PostScript forms or PS operator.
+22. iso/opi             no OPI.
+23. iso/alternates      no image Alternates for printing (an error); any others a warning.
+24. iso/operators       content streams use PDF 1.3's operators only.
+The engine
+25. layout/proof        a proof (Info /LayoutProof true) is no press file, unless Limits.accept_proof.
+House (coldset newsprint, this press)
+26. house/trimbox       a TrimBox, not an ArtBox alone (warning; ISO allows the ArtBox).
+27. house/type3         no Type 3 fonts (warning; ISO allows them).
+28. house/embedded-profile  the output profile embedded, not only a registered condition (warning).
+29. house/cmyk-output   the output profile is CMYK (ISO allows grey).
+30. house/ink           total ink within the limit (240 % for ISOnewspaper26v4) in DeviceCMYK,
+                        Separation and DeviceN colour (through the tint transform), shadings, CMYK,
+                        indexed and spot-colour images.
+31. house/resolution    images at warn_ppi (200) or more where placed: a warning below, an error
+                        below min_ppi (100).
+32. house/black-overprint  black text and thin rules are 100 % K and overprint (op/OP true, OPM 1);
+                        no rich black text; black text in DeviceGray is a warning.
+33. house/white-overprint  nothing white set to overprint (it vanishes on the plate).
+34. house/registration  registration colour (Separation /All) only outside the trim (marks, slug).
+35. house/hairline      strokes inside the trim under 0.1 pt (warning).
+36. house/small-text    text inside the trim under 5 pt (warning).
+
+Before they had ids the rules were numbered 1–9: 1 → iso/version, iso/info, iso/encryption; 2 →
+iso/output-intent; 3 → iso/boxes; 4 → iso/colour; 5 → iso/transparency; 6 → iso/fonts (Type 3 now
+house/type3); 7 → house/ink; 8 → house/resolution; 9 → house/black-overprint.
 """
 
 from __future__ import annotations
 
-import json
 import hashlib
+import json
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 import pikepdf
-from pikepdf import Name
 
-from ..base.standard import INK_LIMIT, MIN_PPI, PDFX, WARN_PPI
-from .content import page_events, scale_of
-
-THIN_RULE = 1.0  # pt: a stroke this thin or thinner in 100 % K must overprint
-
-
-@dataclass(frozen=True)
-class Limits:
-    """What a file is checked against: the press's ink limit and the resolutions photos need."""
-
-    ink_limit: float = INK_LIMIT     # percent
-    warn_ppi: float = WARN_PPI
-    min_ppi: float = MIN_PPI
+from .content import Extent, page_events
+from .document import (annotation_findings, box_findings, file_findings, font_findings, font_is_embedded,
+                       intent_findings, page_boxes, page_findings, page_fonts, trim_of)
+from .findings import RULES, Finding, Limits, Point, finding, is_house
+from .icc import IccProfile, read_profile
+from .paint import ContentFigures, content_findings, stream_problems
 
 
 @dataclass(frozen=True)
-class Finding:
-    rule: int
-    severity: str                # error or warning
-    page: int | None
-    obj: str
-    message: str
+class FontFigure:
+    name: str            # the base name without a subset's prefix
+    subset: bool         # ABCDEF+Name: only the glyphs used are embedded
+    embedded: bool
+    kind: str            # Type0, TrueType, Type1, Type3 …
 
 
-def _f(rule, page, obj, message, severity="error") -> Finding:
-    return Finding(rule, severity, page, obj, message)
+@dataclass(frozen=True)
+class PageFigures:
+    """One page for the print shop's per-issue report."""
 
-
-def _boxes(page: pikepdf.Page, no: int) -> list[Finding]:
-    def box(key):
-        value = page.obj.get(key)
-        return [float(x) for x in value] if value is not None else None
-
-    media = box("/MediaBox")
-    trim = box("/TrimBox")
-    bleed = box("/BleedBox") or box("/CropBox") or media
-    out = []
-    if trim is None:
-        return [_f(3, no, "page", "no TrimBox: the print shop cannot know the page's trimmed size")]
-
-    def inside(inner, outer):
-        return (inner[0] >= outer[0] - 0.01 and inner[1] >= outer[1] - 0.01
-                and inner[2] <= outer[2] + 0.01 and inner[3] <= outer[3] + 0.01)
-
-    if not inside(trim, bleed):
-        out.append(_f(3, no, "page", f"TrimBox {trim} is not inside BleedBox {bleed}"))
-    if media is None or not inside(bleed, media):
-        out.append(_f(3, no, "page", f"BleedBox {bleed} is not inside MediaBox {media}"))
-    return out
-
-
-def _document(pdf: pikepdf.Pdf) -> list[Finding]:
-    out = []
-    if pdf.pdf_version > "1.3":
-        out.append(_f(1, None, "header", f"PDF version {pdf.pdf_version}; PDF/X-1a:2001 needs 1.3 or lower"))
-    info = pdf.trailer.get("/Info")
-    info = info if info is not None else {}
-    for key in ("/GTS_PDFXVersion", "/GTS_PDFXConformance"):
-        if str(info.get(key, "")) != PDFX:
-            out.append(_f(1, None, "Info", f"{key[1:]} is {str(info.get(key, 'missing'))!r}, not {PDFX!r}"))
-    trapped = info.get("/Trapped")
-    if trapped is None or str(trapped) not in ("/True", "/False"):
-        out.append(_f(1, None, "Info", f"Trapped is {trapped!s}; it must be True or False"))
-    for key in ("/Title", "/CreationDate", "/ModDate"):
-        if key not in info:
-            out.append(_f(1, None, "Info", f"no {key[1:]}"))
-    intents = [i for i in pdf.Root.get("/OutputIntents", []) if str(i.get("/S", "")) == "/GTS_PDFX"]
-    if len(intents) != 1:
-        out.append(_f(2, None, "OutputIntents", f"{len(intents)} GTS_PDFX output intents; exactly one is needed"))
-    for intent in intents:
-        if "/OutputConditionIdentifier" not in intent:
-            out.append(_f(2, None, "OutputIntent", "no OutputConditionIdentifier"))
-        profile = intent.get("/DestOutputProfile")
-        if profile is None:
-            out.append(_f(2, None, "OutputIntent", "no DestOutputProfile (the press's ICC profile)"))
-        elif _profile_space(profile) != b"CMYK":
-            out.append(_f(2, None, "OutputIntent", "the DestOutputProfile is not a CMYK profile"))
-    if "/Encrypt" in pdf.trailer:
-        out.append(_f(1, None, "trailer", "the file is encrypted"))
-    return out
-
-
-def _profile_space(profile) -> bytes:
-    """The colour space an ICC profile converts from (bytes 16–20 of its header)."""
-    return _PROFILES.get(profile.read_raw_bytes(), lambda: profile.read_bytes()[16:20])
+    page: int
+    ink: float                       # highest total ink, percent, vector and images (registration aside)
+    ink_obj: str
+    ink_position: Point | None
+    ppi: float | None                # lowest effective image resolution where placed; None: no images
+    ppi_obj: str
+    ppi_position: Point | None
+    fonts: tuple[FontFigure, ...]
+    boxes: dict[str, Extent | None]     # MediaBox, BleedBox, TrimBox, ArtBox
 
 
 class _ByBytes:
@@ -132,26 +125,15 @@ class _ByBytes:
 _PROFILES = _ByBytes(4)
 
 
-def _fonts(resources, no: int, seen: set) -> list[Finding]:
-    out = []
-    fonts = resources.get("/Font", {}) if resources is not None else {}
-    for name, font in fonts.items():
-        if font.objgen in seen and font.objgen != (0, 0):
-            continue
-        seen.add(font.objgen)
-        subtype = str(font.get("/Subtype", ""))
-        base = str(font.get("/BaseFont", "?"))
-        if subtype == "/Type3":
-            out.append(_f(6, no, f"font {name} ({base})", "Type 3 font: not allowed"))
-            continue
-        target = font.DescendantFonts[0] if subtype == "/Type0" and "/DescendantFonts" in font else font
-        descriptor = target.get("/FontDescriptor")
-        if descriptor is None or not any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")):
-            out.append(_f(6, no, f"font {name} ({base})", "font not embedded"))
-    for xobj in (resources.get("/XObject", {}) if resources is not None else {}).values():
-        if str(xobj.get("/Subtype", "")) == "/Form" and "/Resources" in xobj:
-            out += _fonts(xobj.Resources, no, seen)
-    return out
+def _profile(stream) -> IccProfile | str:
+    """The output profile parsed, or why it cannot be read; the same bytes are parsed once."""
+    def parse():
+        try:
+            return read_profile(stream.read_bytes())
+        except pikepdf.PdfError as exc:
+            return str(exc)
+
+    return _PROFILES.get(stream.read_raw_bytes(), parse)
 
 
 INK_VERSION = 1   # bump when _decoded_ink changes: results remembered on disk are then not used
@@ -190,8 +172,9 @@ def _ink_on_disk(key: str, image) -> float | None:
 
 # Results for identical objects: the whole-issue file repeats its page files' pages and photos
 # byte for byte, and a batch worker checks many files; what was decided once is not decided again.
+# _CONTENT holds a page's content findings (page 0) and its figures for the shop's report.
 _INK: dict[str, float | None] = {}
-_CONTENT: dict[str, list[Finding]] = {}
+_CONTENT: dict[str, tuple[list[Finding], ContentFigures]] = {}
 
 
 def _signature(obj) -> str:
@@ -255,136 +238,113 @@ def _decoded_ink(image) -> float | None:
     return peak / 255 * 100
 
 
-def _content(page: pikepdf.Page, no: int, settings: Limits) -> list[Finding]:
-    key = f"{_page_signature(page)}:{settings}"
+def _content(page: pikepdf.Page, no: int, limits: Limits, trim: Extent) -> tuple[list[Finding], ContentFigures]:
+    """The page's content findings and figures, decided once for identical content, resources and trim.
+    The key holds the limits the content rules use (not the switches: house rules are dropped later,
+    and a proof's pages are the same pages)."""
+    key = f"{_page_signature(page)}:{trim}:{limits.ink_limit}:{limits.warn_ppi}:{limits.min_ppi}"
     if key not in _CONTENT:
         if len(_CONTENT) > 256:
             _CONTENT.clear()
-        _CONTENT[key] = _content_findings(page, settings)
-    return [replace(f, page=no) for f in _CONTENT[key]]
+        findings, figures = content_findings(page_events(page, trim), trim, limits, _image_ink)
+        contents = page.obj.get("/Contents")
+        for stream in (contents if isinstance(contents, pikepdf.Array) else [contents] if contents else []):
+            if isinstance(stream, pikepdf.Stream):
+                findings += stream_problems(stream.stream_dict, 0, "page content")
+        _CONTENT[key] = (findings, figures)
+    findings, figures = _CONTENT[key]
+    return [replace(f, page=no) for f in findings], figures
 
 
-def _content_findings(page: pikepdf.Page, settings: Limits, no: int = 0) -> list[Finding]:
-    out: list[Finding] = []
-    reported: set[tuple] = set()
-
-    def once(key, finding):
-        if key not in reported:
-            reported.add(key)
-            out.append(finding)
-
-    for ev in page_events(page, no):
-        st = ev.state
-        if ev.kind == "unreadable":
-            once(("unreadable", ev.where), _f(4, no, ev.where, "content stream cannot be read"))
-        if ev.kind in ("text", "fill", "stroke"):
-            space, values = ((st.stroke_space, st.stroke) if ev.kind == "stroke" else (st.fill_space, st.fill))
-            if space.rgb_like or space.family not in ("DeviceCMYK", "DeviceGray", "Separation", "DeviceN",
-                                                      "Pattern", "ICCBased", "CalGray"):
-                once((4, ev.where, space.family), _f(4, no, ev.where, f"{ev.kind} in {space.family}: only "
-                                                                      f"DeviceCMYK and DeviceGray are allowed"))
-            elif space.family == "ICCBased" and space.components != 4 and space.components != 1:
-                once((4, ev.where, "icc"), _f(4, no, ev.where, f"{ev.kind} in an ICC space of {space.components} "
-                                                              f"components"))
-            if space.family == "DeviceCMYK" and len(values) == 4:
-                ink = sum(values) * 100
-                if ink > settings.ink_limit + 0.5:
-                    once((7, ev.where, values), _f(7, no, ev.where, f"{ev.kind} colour {_percentages(values)} has "
-                                                                    f"{ink:.0f} % ink, over {settings.ink_limit:.0f} %"))
-                c, m, y, k = values
-                black = k >= 0.999 and c + m + y < 0.001
-                if ev.kind == "text" and k >= 0.8 and c + m + y > 0.05:
-                    once((9, ev.where, "rich", values), _f(9, no, f"{ev.where}, font {ev.name}",
-                                                           f"rich black text {_percentages(values)}: black text is 100 % K only"))
-                if ev.kind == "text" and black and not (st.fill_overprint and st.overprint_mode == 1):
-                    once((9, ev.where, "text-op"), _f(9, no, f"{ev.where}, font {ev.name}",
-                                                      "black text does not overprint (needs op true and OPM 1)"))
-                sx, sy = scale_of(st.ctm)
-                if (ev.kind == "stroke" and black and st.line_width * max(sx, sy) <= THIN_RULE
-                        and not (st.stroke_overprint and st.overprint_mode == 1)):
-                    once((9, ev.where, "rule-op"), _f(9, no, ev.where,
-                                                      "thin black rule does not overprint (needs OP true and OPM 1)"))
-            if space.family == "DeviceGray" and ev.kind == "text" and values and values[0] <= 0.001:
-                once((9, ev.where, "grey"), _f(9, no, f"{ev.where}, font {ev.name}",
-                                               "black text in DeviceGray: set it in 100 % K so it can overprint",
-                                               "warning"))
-        elif ev.kind == "gs":
-            gs = ev.obj
-            if "/SMask" in gs and str(gs.SMask) != "/None":
-                once((5, ev.name), _f(5, no, f"ExtGState {ev.name}", "soft mask (transparency)"))
-            for key in ("/CA", "/ca"):
-                if key in gs and float(gs[key]) < 1:
-                    once((5, ev.name, key), _f(5, no, f"ExtGState {ev.name}", f"alpha {key[1:]} = {float(gs[key])}"))
-            if "/BM" in gs and str(gs.BM) not in ("/Normal", "/Compatible"):
-                once((5, ev.name, "bm"), _f(5, no, f"ExtGState {ev.name}", f"blend mode {gs.BM}"))
-        elif ev.kind == "form" and "/Group" in ev.obj and str(ev.obj.Group.get("/S", "")) == "/Transparency":
-            once((5, ev.name), _f(5, no, f"form {ev.name}", "transparency group"))
-        elif ev.kind == "image":
-            out += _image(ev, no, page, settings, once)
-    return out
-
-
-def _image(ev, no, page, settings: Limits, once) -> list[Finding]:
-    from .content import colour_space
-
-    image = ev.obj
-    out = []
-    name = f"image {ev.name}"
-    if ev.name == "inline image":
-        return out
-    if "/SMask" in image:
-        once((5, name), _f(5, no, name, "image has a soft mask (SMask): transparency"))
-    if image.get("/ImageMask", False):
-        return out
-    space = colour_space(image.get("/ColorSpace", Name.DeviceGray), page.obj.get("/Resources"))
-    if space.rgb_like or space.family not in ("DeviceCMYK", "DeviceGray", "Separation", "DeviceN", "ICCBased",
-                                              "Indexed", "CalGray"):
-        once((4, name), _f(4, no, name, f"image in {space.family}: convert it to CMYK or grey for press"))
-    width_pt, height_pt = scale_of(ev.state.ctm)
-    if width_pt > 0 and height_pt > 0:
-        ppi = min(int(image.Width) / (width_pt / 72), int(image.Height) / (height_pt / 72))
-        if ppi < settings.min_ppi:
-            once((8, name), _f(8, no, name, f"{ppi:.0f} ppi where placed: below {settings.min_ppi:.0f}"))
-        elif ppi < settings.warn_ppi:
-            once((8, name), _f(8, no, name, f"{ppi:.0f} ppi where placed: below {settings.warn_ppi:.0f}",
-                               "warning"))
-    if space.family == "DeviceCMYK":
-        ink = _image_ink(image)
-        if ink is not None and ink > settings.ink_limit + 1:
-            once((7, name), _f(7, no, name, f"up to {ink:.0f} % ink, over {settings.ink_limit:.0f} %"))
-    return out
-
-
-def _percentages(values) -> str:
-    return "/".join(f"{v * 100:.0f}" for v in values)
-
-
-def _transparency_groups(page: pikepdf.Page, no: int) -> list[Finding]:
-    group = page.obj.get("/Group")
-    if group is not None and str(group.get("/S", "")) == "/Transparency":
-        return [_f(5, no, "page", "page is a transparency group")]
-    return []
-
-
-def check(path: Path, settings: Limits = Limits()) -> list[Finding]:
-    """Every finding for one PDF; an unreadable file is one error, never an exception."""
+def _open_pdf(path: Path) -> tuple[pikepdf.Pdf | None, list[Finding]]:
     try:
-        pdf = pikepdf.open(path)
+        return pikepdf.open(path), []
+    except pikepdf.PasswordError:
+        return None, [finding("iso/encryption", None, "file", "encrypted with a password: it cannot be read")]
     except (pikepdf.PdfError, OSError, ValueError) as exc:
-        return [_f(1, None, "file", f"not a readable PDF ({exc})")]
+        return None, [finding("iso/file", None, "file", f"not a readable PDF ({exc})")]
+
+
+_ORDER = {rule: i for i, rule in enumerate(RULES)}
+
+
+def _sorted(findings: list[Finding], limits: Limits) -> list[Finding]:
+    kept = [f for f in findings if limits.house or not is_house(f.rule)]
+    return sorted(kept, key=lambda f: (f.page or 0, _ORDER[f.rule], f.severity, f.obj, f.message))
+
+
+def check(path: Path, limits: Limits = Limits()) -> list[Finding]:
+    """Every finding for one PDF; an unreadable or encrypted file is a finding, never an exception."""
+    pdf, findings = _open_pdf(path)
+    if pdf is None:
+        return findings
     with pdf:
-        findings = _document(pdf)
+        try:
+            findings += file_findings(pdf, path, limits)
+            findings += intent_findings(pdf, limits, _profile)
+        except Exception as exc:  # noqa: BLE001 — a damaged file is reported, never raised
+            findings.append(finding("iso/file", None, "file", f"cannot be checked whole: {exc}"))
         seen: set = set()
         for no, page in enumerate(pdf.pages, start=1):
-            findings += _boxes(page, no)
-            findings += _transparency_groups(page, no)
-            findings += _fonts(page.obj.get("/Resources"), no, seen)
-            findings += _content(page, no, settings)
-    return sorted(findings, key=lambda f: (f.page or 0, f.rule, f.severity, f.obj, f.message))
+            try:
+                findings += box_findings(page, no, limits)
+                findings += page_findings(page, no)
+                findings += font_findings(page.obj.get("/Resources"), no, seen, limits)
+                trim = trim_of(page)
+                findings += _content(page, no, limits, trim)[0]
+                findings += annotation_findings(
+                    page, no, lambda events: content_findings(events, trim, limits, _image_ink, no)[0], seen,
+                    limits)
+            except Exception as exc:  # noqa: BLE001 — as above: one damaged page, the others still checked
+                findings.append(finding("iso/file", no, "page", f"cannot be checked whole: {exc}"))
+    return _sorted(findings, limits)
+
+
+def _font_figure(font) -> FontFigure:
+    base = str(font.get("/BaseFont", font.get("/Name", "?"))).lstrip("/")
+    prefix, _, rest = base.partition("+")
+    subset = bool(rest) and len(prefix) == 6 and prefix.isalpha() and prefix.isupper()
+    return FontFigure(rest if subset else base, subset, font_is_embedded(font),
+                      str(font.get("/Subtype", "?")).lstrip("/"))
+
+
+def page_figures(path: Path, limits: Limits = Limits()) -> list[PageFigures]:
+    """Per page, for the shop's per-issue report: highest total ink and where, lowest image
+    resolution and which image, the fonts and the boxes. Right after ``check`` of the same file with
+    the same limits the content is not walked again (the pages' results are remembered)."""
+    pdf, _ = _open_pdf(path)
+    if pdf is None:
+        return []
+    out = []
+    with pdf:
+        for no, page in enumerate(pdf.pages, start=1):
+            try:
+                _, figures = _content(page, no, limits, trim_of(page))
+                fonts = tuple(sorted({_font_figure(font) for _, font in page_fonts(page)},
+                                     key=lambda f: (f.name, f.kind)))
+            except Exception:  # noqa: BLE001 — check reports why; the figures say only what is known
+                figures, fonts = ContentFigures(), ()
+            out.append(PageFigures(no, figures.ink, figures.ink_obj, figures.ink_position, figures.ppi,
+                                   figures.ppi_obj, figures.ppi_position, fonts, page_boxes(page)))
+    return out
+
+
+def figures_text(p: PageFigures) -> str:
+    """One line of a page's figures, for a person: ink and where, lowest resolution, trim, fonts."""
+    ink_at = f" at ({p.ink_position[0]:.0f}, {p.ink_position[1]:.0f})" if p.ink_position else ""
+    ppi = f"{p.ppi:.0f} ppi ({p.ppi_obj})" if p.ppi is not None else "no images"
+    fonts = ", ".join(f"{f.name}{'' if f.embedded else ' (not embedded)'}" for f in p.fonts) or "none"
+    trim = p.boxes.get("TrimBox") or p.boxes.get("ArtBox")
+    return (f"page {p.page}: ink {p.ink:.0f} % ({p.ink_obj}{ink_at}); lowest {ppi}; "
+            f"trim {[round(v, 1) for v in trim] if trim else 'none'}; fonts {fonts}")
 
 
 def errors(findings: list[Finding]) -> list[Finding]:
     return [f for f in findings if f.severity == "error"]
+
+
+def _where(f: Finding) -> str:
+    return f" at ({f.position[0]:.1f}, {f.position[1]:.1f})" if f.position is not None else ""
 
 
 def report_text(path: Path, findings: list[Finding]) -> str:
@@ -396,10 +356,11 @@ def report_text(path: Path, findings: list[Finding]) -> str:
     lines = [head]
     for f in findings:
         page = f"page {f.page}" if f.page else "document"
-        lines.append(f"  {f.severity:7s} rule {f.rule}  {page:8s}  {f.obj}: {f.message}")
+        lines.append(f"  {f.severity:7s} {f.rule:22s} {page:8s}  {f.obj}{_where(f)}: {f.message}")
     return "\n".join(lines)
 
 
 def report_json(results: dict[Path, list[Finding]]) -> str:
-    return json.dumps([{"file": str(p), "passed": not errors(fs), "findings": [asdict(f) for f in fs]}
+    return json.dumps([{"file": str(p), "passed": not errors(fs),
+                        "findings": [asdict(f) | {"source": RULES[f.rule].source} for f in fs]}
                        for p, fs in results.items()], ensure_ascii=False, indent=2) + "\n"
