@@ -1,9 +1,11 @@
-"""Benchmark: prints how fast the engine composes and renders on this machine.
+"""Benchmark: prints how fast the engine composes and renders on this machine, and how its lines
+compare with Typst's on texts the tests never tuned to.
 
-    python tests/benchmark.py [--runs N]
+    python tests/benchmark.py [--runs N] [--quick] [--quality]
 
-Not a test (pytest does not collect it): speed is measured here, never asserted in the suite.
-Each figure is the median of N runs after one warm-up run, in one process (fonts loaded once).
+Not a test (pytest does not collect it): speed and quality are measured here, never asserted in the
+suite. Each speed figure is the median of N runs after one warm-up run, in one process (fonts loaded
+once). ``--quality`` prints only the comparison of lines (see ``quality_table``).
 """
 
 from __future__ import annotations
@@ -27,6 +29,12 @@ from layout.app.pipeline import render  # noqa: E402
 from layout.compose.atoms import Paragraph, Span, TextStyle  # noqa: E402
 
 CORPUS = ROOT.parent / "shared" / "corpus" / "zh-guxiang.txt"
+# The texts whose lines are compared with Typst's: two stories dense in dialogue, a statute dense in numbers.
+QUALITY_TEXTS = (("故鄉", ROOT / "issues" / "texts" / "zh-guxiang.txt"),
+                 ("祝福", ROOT / "issues" / "texts" / "zh-zhufu.txt"),
+                 ("所得稅條例", ROOT / "tests" / "corpus" / "zh-enterprise-income-tax-regulations.txt"))
+QUALITY_MEASURES = (7, 9, 11, 13, 17)    # characters a line, at 9 pt
+QUALITY_SIZE = 9.0
 
 
 def forget_checked() -> None:
@@ -228,6 +236,252 @@ def against_typst(runs: int, warm: float) -> None:
           f"(2 workers: ≤ {2 * target / n * 1000:.0f} ms of work an issue; layout does {warm_all / n * 1000:.0f})")
 
 
+# --- the lines against Typst's ---------------------------------------------------------------------------
+
+def _quality_paragraphs(path: Path) -> list[str]:
+    return [ln.strip() for ln in path.read_text(encoding="utf-8").splitlines() if ln.strip()]
+
+
+def engine_pdf(paragraphs: list[str], chars: int, out: Path, fonts, settings=None) -> float:
+    """The paragraphs set by the engine at ``chars`` characters a line (2-em indent, 9 pt on a 14 pt pitch),
+    in columns on the template's pages, written by its own PDF writer; returns the seconds composing took.
+    ``settings``: the composition settings, else the defaults."""
+    from layout.compose.atoms import Paragraph, Span, TextStyle
+    from layout.page.assemble import IssueLayout, PageLayout
+    from layout.page.furniture import runs_at
+    from layout.pdf.writer import draw_page, prepare_fonts, write_document
+
+    issue = load_issue(ROOT / "issues" / "1650.yaml")
+    t = issue.template
+    measure, pitch, gutter = chars * QUALITY_SIZE, 14.0, 18.0
+    composer = Composer(fonts, settings) if settings else Composer(fonts)
+    style = TextStyle("body", QUALITY_SIZE)
+    start = time.perf_counter()
+    composed = [composer.compose(Paragraph((Span(text, style),)), measure) for text in paragraphs]
+    took = time.perf_counter() - start
+    columns = int((t.trim_w - 72 + gutter) // (measure + gutter))
+    rows = int((t.trim_h - 72) // pitch)
+    pages, items, slot = [], [], 0
+    for lines in composed:
+        for line in lines:
+            if slot == columns * rows:
+                pages.append(PageLayout(len(pages) + 1, tuple(items)))
+                items, slot = [], 0
+            col, row = divmod(slot, rows)
+            items.extend(runs_at(line, 36 + col * (measure + gutter), 36 + (row + 1) * pitch))
+            slot += 1
+    pages.append(PageLayout(len(pages) + 1, tuple(items)))
+    layout = IssueLayout(issue, tuple(pages), ())
+    drawn = [draw_page(p, layout, fonts) for p in layout.pages]
+    with open(out, "wb") as f:
+        write_document(f, drawn, prepare_fonts(drawn, fonts), "quality", layout)
+    return took
+
+
+def typst_pdf(paragraphs: list[str], chars: int, out: Path) -> None:
+    """The same paragraphs set by Typst (justified, optimized line breaking, the same font, size, indent and
+    measure), one column a page."""
+    import typst
+
+    measure = chars * QUALITY_SIZE
+    escaped = []
+    for text in paragraphs:
+        for ch in "\\*#$@<_`[]~=/-+":
+            text = text.replace(ch, "\\" + ch)
+        escaped.append(text)
+    source = (f"#set page(width: {measure + 20}pt, height: 1000pt, margin: 10pt)\n"
+              f'#set text(font: "Noto Serif CJK SC", size: {QUALITY_SIZE}pt, lang: "zh", region: "cn")\n'
+              f"#set par(justify: true, first-line-indent: (amount: 2em, all: true), leading: 5pt, spacing: 5pt)\n\n"
+              + "\n\n".join(escaped) + "\n")
+    src = out.with_suffix(".typ")
+    src.write_text(source, encoding="utf-8")
+    typst.compile(str(src), output=str(out), font_paths=[str(ROOT / "fonts")], ignore_system_fonts=True)
+
+
+def pdf_lines(path: Path, column: float, margin: float) -> list[tuple[float, list[tuple[str, float, float]]]]:
+    """The lines of a PDF as pdfium reads them back, in reading order: each its column's left edge and its
+    (character, origin x, size); columns ``column`` pt apart (measure and gutter), ``margin`` pt in from
+    the trim, taken one after another on each page."""
+    import ctypes
+
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as raw
+
+    doc = pdfium.PdfDocument(str(path))
+    out = []
+    for page in doc:
+        tp = page.get_textpage()
+        height = page.get_height()
+        left = page.get_trimbox()[0] + margin
+        rows: dict[tuple[int, float], list[tuple[str, float, float]]] = {}
+        for i in range(tp.count_chars()):
+            ch = tp.get_text_range(i, 1)
+            if not ch or ch.isspace() or raw.FPDFText_IsGenerated(tp.raw, i):
+                continue
+            x, y = ctypes.c_double(), ctypes.c_double()
+            raw.FPDFText_GetCharOrigin(tp.raw, i, ctypes.byref(x), ctypes.byref(y))
+            col = int((x.value - left + 9.0) // column) if column else 0
+            rows.setdefault((col, round(height - y.value, 1)), []).append(
+                (ch, x.value, raw.FPDFText_GetFontSize(tp.raw, i)))
+        out.extend((left + k[0] * column, sorted(rows[k], key=lambda c: c[1])) for k in sorted(rows))
+    doc.close()
+    return out
+
+
+QUALITY_HEADS = ("lines", "loose", "very loose", "closed up", "squeezed", "punct only", "孤字", "避頭尾", "ragged",
+                 "overfull")
+
+
+def line_figures(lines, paragraphs: list[str], measure: float, fonts) -> dict[str, int]:
+    """What a reader sees in a setting's lines: letter-spaced lines (median added space between ideographs
+    over 0.1 em, over 0.2 em), lines closed up (that median under -0.01 em), marks squeezed inside a line
+    (half ems taken from marks beyond the 1.5 em of adjacent marks), lines of nothing but punctuation, 孤字
+    last lines, 避頭尾 at the basic level, lines not flush to the measure (not a paragraph's last) and lines
+    over it (more than 0.5 pt either)."""
+    import statistics
+    import unicodedata
+
+    from layout.compose import rules_zh as zh
+
+    sys.path.insert(0, str(ROOT / "tests"))
+    from invariants import is_orphan
+
+    marks = zh.OPENING | zh.CLOSING | zh.PAUSE_STOP | zh.MIDDLE_DOT
+    punctuation = marks | zh.DASHES | zh.ELLIPSES
+    no_start, no_end = zh.no_start_set(zh.Strictness.BASIC), zh.NO_END
+    texts = ["".join(ch for ch in p if not ch.isspace()) for p in paragraphs]
+    ends, at = set(), 0
+    starts = set()
+    for text in texts:
+        starts.add(at)
+        at += len(text)
+        ends.add(at)
+    got = sum(len(line) for _, line in lines)
+    if got != at:
+        raise SystemExit(f"read back {got} characters, the texts have {at}")
+
+    def advance(ch: str, size: float) -> float:
+        if ch in zh.DASHES or ch in zh.ELLIPSES:
+            return size       # ——, ……: each half of a 2-em unit, however wide the font's glyph
+        face = fonts.face_for(ch, "body")
+        return face.advance(ch) * size if face else size
+
+    def ideograph(ch: str) -> bool:
+        return ord(ch) >= 0x2E80 and unicodedata.category(ch) == "Lo"
+
+    def full_mark(ch: str) -> bool:
+        return ch in marks and advance(ch, 1.0) > 0.99
+
+    fig = dict.fromkeys(QUALITY_HEADS, 0)
+    pos = 0
+    for left, line in lines:
+        text = "".join(c[0] for c in line)
+        first, last = pos in starts, pos + len(text) in ends
+        pos += len(text)
+        fig["lines"] += 1
+        em = max(c[2] for c in line)
+        if all(ch in punctuation for ch in text):
+            fig["punct only"] += 1
+        if last and not first and is_orphan(text):
+            fig["孤字"] += 1
+        if (not first and text[0] in no_start) or (not last and text[-1] in no_end):
+            fig["避頭尾"] += 1
+        end = line[-1][1] + advance(line[-1][0], line[-1][2])
+        if line[-1][0] in zh.CLOSING | zh.PAUSE_STOP and advance(line[-1][0], 1.0) > 0.99:
+            end -= 0.5 * line[-1][2]     # a full-width mark ends a line at half width
+        fig["overfull"] += end > left + measure + 0.5
+        if not last:
+            fig["ragged"] += end < left + measure - 0.5
+            added = [(b[1] - a[1] - advance(a[0], a[2])) / em for a, b in zip(line, line[1:])
+                     if ideograph(a[0]) and ideograph(b[0])]
+            if added:
+                median = statistics.median(added)
+                # PDF positions are written to 0.01 pt: a line spread by exactly 0.1 em does not exceed it.
+                fig["loose"] += median > 0.1 + 0.002
+                fig["very loose"] += median > 0.2 + 0.002
+                fig["closed up"] += median < -0.01
+        # Runs of full-width marks strictly inside the line: the room they take against their natural
+        # width (1 em each, less ½ em where two meet).
+        k = 1
+        while k < len(line) - 1:
+            if not full_mark(line[k][0]):
+                k += 1
+                continue
+            j = k
+            while j < len(line) - 1 and full_mark(line[j][0]):
+                j += 1
+            if j < len(line) - 1 or not full_mark(line[j][0]):
+                before, after = line[k - 1], line[j]
+                size = line[k][2]
+                taken = after[1] - before[1] - advance(before[0], before[2])
+                natural = (j - k) * size - 0.5 * size * (j - k - 1)
+                deficit = natural - taken
+                if deficit > 0.2 * size:
+                    fig["squeezed"] += round(deficit / (0.5 * size))
+            k = j + 1
+    return fig
+
+
+def quality_table() -> None:
+    """Point 2 of issue 17: per text and measure, the engine's lines against Typst's on the same text and
+    measure, both read back from their PDFs the same way; then the totals per measure against the goals."""
+    import importlib.util
+
+    from layout.compose.settings import CompositionSettings
+
+    have_typst = importlib.util.find_spec("typst") is not None
+    fonts = default_fontset()
+    # The same engine letting a paragraph lose a line wherever that avoids a loose line (README).
+    saving = CompositionSettings(keep_line_count=False)
+    heads = QUALITY_HEADS
+    print()
+    print("lines against Typst's (read back from each PDF; loose: median added space between ideographs over")
+    print("0.1 em, very loose: over 0.2 em; squeezed: half ems taken from marks inside a line; 避頭尾 at basic)")
+    print(f"{'text':12s} {'chars':>5s} {'setter':7s} " + " ".join(f"{h:>9s}" for h in heads))
+    totals: dict[tuple[int, str], dict[str, int]] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, path in QUALITY_TEXTS:
+            paragraphs = _quality_paragraphs(path)
+            for chars in QUALITY_MEASURES:
+                measure = chars * QUALITY_SIZE
+                ours = Path(tmp) / f"ours-{chars}.pdf"
+                engine_pdf(paragraphs, chars, ours, fonts)
+                rows = [("layout", line_figures(pdf_lines(ours, measure + 18.0, 36.0), paragraphs, measure, fonts))]
+                engine_pdf(paragraphs, chars, ours, fonts, saving)
+                rows.append(("saving", line_figures(pdf_lines(ours, measure + 18.0, 36.0), paragraphs, measure, fonts)))
+                if have_typst:
+                    theirs = Path(tmp) / f"typst-{chars}.pdf"
+                    typst_pdf(paragraphs, chars, theirs)
+                    rows.append(("typst", line_figures(pdf_lines(theirs, 0.0, 10.0), paragraphs, measure, fonts)))
+                for setter, fig in rows:
+                    total = totals.setdefault((chars, setter), dict.fromkeys(heads, 0))
+                    for h in heads:
+                        total[h] += fig[h]
+                    label = name if setter == "layout" else ""
+                    print(f"{label:12s} {chars:5d} {setter:7s} " + " ".join(f"{fig[h]:9d}" for h in heads))
+    print()
+    print("all three texts, per measure, and the goals (loose ≤ Typst's, very loose ≤ half Typst's, squeezed")
+    print("≤ Typst's, no line of punctuation, no 孤字, no 避頭尾)")
+    print(f"{'chars':>5s} {'setter':7s} " + " ".join(f"{h:>9s}" for h in heads) + "  goals")
+    for chars in QUALITY_MEASURES:
+        ours = totals[(chars, "layout")]
+        theirs = totals.get((chars, "typst"))
+        met = ""
+        if theirs:
+            checks = [ours["loose"] <= theirs["loose"], ours["very loose"] <= theirs["very loose"] / 2,
+                      ours["squeezed"] <= theirs["squeezed"], ours["punct only"] == 0, ours["孤字"] == 0,
+                      ours["避頭尾"] == 0]
+            met = "met" if all(checks) else "MISSED: " + ", ".join(
+                h for h, ok in zip(["loose", "very loose", "squeezed", "punct only", "孤字", "避頭尾"], checks)
+                if not ok)
+        print(f"{chars:5d} {'layout':7s} " + " ".join(f"{ours[h]:9d}" for h in heads) + f"  {met}")
+        saved = totals[(chars, "saving")]
+        print(f"{'':5s} {'saving':7s} " + " ".join(f"{saved[h]:9d}" for h in heads)
+              + "  (keep_line_count=False)")
+        if theirs:
+            print(f"{'':5s} {'typst':7s} " + " ".join(f"{theirs[h]:9d}" for h in heads))
+
+
 def _child_peak(cmd: list[str]) -> float:
     """Peak resident memory (MB) of one fresh process, measured by the kernel (GNU time is not needed)."""
     import subprocess
@@ -308,7 +562,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--quick", action="store_true", help="Skip the batch, Typst and profile parts.")
+    parser.add_argument("--quality", action="store_true", help="Only the lines against Typst's (issue 17).")
     args = parser.parse_args()
+    if args.quality:
+        quality_table()
+        return
 
     # Fonts cold (no metrics cache: a new machine's first run) and from the metrics cache.
     with tempfile.TemporaryDirectory() as empty:
@@ -353,6 +611,7 @@ def main() -> None:
         return
     warm = batch_figures(max(3, args.runs // 2))
     against_typst(3, warm)
+    quality_table()
     profile_summary()
 
 

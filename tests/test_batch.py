@@ -24,8 +24,8 @@ def _archive(tmp_path, bad: bool = True):
     (folder / "1651.yaml").write_text(text.replace("total: 1650", "total: 1651").replace("2021-11-29", "2021-12-06"),
                                       encoding="utf-8")
     if bad:
-        (folder / "1652.yaml").write_text(text.replace("total: 1650", "total: 1652").replace("headline:", "heading:", 1),
-                                          encoding="utf-8")
+        bad = text.replace("total: 1650", "total: 1652").replace("headline:", "heading:", 1)
+        (folder / "1652.yaml").write_text(bad, encoding="utf-8")
     return folder
 
 
@@ -72,3 +72,11 @@ def test_issue_files_and_partial_files(tmp_path):
     (out / "1650" / "20211129-02.pdf").write_bytes(b"finished")
     assert remove_partial_files(issue_files([folder]), out) == 1
     assert [p.name for p in (out / "1650").iterdir()] == ["20211129-02.pdf"]
+    # A worker killed inside a swap (two renames): the set moved aside is put back, the new one
+    # not yet in place removed, and nothing else is left beside the folders.
+    (out / "1650").rename(out / ".1650.old-1-ab")
+    (out / ".1650.new-1-cd").mkdir()
+    (out / ".1650.new-1-cd" / "20211129-02.pdf").write_bytes(b"half a set")
+    assert remove_partial_files(issue_files([folder]), out) == 2
+    assert sorted(p.name for p in out.iterdir()) == ["1650"]
+    assert (out / "1650" / "20211129-02.pdf").read_bytes() == b"finished"

@@ -51,14 +51,15 @@ def caches_in(root: Path) -> set[str]:
 
 
 def disk_cache_calls(root: Path) -> list[str]:
-    """Calls of diskcache.read/write whose first argument is not one of the kinds DISK lists."""
+    """Calls of diskcache.read/write/reject whose first argument is not one of the kinds DISK lists."""
     kinds = {name for name, value in vars(diskcache).items() if value in diskcache.DISK}
     bad = []
     for path in sorted(root.rglob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
         for node in ast.walk(tree):
             if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-                    and node.func.attr in ("read", "write") and getattr(node.func.value, "id", "") == "diskcache"):
+                    and node.func.attr in ("read", "write", "reject")
+                    and getattr(node.func.value, "id", "") == "diskcache"):
                 first = node.args[0] if node.args else None
                 if not (isinstance(first, ast.Attribute) and getattr(first.value, "id", "") == "diskcache"
                         and first.attr in kinds):

@@ -205,10 +205,12 @@ def test_push_in_compresses_a_comma_to_keep_the_next_off_the_line_start(test_fon
 
 
 def test_no_han_latin_gap_at_line_edges(test_fonts):
-    # "ABCD" (2 em) cannot join 一二三四 at 5 em, so it starts line 2 flush at the left edge.
-    lines = compose(test_fonts, "一二三四ABCD五六七", 5)
-    assert lines[1].text.startswith("ABCD") and lines[1].glyphs[0].x == pytest.approx(0.0)
-    assert lines[0].text == "一二三四" and lines[0].width == pytest.approx(50.0)
+    # 一二三四五 fill 5 em exactly; "ABCD" (2 em) starts line 2 flush at the left edge, no ¼-em gap
+    # before it, and the ¼-em gap after it stays (ABCD 20 pt + 2.5 + 六七 20 pt = 42.5 pt, the last line).
+    lines = compose(test_fonts, "一二三四五ABCD六七", 5)
+    assert [ln.text for ln in lines] == ["一二三四五", "ABCD六七"]
+    assert lines[1].glyphs[0].x == pytest.approx(0.0) and lines[1].glyphs[4].x == pytest.approx(22.5)
+    assert lines[0].width == pytest.approx(50.0)
 
 
 def test_cns_marks_are_never_cut(test_fonts):
@@ -248,13 +250,14 @@ def test_indent_gives_way_where_the_first_line_has_no_legal_break(test_fonts):
     assert lines[0].indent == 0.0 and lines[0].width == pytest.approx(30.0)
 
 
-def test_a_number_is_cut_only_to_keep_an_opening_mark_off_the_line_end(test_fonts):
-    # At 2 em (20 pt), no indent: 一二 fill line 1; “ (10 pt, 5 of it blank, cut at a line start)
-    # and 12345 (25 pt) cannot share line 2 and “ may not end it, so the number is cut where it
-    # must be: “ in 5 pt and 123 in 15 pt, then 45.
+def test_a_number_wider_than_the_measure_is_cut_where_it_fits_best(test_fonts):
+    # At 2 em (20 pt), no indent: 一二 fill line 1. “12345 (10 + 25 pt) is wider than the whole
+    # measure, so the number must be cut, between any two digits alike; “ may not end a line, so
+    # it starts line 2 with digits after it. “12 fills 20 pt exactly (“ keeps its blank at a line
+    # start); “123 would need 5 pt squeezed from the mark: so “12, then 345.
     text = "一二“12345"
     lines = compose(test_fonts, text, 2)
-    assert [ln.text for ln in lines] == ["一二", "“123", "45"]
+    assert [ln.text for ln in lines] == ["一二", "“12", "345"]
     check_lines(text, lines, 20, strict_orphans=False)
 
 
@@ -266,3 +269,149 @@ def test_a_mark_never_moves_back_past_a_narrower_glyph(real_fonts):
     lines = Composer(real_fonts).compose(para_, 36.0)
     assert [ln.text for ln in lines] == ["1", "“01"]
     check_lines("1“01", lines, 36.0, strict_orphans=False)
+
+
+# --- whole-paragraph breaking (issue 17) ----------------------------------------------------------
+
+def test_a_line_is_filled_by_squeezing_marks_rather_than_letter_spaced(test_fonts):
+    # Line by line, 一二、六。 would end line 1: 4.5 em (the 。 at the line end trimmed to half), spread
+    # 0.5 em over 4 gaps, 0.125 em each: letter-spaced. Taking 三 in makes 6 em with 、 and 。 inside at
+    # full width; each gives its blank half, 5 em exactly: 二 at 10, 、 20 (then half), 六 25, 。 35, 三 40.
+    text = "一二、六。三四一二。"
+    lines = compose(test_fonts, text, 5)
+    assert [ln.text for ln in lines] == ["一二、六。三", "四一二。"]
+    assert [g.x for g in lines[0].glyphs] == pytest.approx([0.0, 10.0, 20.0, 25.0, 35.0, 40.0])
+    check_lines(text, lines, 50)
+
+
+def test_punctuation_is_never_a_line_of_its_own(test_fonts):
+    # Four ideographs a line would leave ……」 alone on the last line: 八 goes down with it, and the
+    # unit short on a line before is spread there (at 4 em there is nothing else to do).
+    text = "一二三四五六七八……」"
+    lines = compose(test_fonts, text, 4)
+    assert lines[-1].text == "八……」"
+    assert not any(all(u.kind.value in ("open", "close", "pause", "stop", "dash") for u in ln.units) for ln in lines)
+    check_lines(text, lines, 40)
+
+
+def test_a_lone_last_line_is_avoided_by_closing_up(test_fonts):
+    # 2-em indent at 11 em leaves 9 em: 一…九 and 。 (trimmed at the line end) take 9.5 em. Two lines
+    # would leave 九。 alone (孤字) or spread 一…七 by a third of an em; closing the nine gaps up by 5/9 pt
+    # each (0.056 em, under the 1/16 em allowed) sets it in one line: each glyph 9.44 pt after the last.
+    text = "一二三四五六七八九。"
+    lines = compose(test_fonts, text, 11, indent=2)
+    assert [ln.text for ln in lines] == [text]
+    xs = [g.x for g in lines[0].glyphs]
+    assert xs[0] == pytest.approx(20.0) and all(b - a == pytest.approx(10 - 5 / 9) for a, b in zip(xs, xs[1:]))
+    assert lines[0].width == pytest.approx(110.0)
+
+
+def test_tighten_saves_a_line_and_loosen_adds_one(test_fonts):
+    # At 8 em the paragraph takes 4 lines. 緊排 sets it in 3 (its commas squeezed, ideographs closed up
+    # by at most 1/16 em), 鬆排 in 5 (no line spread by more than 0.2 em); nothing lost either way.
+    from layout.compose.settings import Steer
+
+    text = "一二三四五，六七八九十一二三，四五六七八九十一二。"
+    composer = Composer(test_fonts)
+    counts = {}
+    for steer in Steer:
+        paragraph = Paragraph((Span(text, TextStyle("body", SIZE)),), indent_em=0.0, steer=steer)
+        lines = composer.compose(paragraph, 80)
+        check_lines(text, lines, 80)
+        counts[steer] = len(lines)
+    assert counts == {Steer.TIGHT: 3, Steer.NORMAL: 4, Steer.LOOSE: 5}
+
+
+def test_a_url_breaks_only_after_its_separators(test_fonts):
+    # The URL is 41 characters of 5 pt, wider than the 8-em line: it is cut only after / . - _ ? & = #
+    # (after // as one), never inside a word such as govPortals, and no hyphen is added.
+    url = "https://www.gov.cn/govPortals/index.html"
+    text = "見" + url + "一二"
+    lines = compose(test_fonts, text, 8)
+    check_lines(text, lines, 80, strict_orphans=False)
+    offset = 0
+    for ln in lines[:-1]:
+        offset += len(ln.text)
+        if 1 < offset < 1 + len(url):    # a break inside the URL
+            assert text[offset - 1] in "/.-_?&=#" and text[offset] not in "/.-_?&=#", [ln.text for ln in lines]
+    assert "-" not in "".join(ln.text for ln in lines).replace(url, "")
+
+
+def test_a_url_that_fits_a_line_is_not_broken(test_fonts):
+    # x.cn/abc is 8 characters, 40 pt: it fits a 6-em line whole, so it goes down whole.
+    text = "一二三四五x.cn/abc六"
+    lines = compose(test_fonts, text, 6)
+    assert any("x.cn/abc" in ln.text for ln in lines), [ln.text for ln in lines]
+    check_lines(text, lines, 60)
+
+
+def test_numbers_with_separators_are_never_split(test_fonts):
+    text = "大人1,234.56日，本12.8%，10:30了，2021-11-29在大人日月。"
+    for em in range(5, 12):
+        lines = compose(test_fonts, text, em)
+        for number in ("1,234.56", "12.8%", "10:30", "2021-11-29"):
+            assert any(number in ln.text for ln in lines), (em, [ln.text for ln in lines])
+        check_lines(text, lines, em * SIZE)
+
+
+def test_a_line_broken_at_a_latin_space_is_flush_and_its_spaces_stretch_first(test_fonts):
+    # At 7 em, line 1 is 一 二 ␣ Xuhui ␣: 47.5 pt (the space at its end takes no room), 22.5 pt short.
+    # The word space inside it grows first, by its ½ em (5 pt); the other 17.5 pt go evenly into the
+    # gaps between its units — not into the gap before the space at its end, which would leave the
+    # word short of the edge: 3 gaps, 35/6 pt each. Xuhui ends at the measure; line 2 starts District.
+    text = "一二 Xuhui District 三四"
+    lines = compose(test_fonts, text, 7)
+    assert [ln.text for ln in lines] == ["一二 Xuhui ", "District 三四"]
+    first = lines[0]
+    assert first.justified and first.width == pytest.approx(70.0)
+    g = first.glyphs
+    assert g[1].x - g[0].x == pytest.approx(10 + 35 / 6)                 # 一 二: the even share only
+    assert g[3].x - g[2].x == pytest.approx(2.5 + 5 + 35 / 6)            # the space: its ½ em, then its share
+    assert g[7].ch == "i" and g[7].x + 5 == pytest.approx(70.0)          # the word's ink ends at the edge
+    check_lines(text, lines, 70)
+
+
+words = st.lists(st.from_regex(r"[A-Za-z]{1,6}", fullmatch=True), min_size=2, max_size=4).map(" ".join)
+urls = st.from_regex(r"https://[a-z]{2,8}\.(cn|com)(/[a-zA-Z]{1,9}){1,4}(\?[a-z]=[0-9]{1,3})?", fullmatch=True)
+numbers = st.sampled_from(["1,234.56", "12.8%", "10:30", "2021-11-29", "3.5", "90%"])
+
+
+@st.composite
+def mixed_text(draw):
+    """Chinese with what news text carries: Latin words with spaces, URLs, numbers with separators."""
+    parts = []
+    for _ in range(draw(st.integers(2, 8))):
+        parts.append(draw(segment()))
+        extra = draw(st.integers(0, 5))
+        if extra == 0:
+            parts.append(draw(words))
+        elif extra == 1:
+            parts.append(draw(urls))
+        elif extra == 2:
+            parts.append(draw(numbers))
+    return "".join(parts) + draw(han_run) + "。"
+
+
+@given(text=mixed_text(), em=st.integers(min_value=7, max_value=17), indent=st.sampled_from([0.0, 2.0]),
+       steer=st.sampled_from(["NORMAL", "TIGHT", "LOOSE"]))
+def test_whole_paragraph_breaking_properties(test_fonts, text, em, indent, steer):
+    # Nothing lost, no forbidden start or end, every line but the last flush, no 孤字 (check_lines); and
+    # no line of nothing but punctuation, no URL broken but after / . - _ ? & = #, no number split.
+    from layout.compose.settings import Steer
+
+    paragraph = Paragraph((Span(text, TextStyle("body", SIZE)),), indent_em=indent, steer=Steer[steer])
+    lines = Composer(test_fonts).compose(paragraph, em * SIZE)
+    check_lines(text, lines, em * SIZE)
+    punctuation = zh.OPENING | zh.CLOSING | zh.PAUSE_STOP | zh.DASHES | zh.ELLIPSES
+    assert not any(all(ch in punctuation for ch in ln.text) for ln in lines), [ln.text for ln in lines]
+    ends = set()
+    at = 0
+    for ln in lines[:-1]:
+        at += len(ln.text)
+        ends.add(at)
+    for m in __import__("re").finditer(r"https://\S+?(?=[^\x21-\x7e]|$)|\d[\d,.:%-]*\d%?", text):
+        inside = [e for e in ends if m.start() < e < m.end()]
+        if m.group().startswith("https://"):
+            assert all(text[e - 1] in "/.-_?&=#" for e in inside), (m.group(), [ln.text for ln in lines])
+        else:
+            assert not inside, (m.group(), [ln.text for ln in lines])

@@ -4,8 +4,11 @@ The small template: 10 pt type on a 15 pt pitch, columns of exactly 5 em, 20 gri
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
+from layout.base.errors import LayoutError
 from layout.compose.linebreak import Composer
 from layout.compose.atoms import TextStyle
 from layout.page.flow import flow_story
@@ -74,14 +77,15 @@ def test_jump_lines_name_the_real_pages(test_fonts):
     # naming the next frame's page, and each continuation starts with （上接第M版）.
     t = small_template()
     text = "一二三四五六七八九十" * 6
-    s = story([text], [frame(1, 1, 1, 1, 4), frame(2, 2, 1, 1, 4, jump_head="續題"), frame(3, 1, 2, 1, 10)])
+    s = story([text], [frame(1, 1, 1, 1, 4), frame(2, 2, 1, 1, 5, jump_head="續題"), frame(3, 1, 2, 1, 10)])
     flow = flow_story(s, t, Composer(test_fonts))
     outs = [(p.page, p.line.text) for p in flow.lines if p.kind == "jump_out"]
     ins = [(p.page, p.line.text) for p in flow.lines if p.kind == "jump_in"]
     assert outs == [(1, "（下轉第2版）"), (2, "（下轉第3版）")]
     assert ins == [(2, "（上接第1版）"), (3, "（上接第2版）")]
     # 下轉 is the last line of its frame, 上接 the first under the jump head.
-    assert [p.grid_line for p in flow.lines if p.kind == "jump_out"] == [4, 4]
+    assert [p.grid_line for p in flow.lines if p.kind == "jump_out"] == [4, 5]
+    assert [p.grid_line for p in flow.lines if p.kind == "body" and p.page == 2] == [4]   # text between them
     assert [p.grid_line for p in flow.lines if p.kind == "jump_in"] == [3, 1]
     body = "".join(p.line.text for p in flow.lines if p.kind == "body")
     assert body == text
@@ -184,3 +188,31 @@ def test_copyfit_report_numbers(test_fonts):
     data = json.loads(to_json(fits, "test"))
     assert data["stories"][0]["overset"]["characters"] == 42
     assert "CUT 42 chars" in table(fits) and "room 3 lines" in table(fits)
+
+
+def test_jump_lines_only_where_the_text_goes_on(test_fonts):
+    # The story ends on page 1: page 2's frame stays empty, with no （上接第1版） over nothing, and
+    # page 1 gets no （下轉第2版）.
+    t = small_template()
+    flow = flow_story(story(["一二三四五六七八九十"], [frame(1, 1, 1, 1, 4), frame(2, 1, 1, 1, 4)]), t,
+                      Composer(test_fonts))
+    assert {p.kind for p in flow.lines} == {"body"} and {p.page for p in flow.lines} == {1}
+    assert flow.frames[1].used == 0 and flow.overset is None
+
+
+@pytest.mark.parametrize("frames, needs", [
+    # a one-line middle frame would print （上接） and （下轉） on one line over nothing
+    ([(1, 1, 1, 1, 4), (2, 1, 1, 1, 1), (3, 1, 1, 1, 4)], "frame 2 (page 2): a column of 1 line cannot hold"),
+    # a jump head taking every line of its frame
+    ([(1, 1, 1, 1, 4), (2, 1, 1, 1, 2, "續題")], "frame 2 (page 2): its jump head takes all its 2 lines"),
+    # a two-line first frame: （下轉） and one line of text fit, nothing is wrong
+    ([(1, 1, 1, 1, 2), (2, 1, 1, 1, 10)], None),
+])
+def test_a_frame_too_short_for_its_jump_lines_is_named(test_fonts, frames, needs):
+    chain = [frame(*f[:5], jump_head=f[5]) if len(f) > 5 else frame(*f) for f in frames]
+    s = story(["一二三四五六七八九十" * 3], chain)
+    if needs is None:
+        assert flow_story(s, small_template(), Composer(test_fonts)).overset is None
+        return
+    with pytest.raises(LayoutError, match=re.escape(f"story 's': {needs}")):
+        flow_story(s, small_template(), Composer(test_fonts))

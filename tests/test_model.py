@@ -77,17 +77,17 @@ def test_sample_issue_loads():
 
 @pytest.mark.parametrize("change,expected", [
     # a typo in a key: line, key path, and the valid keys with a suggestion
-    (("    headline:", "    heading:"), ["issue.yaml:9:", "stories[0].heading", "did you mean 'headline'", "valid keys"]),
+    (("    headline:", "    heading:"), ["issue.yaml:9:", "stories[lead].heading", "did you mean 'headline'", "valid keys"]),
     # wrong type
     (("number: 49", "number: forty-nine"), ["issue.yaml:3:", "issue.number", "expected a whole number"]),
     # a frame outside the page
     (("{page: 1, col: 1, span: 3, line: 17", "{page: 1, col: 5, span: 3, line: 17"),
-     ["issue.yaml:16:", "stories[0].frames[0].span", "run past the page's 6 columns"]),
-    (("line: 17, lines: 10}", "line: 70, lines: 10}"), ["stories[0].frames[0].lines", "past the page's 72 lines"]),
+     ["issue.yaml:16:", "stories[lead].frames[1].span", "run past the page's 6 columns"]),
+    (("line: 17, lines: 10}", "line: 70, lines: 10}"), ["stories[lead].frames[1].lines", "past the page's 72 lines"]),
     # a frame on a page the issue does not have
-    (("{page: 2, col: 1, span: 2", "{page: 3, col: 1, span: 2"), ["stories[0].frames[1].page", "page 3 is not"]),
+    (("{page: 2, col: 1, span: 2", "{page: 3, col: 1, span: 2"), ["stories[lead].frames[2].page", "page 3 is not"]),
     # overlapping the masthead
-    (("line: 13, lines: 4}", "line: 5, lines: 4}"), ["stories[0].head.line", "masthead"]),
+    (("line: 13, lines: 4}", "line: 5, lines: 4}"), ["stories[lead].head.line", "masthead"]),
     # unknown template
     (("template: xuhuibao-tabloid", "template: broadsheet"), ["issue.yaml:1:", "unknown template 'broadsheet'",
                                                               "xuhuibao-tabloid"]),
@@ -117,7 +117,7 @@ def test_missing_text_file(tmp_path):
     text = GOOD.replace("    body: |\n      本報訊 徐匯區委、區政府舉行學習討論會。\n      ## 小標題\n      第二段，**重點**文字。\n",
                         "    text: stories/nothing.md\n")
     message = error_of(tmp_path, text)
-    assert "stories[0].text" in message and "'stories/nothing.md' not found" in message
+    assert "stories[lead].text" in message and "'stories/nothing.md' not found" in message
 
 
 def test_paths_may_not_escape(tmp_path):
@@ -125,7 +125,7 @@ def test_paths_may_not_escape(tmp_path):
         text = GOOD.replace("    body: |\n      本報訊 徐匯區委、區政府舉行學習討論會。\n      ## 小標題\n      第二段，**重點**文字。\n",
                             f"    text: {bad}\n")
         message = error_of(tmp_path, text)
-        assert "stories[0].text" in message and ("absolute paths" in message or "outside" in message)
+        assert "stories[lead].text" in message and ("absolute paths" in message or "outside" in message)
 
 
 @pytest.mark.parametrize("content,expected", [

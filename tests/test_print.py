@@ -15,6 +15,7 @@ from layout.preflight import rules as preflight
 from layout.app.cli import main
 from layout.issue.loader import load_issue
 
+from pdfscan import page_texts
 from conftest import ROOT, tool
 
 ISSUE = ROOT / "issues" / "1650.yaml"
@@ -202,14 +203,21 @@ def test_photo_resolution_checked_where_placed(tmp_path, real_fonts, pixels, out
     shutil.copytree(ROOT / "issues", tmp_path / "issues")
     Image.new("RGB", pixels, (90, 120, 160)).save(tmp_path / "issues" / "1650" / "sample-photo.jpg")
     path = tmp_path / "issues" / "1650.yaml"
-    layout = build_layout(path, real_fonts)
-    errors, warnings = resolution_problems(layout)
     if outcome == "error":
-        assert errors and not warnings
+        # check refuses exactly what render refuses …
+        with pytest.raises(LayoutError, match="photo resolution"):
+            build_layout(path, real_fonts)
         with pytest.raises(LayoutError, match="photo resolution"):
             render(path, tmp_path / "out", fonts=real_fonts)
         assert not (tmp_path / "out").exists() or not list((tmp_path / "out").glob("*.pdf"))
-    elif outcome == "warning":
+        # … and a proof places the photo, marked FPO, so the layout can go on while it is awaited.
+        proof = render(path, tmp_path / "out", fonts=real_fonts, proof=True)
+        text = page_texts(proof.files[0])[0].replace(" ", "")
+        assert "FPO只供排版·66ppi" in text, text[-300:]
+        return
+    layout = build_layout(path, real_fonts)
+    errors, warnings = resolution_problems(layout)
+    if outcome == "warning":
         assert warnings and not errors
     else:
         assert not errors and not warnings
@@ -245,5 +253,5 @@ def test_photo_resolution_follows_a_replaced_photo(tmp_path, real_fonts, monkeyp
     assert resolution_problems(build_layout(path, real_fonts)) == ([], [])
     assert resolution_problems(build_layout(path, real_fonts)) == ([], [])   # remembered: still fine
     Image.new("RGB", (300, 200), (90, 120, 160)).save(photo)
-    errors, _ = resolution_problems(build_layout(path, real_fonts))
+    errors, _ = resolution_problems(build_layout(path, real_fonts, proof=True))   # a proof places it
     assert errors and "66 ppi" in errors[0]

@@ -11,6 +11,7 @@ from click.testing import CliRunner
 from PIL import Image
 
 from layout.app.cli import main
+from layout.app.diff import stale_proofs
 from layout.app.pipeline import proof
 from layout.app.watch import Watcher
 
@@ -62,7 +63,10 @@ def test_watch_recomposes_only_what_changed(issue_copy, tmp_path, real_fonts):
     story.write_text(story.read_text(encoding="utf-8").replace("衛嵐、高世昫、", ""), encoding="utf-8")
     edit = watcher.update()
     assert edit.pages == (1,) and edit.stories_composed == 1
-    assert {p.name for p in edit.files} == {"20211129-01-proof.pdf", "20211129-01-proof.png"}
+    # Page 1's PDF and PNG; page 2's not; the issue's files every time, so the folder is one proof.
+    assert {p.name for p in edit.files} == {"20211129-01-proof.pdf", "20211129-01-proof.png",
+                                            "20211129-issue1650-proof.pdf", "20211129-contact-sheet-proof.png",
+                                            "copyfit-proof.json", "layout-proof.json"}
     fits = {f.story: f for f in edit.copyfit}
     assert fits["government-meeting"].empty_lines == 1
 
@@ -102,4 +106,113 @@ def test_json_report_for_tools(issue_copy):
     assert result.exit_code == 0
     data = json.loads(result.output)
     assert [s["story"] for s in data["stories"]] == ["study-session", "government-meeting", "community-spaces"]
-    assert data["warnings"] == []
+    # Two pages: the only warning is that a tabloid prints in fours.
+    assert [w["kind"] for w in data["warnings"]] == ["page grid"]
+    assert "prints in fours" in data["warnings"][0]["message"]
+
+
+def _manifest_holds(folder) -> set[str]:
+    """The names the folder's manifest lists, each checked against the file's checksum."""
+    import hashlib
+
+    data = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    for entry in data["files"]:
+        assert hashlib.sha256((folder / entry["name"]).read_bytes()).hexdigest() == entry["sha256"], entry["name"]
+    return {e["name"] for e in data["files"]}
+
+
+def test_watch_keeps_the_whole_proof_current(issue_copy, tmp_path, real_fonts):
+    proof(issue_copy, tmp_path / "old", fonts=real_fonts, dpi=30)
+    watcher = Watcher(issue_copy, tmp_path / "w", dpi=30, fonts=real_fonts)
+    watcher.update()
+    story = issue_copy.parent / "1650" / "study-session.md"
+    text = story.read_text(encoding="utf-8")
+    story.write_text(text.replace("暢談思路想法，", ""), encoding="utf-8")
+    assert watcher.update().pages == (2,)
+    folder = tmp_path / "w" / "proof"
+    # diff after a watch update sees what changed, and the story that did, from the watch's own files.
+    result = CliRunner().invoke(main, ["diff", str(tmp_path / "old"), str(tmp_path / "w"), "--json"])
+    pages = {p["page"]: p for p in json.loads(result.output)}
+    assert not pages[1]["changed"] and pages[2]["changed"] and pages[2]["stories"] == ["study-session"]
+    # The issue's PDF shows the new page 2; the copyfit report and the contact sheet are of this update.
+    assert page_texts(folder / "20211129-issue1650-proof.pdf")[1] == page_texts(folder / "20211129-02-proof.pdf")[0]
+    assert {"20211129-issue1650-proof.pdf", "20211129-contact-sheet-proof.png", "copyfit-proof.json",
+            "layout-proof.json", "20211129-02-proof.png"} <= _manifest_holds(folder)
+    # An overset: its text on a page at the end of the issue's PDF and in a PNG; fitted again, both go.
+    story.write_text(text + "新增段落。" * 200 + "\n", encoding="utf-8")
+    watcher.update()
+    assert (folder / "20211129-overset-1-proof.png").is_file()
+    assert len(page_texts(folder / "20211129-issue1650-proof.pdf")) == 3
+    fits = json.loads((folder / "copyfit-proof.json").read_text(encoding="utf-8"))
+    assert next(s for s in fits["stories"] if s["story"] == "study-session")["overset"]
+    story.write_text(text, encoding="utf-8")
+    watcher.update()
+    assert not (folder / "20211129-overset-1-proof.png").exists()
+    assert "20211129-overset-1-proof.png" not in _manifest_holds(folder)
+    assert len(page_texts(folder / "20211129-issue1650-proof.pdf")) == 2
+
+
+def test_a_failed_update_leaves_the_last_good_proof_marked_stale(issue_copy, tmp_path, real_fonts):
+    updates, errors = [], []
+    watcher = Watcher(issue_copy, tmp_path / "w", dpi=30, fonts=real_fonts)
+    watcher.run(updates.append, errors.append, interval=0.01, cycles=1)
+    folder = tmp_path / "w" / "proof"
+    good = issue_copy.read_text(encoding="utf-8")
+    issue_copy.write_text(good.replace("headline:", "heading:", 1), encoding="utf-8")
+    watcher.run(updates.append, errors.append, interval=0.01, cycles=1)
+    said = str(errors[-1])
+    assert "heading" in said and "last good one" in said and "STALE.txt" in said and "\n" not in said
+    assert "heading" in (folder / "STALE.txt").read_text(encoding="utf-8")
+    # On every page of the proof, PDFs and PNGs alike, and listed in the folder's manifest.
+    for pdf in sorted(folder.glob("*-proof.pdf")):
+        assert all("STALE" in text for text in page_texts(pdf)), pdf.name
+    assert "STALE.txt" in _manifest_holds(folder)
+    notes = stale_proofs(tmp_path / "w", folder / "20211129-01-proof.pdf")     # for `layout diff` to warn
+    assert len(notes) == 2 and notes[0].startswith("OLD proof") and "heading" in notes[1]
+    # Put right: the next update takes the note and the bands away, on every page.
+    issue_copy.write_text(good, encoding="utf-8")
+    watcher.run(updates.append, errors.append, interval=0.01, cycles=1)
+    assert updates[-1].pages == (1, 2) and not (folder / "STALE.txt").exists()
+    assert not any("STALE" in text for pdf in folder.glob("*-proof.pdf") for text in page_texts(pdf))
+    assert "STALE.txt" not in _manifest_holds(folder)
+    # A proof replacing a stale folder never keeps the note.
+    issue_copy.write_text(good.replace("headline:", "heading:", 1), encoding="utf-8")
+    watcher.run(updates.append, errors.append, interval=0.01, cycles=1)
+    assert (folder / "STALE.txt").exists()
+    issue_copy.write_text(good, encoding="utf-8")
+    proof(issue_copy, tmp_path / "w", fonts=real_fonts, dpi=30)
+    assert not (folder / "STALE.txt").exists()
+
+
+def test_diff_names_pages_by_their_number_and_compares_proofs_only(issue_copy, tmp_path, real_fonts):
+    proof(issue_copy, tmp_path / "old", fonts=real_fonts, dpi=30)
+    story = issue_copy.parent / "1650" / "study-session.md"
+    story.write_text(story.read_text(encoding="utf-8").replace("暢談思路想法，", ""), encoding="utf-8")
+    proof(issue_copy, tmp_path / "new", fonts=real_fonts, dpi=30)
+    old, new = tmp_path / "old" / "proof", tmp_path / "new" / "proof"
+
+    def run(*args):
+        result = CliRunner().invoke(main, ["diff", *map(str, args), "-o", str(tmp_path / "pictures"), "--json"])
+        return result if result.exit_code else {p["page"]: p for p in json.loads(result.output)}
+
+    # The issue's PDFs, page by page, with the stories from the proofs' index.
+    pages = run(old / "20211129-issue1650-proof.pdf", new / "20211129-issue1650-proof.pdf")
+    assert not pages[1]["changed"] and pages[2]["changed"] and pages[2]["stories"] == ["study-session"]
+    # One page: named by its 版 (it is the first page of its PDF), compared with that page of the other.
+    assert list(run(old / "20211129-02-proof.pdf", tmp_path / "new")) == [2]
+    assert list(run(old / "20211129-02-proof.pdf", new / "20211129-issue1650-proof.pdf")) == [2]
+    # A press PDF is refused, in one line.
+    assert CliRunner().invoke(main, ["render", str(issue_copy), "-o", str(tmp_path / "press")]).exit_code == 0
+    refused = run(tmp_path / "press" / "20211129-02.pdf", new / "20211129-02-proof.pdf")
+    assert refused.exit_code == 1 and "not a proof" in refused.output
+    # A folder holding proofs and press files beside them (with or without the proof's index): the
+    # proofs only, so nothing changed.
+    for index in (True, False):
+        flat = tmp_path / f"flat-{index}"
+        shutil.copytree(old, flat)
+        for pdf in (tmp_path / "press").glob("*.pdf"):
+            shutil.copy(pdf, flat / pdf.name)
+        if not index:
+            (flat / "layout-proof.json").unlink()
+        pages = run(flat, tmp_path / "old")
+        assert not any(p["changed"] for p in pages.values()) and sorted(pages) == [1, 2]

@@ -1,14 +1,18 @@
 """Batch rendering of many issues (the archive): worker processes that load the fonts once each,
-incremental by content hash, one failure never stopping the others, Ctrl-C leaving no partial file.
+incremental by content hash, one failure never stopping the others. Each issue's folder is replaced
+whole (its key of the inputs with it) or not at all, so a batch stopped by any signal leaves every
+folder with one complete set; its workers exit quietly and it reports what was finished and what not.
 """
 
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import json
 import multiprocessing as mp
 import os
 import signal
+import sys
 import time
 from dataclasses import dataclass
 from functools import cache
@@ -16,9 +20,9 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from .. import __version__
-from ..base.errors import LayoutError
+from ..base.errors import LayoutError, Stopped, readable_line, stop_on_signals
 from ..issue.model import input_files
-from ..base.files import atomic_write_text
+from ..base.files import check_path_name, is_environmental, os_error, recover, remove_temporary_files
 from ..base.paths import DATA, FONT_DIR, PACKAGE
 
 KEY_FILE = ".render-key"
@@ -27,7 +31,7 @@ KEY_FILE = ".render-key"
 @dataclass(frozen=True)
 class Outcome:
     issue: Path
-    status: str            # rendered, skipped, failed
+    status: str            # rendered, skipped, failed; stopped (the batch was stopped before it finished)
     pages: int
     seconds: float
     reason: str = ""
@@ -38,6 +42,7 @@ def issue_files(targets: Iterable[Path]) -> list[Path]:
     """The issue files named, or found in the folders named (templates and texts left out)."""
     found: list[Path] = []
     for target in targets:
+        check_path_name(target, "issue file or folder's path")
         if target.is_dir():
             found += sorted(p for p in target.glob("*.yaml") if not p.name.startswith((".", "_")))
         elif target.is_file():
@@ -73,12 +78,12 @@ def _file_digest(path: Path) -> bytes:
         return hashlib.file_digest(f, "sha256").digest()
 
 
-def input_key(issue_path: Path, issue=None) -> str:
+def input_key(issue_path: Path, issue=None, root: Path | None = None) -> str:
     """A content hash of everything an issue's render depends on: its YAML, its templates, story
     texts and images, the engine's code and fonts. Never a file time."""
-    from ..issue.loader import load_issue
+    from .pipeline import read_issue
 
-    issue = issue or load_issue(issue_path)
+    issue = issue or read_issue(issue_path, root=root)
     h = hashlib.sha256(_engine_hash().encode())
     for path in input_files(issue_path, issue):
         h.update(str(path.name).encode())
@@ -89,44 +94,62 @@ def input_key(issue_path: Path, issue=None) -> str:
 # --- the worker side -----------------------------------------------------------------------------
 
 _FONTS = None
+_PR_SET_PDEATHSIG = 1
 
 
-def _exit_on_term(signum, frame) -> None:
-    raise SystemExit(1)  # unwinds through the atomic writer, which removes its temporary file
-
-
-def _init_worker() -> None:
-    """Each worker loads the fonts once; Ctrl-C is the parent's to handle; SIGTERM unwinds cleanly
-    so that a half-written file is removed by the atomic writer."""
+def _init_worker(parent: int, stopping) -> None:
+    """Each worker loads the fonts once. Ctrl-C is the parent's to handle (the terminal sends it to
+    every process of the batch); SIGTERM and SIGHUP unwind as Ctrl-C would — the fresh folder of the
+    issue being written is removed — and end the worker quietly. A worker whose parent is gone (killed,
+    even by SIGKILL) is sent SIGTERM by the kernel, so no orphan goes on writing; one that finds the
+    pipe to its parent broken dies of SIGPIPE at once, without a word."""
+    stop_on_signals()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, _exit_on_term)
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+    prctl = getattr(ctypes.CDLL(None), "prctl", None) if sys.platform.startswith("linux") else None
+    if prctl is not None:
+        prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+    # Born as the batch stops: the SIGTERM meant for it may have come before the lines above.
+    if os.getppid() != parent or stopping.value:
+        raise Stopped(signal.SIGTERM)
     _load_fonts()  # already loaded where the worker was forked from a warmed-up parent
 
 
-def render_one(job: tuple[Path, Path | None, bool]) -> Outcome:
-    issue_path, out_root, force = job
+def out_folder(issue, out_root: Path | None) -> Path:
+    """Where a batch writes an issue: ROOT/<總期數>/ under ``-o``, else output/<總期數>/."""
+    from .pipeline import default_output
+
+    return (out_root / issue.slug) if out_root else default_output(issue)
+
+
+def render_one(job: tuple[Path, Path | None, bool, Path | None]) -> Outcome:
+    issue_path, out_root, force, root = job
     start = time.perf_counter()
-    from .pipeline import default_output, render
+    from .delivery import tidy
+    from .pipeline import read_issue, render
 
     try:
-        from ..issue.loader import load_issue
-
-        issue = load_issue(issue_path)
-        out_dir = (out_root / issue.slug) if out_root else default_output(issue)
+        issue = read_issue(issue_path, root=root)
+        out_dir = out_folder(issue, out_root)
         key = input_key(issue_path, issue)
         key_file = out_dir / KEY_FILE
         if (not force and key_file.is_file() and key_file.read_text().strip() == key
                 and all((out_dir / n).is_file() for n in _expected(issue))):
+            tidy(out_dir)
             return Outcome(issue_path, "skipped", len(issue.pages), time.perf_counter() - start, out_dir=out_dir)
-        result = render(issue_path, out_dir, fonts=_FONTS, issue=issue)
-        atomic_write_text(key_file, key + "\n")
+
+        def write_key(folder: Path) -> None:
+            (folder / KEY_FILE).write_text(key + "\n", encoding="utf-8")
+
+        result = render(issue_path, out_dir, fonts=_FONTS, issue=issue, also_write=write_key)
         return Outcome(issue_path, "rendered", len(result.layout.pages), time.perf_counter() - start,
                        out_dir=out_dir)
     except LayoutError as exc:
         return Outcome(issue_path, "failed", 0, time.perf_counter() - start, str(exc))
     except Exception as exc:  # noqa: BLE001 — one broken issue never stops the batch
-        return Outcome(issue_path, "failed", 0, time.perf_counter() - start,
-                       f"internal error ({exc.__class__.__name__}: {exc})")
+        reason = (str(os_error(exc, "render the issue")) if is_environmental(exc) else
+                  readable_line(f"internal error ({exc.__class__.__name__}: {exc})"))
+        return Outcome(issue_path, "failed", 0, time.perf_counter() - start, reason)
 
 
 def _expected(issue) -> list[str]:
@@ -138,10 +161,18 @@ def _expected(issue) -> list[str]:
 # --- the parent side -----------------------------------------------------------------------------
 
 def run_batch(issues: list[Path], out_root: Path | None, jobs: int, force: bool,
-              progress: Callable[[Outcome, int, int], None]) -> list[Outcome]:
-    """Render every issue; ``progress`` is called after each one (outcome, done, total)."""
+              progress: Callable[[Outcome, int, int], None], root: Path | None = None,
+              folders: dict[Path, Path] | None = None) -> list[Outcome]:
+    """Render every issue; ``progress`` is called after each one (outcome, done, total).
+    ``folders``: what ``check_distinct_folders`` returned, if the caller has called it.
+
+    Stopped by Ctrl-C (KeyboardInterrupt) or a signal (Stopped), the workers are stopped too, each
+    removing what it had half written, and the exception goes on to the caller, which knows from
+    ``progress`` what was finished."""
+    if folders is None:
+        check_distinct_folders(issues, out_root, root)
     outcomes: list[Outcome] = []
-    todo = [(p, out_root, force) for p in issues]
+    todo = [(p, out_root, force, root) for p in issues]
     if jobs <= 1:
         _load_fonts()
         for job in todo:
@@ -155,27 +186,163 @@ def run_batch(issues: list[Path], out_root: Path | None, jobs: int, force: bool,
         _warm_up_for_fork()
     # The biggest issues first, so that no worker is left alone with a long one at the end.
     todo.sort(key=lambda job: -_work_estimate(job[0]))
-    ctx = mp.get_context("fork" if fork else "spawn")
-    pool = ctx.Pool(jobs, initializer=_init_worker)
+    crew = _Crew(mp.get_context("fork" if fork else "spawn"))
     try:
-        for outcome in pool.imap_unordered(render_one, todo):
+        for outcome in crew.run(todo, jobs):
             outcomes.append(outcome)
             progress(outcome, len(outcomes), len(todo))
-        pool.close()
-    except KeyboardInterrupt:
-        pool.terminate()
+    except BaseException:
+        crew.stop()
         raise
-    finally:
-        pool.join()
     order = {p: k for k, p in enumerate(issues)}
     return sorted(outcomes, key=lambda o: order[o.issue])
 
 
+# Seconds a stopped worker has to unwind (a cleanup takes milliseconds) before it is killed.
+STOP_GRACE = 5.0
+
+
+class _Crew:
+    """Worker processes, each with a pipe of its own to the parent: one job out, one outcome back.
+    Nothing is shared between them (multiprocessing.Pool's shared queue locks can be left held by a
+    worker a signal ends, and its terminate() then waits for ever), so a worker can be stopped or die
+    at any moment: the batch sees its pipe close and goes on, or stops."""
+
+    def __init__(self, ctx):
+        self.ctx = ctx
+        self.stopping = ctx.RawValue("b", 0)   # no lock: a worker killed mid-read cannot hold one
+        self.workers: dict = {}                # the parent's end of each pipe → (process, job)
+
+    def _start(self) -> object:
+        here, there = self.ctx.Pipe()
+        process = self.ctx.Process(target=_serve, args=(there, os.getpid(), self.stopping), daemon=True)
+        # Born ignoring Ctrl-C: one pressed as a worker starts must not give it a traceback.
+        handler = signal.signal(signal.SIGINT, signal.SIG_IGN)
+        try:
+            process.start()
+        finally:
+            signal.signal(signal.SIGINT, handler)
+        there.close()
+        self.workers[here] = (process, None)
+        return here
+
+    def run(self, todo: list, jobs: int) -> Iterable[Outcome]:
+        """Each job's outcome, as the jobs finish."""
+        from multiprocessing.connection import wait
+
+        pending = list(reversed(todo))
+        for _ in range(min(jobs, len(todo))):
+            self._give(self._start(), pending)
+        while self.workers:
+            for pipe in wait(list(self.workers)):
+                process, job = self.workers[pipe]
+                try:
+                    outcome = pipe.recv()
+                except (EOFError, OSError):        # the worker died (killed, out of memory)
+                    process.join()
+                    del self.workers[pipe]
+                    pipe.close()
+                    if job is not None:
+                        yield Outcome(job[0], "failed", 0, 0.0, f"its worker process died ({_death(process)})")
+                    if pending:
+                        self._give(self._start(), pending)
+                    continue
+                yield outcome
+                self._give(pipe, pending)
+
+    def _give(self, pipe, pending: list) -> None:
+        process, _ = self.workers[pipe]
+        if pending:
+            job = pending.pop()
+            self.workers[pipe] = (process, job)
+            pipe.send(job)
+        else:
+            pipe.send(None)                         # no more work: the worker ends
+            process.join()
+            del self.workers[pipe]
+            pipe.close()
+
+    def stop(self) -> None:
+        """SIGTERM to every worker (each unwinds, removing the fresh folder it was writing), then
+        SIGKILL to any still there after STOP_GRACE (what it leaves, the next run cleans up)."""
+        self.stopping.value = 1
+        processes = [process for process, _ in self.workers.values()]
+        for process in processes:
+            if process.is_alive():
+                process.terminate()
+        deadline = time.monotonic() + STOP_GRACE
+        for process in processes:
+            process.join(max(0.0, deadline - time.monotonic()))
+            if process.is_alive():
+                process.kill()
+                process.join()
+
+
+def _serve(pipe, parent: int, stopping) -> None:
+    """A worker: jobs in, outcomes out, until told there is no more (or the parent is gone)."""
+    _init_worker(parent, stopping)
+    while True:
+        try:
+            job = pipe.recv()
+        except EOFError:                            # the parent is gone
+            return
+        if job is None:
+            return
+        pipe.send(render_one(job))
+
+
+def _death(process) -> str:
+    code = process.exitcode
+    return f"killed by {signal.Signals(-code).name}" if code is not None and code < 0 else f"exit status {code}"
+
+
+def check_distinct_folders(issues: list[Path], out_root: Path | None, root: Path | None = None) -> dict[Path, Path]:
+    """Two issue files that would be written to one folder (the same 總期數) are refused before anything
+    is written, naming both: each render would replace the other's files whole. Returns each issue
+    file's folder (those that can be read: a worker reports the others, one failure among the rest)."""
+    from .pipeline import read_issue
+
+    seen: dict[Path, Path] = {}
+    for path in issues:
+        try:
+            folder = Path(os.path.abspath(out_folder(read_issue(path, root=root), out_root)))
+        except LayoutError:
+            continue
+        if folder in seen:
+            raise LayoutError(f"{seen[folder]} and {path} would both be written to {folder} (the same total "
+                              f"issue number): render them one at a time, or correct the number")
+        seen[folder] = path
+    return {path: folder for folder, path in seen.items()}
+
+
+def settled(issue_path: Path, folder: Path | None, since: float, root: Path | None, signum: int | None) -> Outcome:
+    """An issue a stopped batch had not reported: rendered after all (the stop came as its set was being
+    put in place: its folder's key, written since ``since`` (a time.time()), is of these inputs), or
+    stopped, its folder as it was."""
+    from .pipeline import read_issue
+
+    name = signal.Signals(signum).name if signum else "Ctrl-C"
+    stopped = Outcome(issue_path, "stopped", 0, 0.0, f"not finished: stopped by {name}; its folder is as it was")
+    try:
+        key_file = folder / KEY_FILE if folder else None
+        if key_file is None or key_file.stat().st_mtime < since:
+            return stopped          # not written by this batch: no need to read the issue again
+        issue = read_issue(issue_path, root=root)
+        if key_file.read_text().strip() == input_key(issue_path, issue):
+            return Outcome(issue_path, "rendered", len(issue.pages), 0.0, out_dir=folder)
+    except (LayoutError, OSError):
+        pass
+    return stopped
+
+
 def _warm_up_for_fork() -> None:
     """Import the whole rendering pipeline and load the fonts in the parent, once: forked workers
-    inherit both and start rendering at once instead of each spending ~0.1 s on the same imports."""
+    inherit both and start rendering at once instead of each spending ~0.1 s on the same imports
+    (and none is stopped in the middle of initialising pikepdf, which it would not survive)."""
     from . import pipeline as render  # noqa: F401 — imported for the workers' sake
+    from .delivery import preflight_rules
 
+    preflight_rules()
     _load_fonts()
 
 
@@ -196,26 +363,30 @@ def _load_fonts() -> None:
         _FONTS = default_fontset()
 
 
-def remove_partial_files(issues: list[Path], out_root: Path | None) -> int:
-    """After an interrupted batch: any temporary file a killed worker left in an output folder.
-    Finished files are never touched: they were renamed into place whole."""
-    from ..issue.loader import load_issue
-    from .pipeline import default_output
+def remove_partial_files(issues: list[Path], out_root: Path | None, root: Path | None = None) -> int:
+    """After an interrupted batch: anything a killed worker left — a fresh folder not swapped in, a
+    previous set moved aside and not put back (it is put back), a temporary file. Finished files are
+    never touched: they were put in place whole."""
+    from ..base.files import leftovers
+    from .delivery import PROOF_FOLDER, issue_folder_held
+    from .pipeline import read_issue
 
     removed = 0
     for path in issues:
         try:
-            issue = load_issue(path)
+            folder = out_folder(read_issue(path, root=root), out_root)
         except LayoutError:
             continue
-        folder = (out_root / issue.slug) if out_root else default_output(issue)
-        for tmp in folder.glob(".*.part*") if folder.is_dir() else []:
-            tmp.unlink(missing_ok=True)
-            removed += 1
+        if not folder.parent.is_dir():
+            continue
+        removed += len(leftovers(folder))
+        with issue_folder_held(folder):      # which puts back or removes those
+            removed += recover(folder / PROOF_FOLDER) if folder.is_dir() else 0
+            removed += remove_temporary_files(folder) + remove_temporary_files(folder / PROOF_FOLDER)
     return removed
 
 
 def summary_json(outcomes: list[Outcome]) -> str:
-    return json.dumps([{"issue": str(o.issue), "status": o.status, "pages": o.pages,
+    return json.dumps([{"issue": readable_line(str(o.issue)), "status": o.status, "pages": o.pages,
                         "seconds": round(o.seconds, 3), "reason": o.reason} for o in outcomes],
                       ensure_ascii=False, indent=2) + "\n"

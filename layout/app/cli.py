@@ -3,19 +3,50 @@
 from __future__ import annotations
 
 import os
+import signal
 import sys
 import time
 from pathlib import Path
 
-import click
 
-from ..base.errors import LayoutError
-from ..base.standard import INK_LIMIT, MIN_PPI, WARN_PPI
+def _stop_before_start(signum, frame) -> None:
+    """Until a command runs nothing is written: a stop then needs no cleanup, and gets no traceback."""
+    os.write(2, b"stopped\n")
+    os._exit(128 + signum)
+
+
+def _quiet_until_started() -> None:
+    """Run as the `layout` program (not imported by tests or tools), a Ctrl-C or SIGTERM while the
+    modules load ends the program at once, in one line; the command then installs its own handling."""
+    program = sys.argv[0] if sys.argv else ""
+    if os.path.basename(program) == "layout" or program.endswith(os.path.join("layout", "__main__.py")):
+        for number in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+            signal.signal(number, _stop_before_start)
+
+
+_quiet_until_started()
+
+import click  # noqa: E402 — after the handlers, so that a Ctrl-C during the imports is quiet
+
+from ..base.errors import LayoutError, Stopped, readable_line, stop_on_signals  # noqa: E402
+from ..base.files import check_path_name, is_environmental, os_error  # noqa: E402
+from ..base.standard import INK_LIMIT, MIN_PPI, WARN_PPI  # noqa: E402
 
 
 def _fail(exc: LayoutError) -> None:
     click.echo(click.style("error:", fg="red", bold=True) + f" {exc}", err=True)
     sys.exit(1)
+
+
+def _signal_name(exc: BaseException) -> str:
+    return signal.Signals(exc.signum).name if isinstance(exc, Stopped) else "Ctrl-C"
+
+
+def _stopped(exc: BaseException) -> None:
+    """One line for a command stopped by Ctrl-C or a signal, after its files have been cleaned up."""
+    click.echo(click.style("stopped:", fg="yellow", bold=True) + f" by {_signal_name(exc)}; nothing half-written "
+               f"is left: each issue folder holds its previous files or its new ones, whole", err=True)
+    sys.exit(exc.code if isinstance(exc, Stopped) else 130)
 
 
 def _warn(kind: str, message: str) -> None:
@@ -27,16 +58,24 @@ def _report(layout, as_json: bool, files=()) -> None:
     """The copyfit table and the warnings, or all of it as one JSON document."""
     import json
 
+    from ..base import diskcache
     from ..page.copyfit import report, table, to_json
     from .pipeline import overset_message, resolution_problems, underset_messages
 
-    fits = report(layout.flows)
+    click.echo("".join(f"note: {note}\n" for note in diskcache.notes()), err=True, nl=False)
+    from ..fonts.faces import default_fontset
+    from ..page.assemble import composer_for
+
+    # Where an overset story could give back a line (緊排 a paragraph, cut a short last line).
+    fits = report(layout.flows, layout.issue.template, composer_for(layout.issue.template, default_fontset()))
     warnings = ([("overset", m) for m in [overset_message(layout)] if m]
                 + [("underset", m) for m in underset_messages(layout)]
-                + [("photo resolution", m) for m in resolution_problems(layout)[1]])
+                + [("photo resolution", m) for m in resolution_problems(layout)[1]]
+                + [("page grid", m) for m in layout.grid_warnings])
     if as_json:
         issue = layout.issue
         data = json.loads(to_json(fits, issue.label))
+        del data["warnings"]   # the copyfit's own list is the grid's; here every kind is listed
         data["files"] = [str(f) for f in files]
         data["warnings"] = [{"kind": k, "message": m} for k, m in warnings]
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
@@ -48,27 +87,71 @@ def _report(layout, as_json: bool, files=()) -> None:
         _warn(kind, message)
 
 
+class _Refused(click.ClickException):
+    """A value refused before the command starts, shown as every other error is: one line, exit 1."""
+
+    exit_code = 1
+
+    def show(self, file=None) -> None:
+        click.echo(click.style("error:", fg="red", bold=True) + f" {self.message}", err=True)
+
+
+class _PathName(click.Path):
+    """A path given on the command line; a name no file can have (a NUL, a name over 255 bytes, bytes
+    that are not UTF-8) is refused in one line before anything looks for the file. Whether it exists
+    and is a file or a folder the command finds out, and says in one line too (click's own checks
+    would print a usage screen, exit 2)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(path_type=Path, **kwargs)   # file_okay, dir_okay: for the help's metavar
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, Path):
+            return value
+        given = "/".join(param.opts) if isinstance(param, click.Option) else getattr(param, "human_readable_name", "")
+        try:
+            check_path_name(value, f"path given as {given}" if given else "path")
+        except LayoutError as exc:
+            raise _Refused(str(exc)) from None
+        return Path(value)
+
+
 class _Group(click.Group):
     """Turns an unexpected exception into the one-line error every failure gets (LAYOUT_DEBUG=1 re-raises)."""
 
     def invoke(self, ctx: click.Context):
         try:
+            before = stop_on_signals()   # SIGTERM unwinds as Ctrl-C does: temporary files go
+        except ValueError:               # not the main thread (a tool calling us): its signals are its own
+            before = {}
+        try:
             return super().invoke(ctx)
+        except (KeyboardInterrupt, Stopped) as exc:
+            _stopped(exc)
         except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
             raise
         except LayoutError as exc:
             _fail(exc)
         except Exception as exc:  # the engine's own bug: say so in one line, never a traceback
+            if is_environmental(exc):   # permissions, space, names: the machine's, not a bug
+                _fail(os_error(exc))
             if os.environ.get("LAYOUT_DEBUG"):
                 raise
-            click.echo(click.style("error:", fg="red", bold=True) + f" internal error ({exc.__class__.__name__}: {exc}); "
+            said = readable_line(f"{exc.__class__.__name__}: {exc}")
+            click.echo(click.style("error:", fg="red", bold=True) + f" internal error ({said}); "
                        f"run with LAYOUT_DEBUG=1 for details and report it", err=True)
             sys.exit(3)
+        finally:
+            for number, handler in before.items():
+                signal.signal(number, handler)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="layout")
-def main() -> None:
+@click.option("--color/--no-color", "color", default=None,
+              help="Colour in messages: on, off, or (default) on for a terminal unless NO_COLOR is set.")
+@click.pass_context
+def main(ctx: click.Context, color: bool | None) -> None:
     """Lay out 徐匯報 (Xuhui Daily) issues from YAML into print-ready PDFs.
 
     An issue file (see issues/1650.yaml and the README) names a page template,
@@ -77,37 +160,51 @@ def main() -> None:
     flows each story through its frames and writes one PDF per page plus one
     for the whole issue.
     """
+    # https://no-color.org: any non-empty NO_COLOR turns colour off unless asked for explicitly.
+    if color is None and os.environ.get("NO_COLOR"):
+        color = False
+    ctx.color = color
+
+
+def _root_option(command):
+    return click.option("--root", type=_PathName(file_okay=False),
+                        help="The project folder: texts and images must lie inside it (default: the folder "
+                             "that holds the issues/ tree the issue file is in).")(command)
 
 
 @main.command("render")
-@click.argument("issue_file", type=click.Path(path_type=Path, dir_okay=False))
-@click.option("-o", "--output", "out_dir", type=click.Path(path_type=Path, file_okay=False),
+@click.argument("issue_file", type=_PathName(dir_okay=False))
+@click.option("-o", "--output", "out_dir", type=_PathName(file_okay=False),
               help="Folder for the PDFs (default: output/<total issue number>/).")
 @click.option("--proof", is_flag=True,
               help="A proof: write the pages even if a story does not fit, mark overset and empty lines "
                    "on the page; file names end in -proof. (`layout proof` also makes PNGs.)")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON, for tools.")
 @click.option("--allow-outside", is_flag=True, help="Allow texts and images outside the project folder.")
-def render_command(issue_file: Path, out_dir: Path | None, proof: bool, as_json: bool, allow_outside: bool) -> None:
+@_root_option
+def render_command(issue_file: Path, out_dir: Path | None, proof: bool, as_json: bool, allow_outside: bool,
+                   root: Path | None) -> None:
     """Render ISSUE_FILE to PDF/X-1a: one file per page (YYYYMMDD-NN.pdf), the whole issue, and copyfit.json.
 
     Prints the copyfit table: per story, lines used and available in each frame, and the characters to
-    cut or the room left. Fails, writing nothing, if the file is invalid, a character is in no font,
-    a photo's resolution is too low, a page fails preflight, or a story's text does not fit its frames
-    (unless --proof).
+    cut or the room left. The files replace the issue folder's whole: a render that fails — the file
+    is invalid, a character is in no font, a photo's resolution is too low, a page fails preflight, a
+    story's text does not fit its frames (unless --proof), the disk is full — or is stopped leaves the
+    previous files as they were.
     """
     from .pipeline import render
 
-    result = render(issue_file, out_dir, proof=proof, allow_outside=allow_outside)
+    result = render(issue_file, out_dir, proof=proof, allow_outside=allow_outside, root=root)
     _report(result.layout, as_json, (*result.files, result.report))
 
 
 @main.command("check")
-@click.argument("issue_file", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("issue_file", type=_PathName(dir_okay=False))
 @click.option("--dump", is_flag=True, help="Also print the layout as text (page, frame, lines).")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON, for tools.")
 @click.option("--allow-outside", is_flag=True, help="Allow texts and images outside the project folder.")
-def check_command(issue_file: Path, dump: bool, as_json: bool, allow_outside: bool) -> None:
+@_root_option
+def check_command(issue_file: Path, dump: bool, as_json: bool, allow_outside: bool, root: Path | None) -> None:
     """Validate ISSUE_FILE and lay it out without writing any PDF.
 
     Reports mistakes with file, line and key; characters no font has; text that does not fit (exit
@@ -115,7 +212,7 @@ def check_command(issue_file: Path, dump: bool, as_json: bool, allow_outside: bo
     """
     from .pipeline import build_layout, overset_message
 
-    layout = build_layout(issue_file, allow_outside=allow_outside)
+    layout = build_layout(issue_file, allow_outside=allow_outside, root=root)
     if dump:
         click.echo(layout.dump())
     _report(layout, as_json)
@@ -129,14 +226,20 @@ def check_command(issue_file: Path, dump: bool, as_json: bool, allow_outside: bo
 
 
 def _proof_options(command):
-    """The arguments `proof` and `watch` share: the issue, where the proof goes, PNG resolution, grid."""
+    """The arguments `proof` and `watch` share: the issue, where the proof goes, PNG resolution, grid,
+    the 校樣 stamp."""
     for option in reversed((
-            click.argument("issue_file", type=click.Path(path_type=Path, dir_okay=False)),
-            click.option("-o", "--output", "out_dir", type=click.Path(path_type=Path, file_okay=False),
+            click.argument("issue_file", type=_PathName(dir_okay=False)),
+            click.option("-o", "--output", "out_dir", type=_PathName(file_okay=False),
                          help="Folder for the proof (default: output/<total issue number>/)."),
             click.option("--dpi", type=click.IntRange(20, 600), default=100, show_default=True,
                          help="PNG resolution."),
-            click.option("--grid", "show_grid", is_flag=True, help="Draw the page grid (columns, every fifth line)."))):
+            click.option("--grid", "show_grid", is_flag=True,
+                         help="Draw the page grid: columns numbered along the top margin, every fifth line "
+                              "numbered in the side margins."),
+            click.option("--no-watermark", "no_watermark", is_flag=True,
+                         help="Leave off the 校樣 stamp in the top margin."),
+            _root_option)):
         command = option(command)
     return command
 
@@ -145,14 +248,16 @@ def _proof_options(command):
 @_proof_options
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON, for tools.")
 @click.option("--allow-outside", is_flag=True, help="Allow texts and images outside the project folder.")
-def proof_command(issue_file: Path, out_dir: Path | None, dpi: int, show_grid: bool, as_json: bool,
-                  allow_outside: bool) -> None:
-    """Proof ISSUE_FILE: PDFs with a 校樣 watermark, frame outlines and story names, overset and empty
-    lines marked where they happen and the copyfit figures in the margin; a PNG of every page and a
-    contact sheet of the issue beside them. Writes the pages even when a story does not fit."""
+def proof_command(issue_file: Path, out_dir: Path | None, dpi: int, show_grid: bool, no_watermark: bool,
+                  root: Path | None, as_json: bool, allow_outside: bool) -> None:
+    """Proof ISSUE_FILE: PDFs marked beside the text, never on it — a small 校樣 stamp, frame outlines,
+    story names and overset or empty lines noted in the gutters, holes shaded, the copyfit figures in
+    the bottom margin — and the overset text in full on pages at the end of the issue's PDF; a PNG of
+    every page and a contact sheet beside them. Writes the pages even when a story does not fit."""
     from .pipeline import proof
 
-    result = proof(issue_file, out_dir, dpi=dpi, show_grid=show_grid, allow_outside=allow_outside)
+    result = proof(issue_file, out_dir, dpi=dpi, show_grid=show_grid, allow_outside=allow_outside, root=root,
+                   watermark=not no_watermark)
     files = (*result.render.files, *result.pngs, result.sheet, result.render.report, result.lines)
     _report(result.render.layout, as_json, files)
 
@@ -161,17 +266,20 @@ def proof_command(issue_file: Path, out_dir: Path | None, dpi: int, show_grid: b
 @_proof_options
 @click.option("--interval", type=click.FloatRange(0.05, 10), default=0.3, show_default=True,
               help="Seconds between looks at the files.")
-def watch(issue_file: Path, out_dir: Path | None, dpi: int, show_grid: bool, interval: float) -> None:
+def watch(issue_file: Path, out_dir: Path | None, dpi: int, show_grid: bool, no_watermark: bool, root: Path | None,
+          interval: float) -> None:
     """Keep the proof of ISSUE_FILE up to date while you edit it.
 
     Whenever the issue file, a story text, a template or a photo changes, recomposes the stories that
-    changed, rewrites the proof PDF and PNG of the pages that changed, and prints the copyfit summary.
-    Errors are printed and the watch goes on. Ctrl-C stops it.
+    changed, rewrites the proof PDF and PNG of the pages that changed and the issue's proof PDF,
+    contact sheet and JSON (each file written whole, in place), and prints the copyfit summary. After
+    an error the proof is the last good one, marked stale on its pages and in STALE.txt; the watch
+    goes on. Ctrl-C stops it.
     """
     from ..page.copyfit import table
     from .watch import Watcher
 
-    watcher = Watcher(issue_file, out_dir, dpi=dpi, show_grid=show_grid)
+    watcher = Watcher(issue_file, out_dir, dpi=dpi, show_grid=show_grid, root=root, watermark=not no_watermark)
     click.echo(f"watching {issue_file} (Ctrl-C to stop)")
 
     def on_update(update) -> None:
@@ -197,9 +305,9 @@ def watch(issue_file: Path, out_dir: Path | None, dpi: int, show_grid: bool, int
 
 
 @main.command("diff")
-@click.argument("old", type=click.Path(path_type=Path))
-@click.argument("new", type=click.Path(path_type=Path))
-@click.option("-o", "--output", "out_dir", type=click.Path(path_type=Path, file_okay=False),
+@click.argument("old", type=_PathName())
+@click.argument("new", type=_PathName())
+@click.option("-o", "--output", "out_dir", type=_PathName(file_okay=False),
               help="Folder for the highlighted PNGs (default: the NEW proof's folder).")
 @click.option("--dpi", type=click.IntRange(20, 300), default=72, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON, for tools.")
@@ -210,9 +318,11 @@ def diff_command(old: Path, new: Path, out_dir: Path | None, dpi: int, as_json: 
     pages and, for proof folders, the stories whose lines changed. Exit status 0 either way."""
     import json
 
-    from .diff import diff
+    from .diff import diff, stale_proofs
 
     target = out_dir or (new if new.is_dir() else new.parent)
+    for note in stale_proofs(old, new):
+        _warn("stale proof", note)
     results = diff(old, new, target, dpi)
     if as_json:
         click.echo(json.dumps([{"page": r.page, "changed": r.changed, "picture": str(r.picture) if r.picture else None,
@@ -228,71 +338,137 @@ def diff_command(old: Path, new: Path, out_dir: Path | None, dpi: int, as_json: 
 
 
 @main.command()
-@click.argument("targets", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("targets", nargs=-1, required=True, type=_PathName())
 @click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None,
               help="Worker processes (default: one per core).")
-@click.option("-o", "--output", "out_root", type=click.Path(path_type=Path, file_okay=False),
+@click.option("-o", "--output", "out_root", type=_PathName(file_okay=False),
               help="Root folder; each issue goes to ROOT/<total issue number>/ (default: output/).")
 @click.option("--force", is_flag=True, help="Render every issue, even those whose inputs have not changed.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON, for tools.")
-def batch(targets: tuple[Path, ...], jobs: int | None, out_root: Path | None, force: bool, as_json: bool) -> None:
+@_root_option
+def batch(targets: tuple[Path, ...], jobs: int | None, out_root: Path | None, force: bool, as_json: bool,
+          root: Path | None) -> None:
     """Render many issues: the YAML files named, or every issue file in the folders named.
 
     Runs in parallel worker processes that load the fonts once each; shows a progress bar (issues and
     pages done, rate, time left) and a summary table (rendered, skipped, failed, with the reason for
     each failure). An issue whose inputs — YAML, texts, images, templates, fonts — and engine are
     unchanged since its last render is skipped (a content hash, not a file time); --force renders all.
-    One bad issue never stops the others; exit status 1 if any failed. Ctrl-C stops cleanly.
+    One bad issue never stops the others; exit status 1 if any failed. Two issue files with the same
+    total issue number (one output folder) are refused. Stopped by Ctrl-C or a signal, it reports
+    which issues were finished and which not; each folder holds its previous files or its new ones.
     """
-    from .batch import issue_files, remove_partial_files, run_batch, summary_json
+    from .batch import (Outcome, check_distinct_folders, issue_files, remove_partial_files, run_batch, settled,
+                        summary_json)
 
     issues = issue_files(targets)
     if not issues:
         raise LayoutError(f"no issue files in {', '.join(map(str, targets))}")
     jobs = jobs or os.cpu_count() or 1
-    start = time.perf_counter()
-    pages_done = [0]
+    start, started = time.perf_counter(), time.time()
+    folders = check_distinct_folders(issues, out_root, root)
+    done: list[Outcome] = []
     interactive = sys.stderr.isatty() and not as_json
 
-    def progress(outcome, done: int, total: int) -> None:
-        pages_done[0] += outcome.pages
+    def progress(outcome, count: int, total: int) -> None:
+        done.append(outcome)
+        pages = sum(o.pages for o in done)
         elapsed = time.perf_counter() - start
-        rate = pages_done[0] / elapsed if elapsed else 0.0
-        left = elapsed / done * (total - done)
-        bar = "#" * round(20 * done / total) + "-" * (20 - round(20 * done / total))
-        line = (f"[{bar}] {done}/{total} issues, {pages_done[0]} pages, {rate:.1f} pages/s, "
-                f"{left:.0f} s left — {outcome.issue.name} {outcome.status}")
+        rate = pages / elapsed if elapsed else 0.0
+        left = elapsed / count * (total - count)
+        bar = "#" * round(20 * count / total) + "-" * (20 - round(20 * count / total))
+        line = (f"[{bar}] {count}/{total} issues, {pages} pages, {rate:.1f} pages/s, "
+                f"{left:.0f} s left — {readable_line(outcome.issue.name)} {outcome.status}")
         if interactive:
             click.echo("\r" + line.ljust(100), nl=False, err=True)
         elif not as_json:
             click.echo(line, err=True)
 
+    stop = None
     try:
-        outcomes = run_batch(issues, out_root, min(jobs, len(issues)), force, progress)
-    except KeyboardInterrupt:
-        removed = remove_partial_files(issues, out_root)
-        click.echo(f"\nstopped: no partial file left ({removed} temporary files removed)", err=True)
-        sys.exit(130)
+        outcomes = run_batch(issues, out_root, min(jobs, len(issues)), force, progress, root=root, folders=folders)
+    except (KeyboardInterrupt, Stopped) as exc:
+        stop = exc
+        # The workers are gone; what they could not clean up (one killed outright) goes now.
+        remove_partial_files(issues, out_root, root)
+        reported = {o.issue for o in done}
+        signum = exc.signum if isinstance(exc, Stopped) else None
+        rest = [settled(p, folders.get(p), started, root, signum) for p in issues if p not in reported]
+        outcomes = sorted(done + rest, key=lambda o: issues.index(o.issue))
     if interactive:
         click.echo(err=True)
     if as_json:
         click.echo(summary_json(outcomes), nl=False)
     else:
-        width = max(len(o.issue.name) for o in outcomes)
+        width = max(len(readable_line(o.issue.name)) for o in outcomes)
         click.echo(f"{'issue':{width}s}  {'status':8s}  pages  seconds  reason")
+        colours = {"failed": "red", "skipped": "cyan", "stopped": "yellow"}
         for o in outcomes:
-            status = click.style(f"{o.status:8s}", fg={"failed": "red", "skipped": "cyan"}.get(o.status, "green"))
-            click.echo(f"{o.issue.name:{width}s}  {status}  {o.pages:5d}  {o.seconds:7.2f}  {o.reason}")
-        counts = {k: sum(o.status == k for o in outcomes) for k in ("rendered", "skipped", "failed")}
+            status = click.style(f"{o.status:8s}", fg=colours.get(o.status, "green"))
+            click.echo(f"{readable_line(o.issue.name):{width}s}  {status}  {o.pages:5d}  {o.seconds:7.2f}  {o.reason}")
+        counts = {k: sum(o.status == k for o in outcomes) for k in ("rendered", "skipped", "failed", "stopped")}
         elapsed = time.perf_counter() - start
-        click.echo(f"{counts['rendered']} rendered, {counts['skipped']} skipped, {counts['failed']} failed "
-                   f"in {elapsed:.1f} s with {min(jobs, len(issues))} workers")
+        click.echo(f"{counts['rendered']} rendered, {counts['skipped']} skipped, {counts['failed']} failed"
+                   + (f", {counts['stopped']} not finished" if stop else "")
+                   + f" in {elapsed:.1f} s with {min(jobs, len(issues))} workers")
+    if stop is not None:
+        unfinished = [readable_line(o.issue.name) for o in outcomes if o.status == "stopped"]
+        left = f"; not finished: {', '.join(unfinished)} (their folders are as they were)" if unfinished else ""
+        click.echo(click.style("stopped:", fg="yellow", bold=True) + f" by {_signal_name(stop)}: "
+                   f"{len(outcomes) - len(unfinished)} of {len(outcomes)} issues finished{left}", err=True)
+        sys.exit(stop.code if isinstance(stop, Stopped) else 130)
     if any(o.status == "failed" for o in outcomes):
         sys.exit(1)
 
 
+@main.command("new")
+@click.argument("total", type=click.IntRange(1, 999_999))
+@click.option("--from", "source", required=True, type=click.Path(path_type=Path, dir_okay=False, exists=True),
+              help="The issue file to start from (its template, pages and boxes are kept).")
+@click.option("--date", "date", required=True, type=click.DateTime(formats=["%Y-%m-%d"]),
+              help="The new issue's date, YYYY-MM-DD.")
+@click.option("--number", type=click.IntRange(1, 999), default=None,
+              help="The new issue's number of the year (期); default: counted on from the source's.")
+@click.option("--keep-stories", is_flag=True,
+              help="Keep the stories and photos, their text files and photos copied to the new issue's folder.")
+def new_command(total: int, source: Path, date, number: int | None, keep_stories: bool) -> None:
+    """Start issue TOTAL (總期數) from a previous issue file: same template, pages and boxes, the new
+    numbers and date, its stories emptied (or kept with --keep-stories). Writes <TOTAL>.yaml beside
+    the source, keeping its comments and layout; refuses to overwrite."""
+    from .new_issue import new_issue
+
+    target = new_issue(total, source, date.date(), keep_stories, number)
+    click.echo(f"wrote {target}")
+    click.echo(f"next: add the stories, then `layout check {target}`")
+
+
+@main.command("schema")
+@click.option("--template", "of_template", is_flag=True, help="The schema of a page template, not of an issue file.")
+@click.option("--reference", is_flag=True, help="The reference of every key, as Markdown, instead of JSON Schema.")
+@click.option("--write", "write_to", type=click.Path(path_type=Path, file_okay=False), default=None,
+              is_flag=False, flag_value="issues",
+              help="Write issue.schema.json, template.schema.json and REFERENCE.md into this folder "
+                   "(default issues/).")
+def schema_command(of_template: bool, reference: bool, write_to: Path | None) -> None:
+    """Print the JSON Schema of an issue file (or, with --template, of a page template), written from
+    the engine's own table of keys: VS Code's YAML extension uses it for completion and inline errors
+    (see the README). --reference prints every key as a Markdown table; --write regenerates the files
+    committed in issues/."""
+    from ..base.files import atomic_write_text
+    from ..issue.reference import json_schema, reference_markdown
+
+    if write_to is not None:
+        for name, text in (("issue.schema.json", json_schema("issue file")),
+                           ("template.schema.json", json_schema("template")), ("REFERENCE.md", reference_markdown())):
+            atomic_write_text(write_to / name, text)
+            click.echo(f"wrote {write_to / name}")
+        return
+    click.echo(reference_markdown() if reference else json_schema("template" if of_template else "issue file"),
+               nl=False)
+
+
 @main.command("preflight")
-@click.argument("pdf_files", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("pdf_files", nargs=-1, required=True, type=_PathName(dir_okay=False))
 @click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON, for tools.")
 @click.option("--ink-limit", type=float, default=INK_LIMIT, show_default=True, help="Maximum total ink, percent.")
 @click.option("--warn-ppi", type=float, default=WARN_PPI, show_default=True, help="Warn below this image resolution.")
@@ -317,8 +493,9 @@ def preflight_command(pdf_files: tuple[Path, ...], as_json: bool, ink_limit: flo
     import json
     from dataclasses import asdict
 
-    from ..preflight import rules as preflight
+    from .delivery import preflight_rules
 
+    preflight = preflight_rules()
     limits = preflight.Limits(ink_limit, warn_ppi, min_ppi, house=not no_house)
     results = {path: preflight.check(path, limits) for path in pdf_files}
     pages = {path: preflight.page_figures(path, limits) for path in pdf_files} if figures else {}

@@ -4,17 +4,27 @@ corrected page carries a later ModDate than the version it replaces), and the ma
 folder with every file's checksum.
 
 Proofs go to a folder of their own (``proof/`` inside the issue's folder) and are marked as proofs in
-their names and their Info, so a proof never sits beside a press file and never passes as one."""
+their names and their Info, so a proof never sits beside a press file and never passes as one.
+
+An issue's files are replaced as a whole or not at all (``replaced_whole``): a render writes them
+into a fresh folder beside the issue's, checks them, and swaps it in, holding the issue folder's lock,
+which every writer of the folder — press render, proof, watch — holds while it writes."""
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
+import re
+import shutil
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
+from typing import Iterator
 
 from ..base.errors import LayoutError
-from ..base.files import atomic_write, atomic_write_text
+from ..base.files import (FolderLock, atomic_write, atomic_write_text, check_path_name, discard, leftovers,
+                          link_file, link_tree, os_error, recover, signals_deferred, staging_folder, swap_in)
 from ..fonts.faces import FontSet
 from ..issue.model import Issue
 from ..issue.photos import content_digest
@@ -29,12 +39,22 @@ CHECKSUMS = "SHA256SUMS"
 
 def page_filename(issue: Issue, number: int, proof: bool = False) -> str:
     """The print shop's name for a page, from the template's pattern (…-proof.pdf for a proof)."""
-    return issue.file_name(issue.template.printing.page_file, number, proof)
+    return _checked_name(issue.file_name(issue.template.printing.page_file, number, proof), issue)
 
 
 def issue_filename(issue: Issue, proof: bool = False) -> str:
     """The whole issue in one file, for editors."""
-    return issue.file_name(issue.template.printing.issue_file, None, proof)
+    return _checked_name(issue.file_name(issue.template.printing.issue_file, None, proof), issue)
+
+
+def _checked_name(name: str, issue: Issue) -> str:
+    """A name from the template's pattern that no file system would take (too long: a long paper code)
+    stops the render before anything is written, not after some pages are."""
+    try:
+        check_path_name(name, "file name the template's print: pattern makes")
+    except LayoutError as exc:
+        raise LayoutError(f"{issue.path}: {exc}") from None
+    return name
 
 
 def _write_file(path: str, write) -> None:
@@ -42,15 +62,27 @@ def _write_file(path: str, write) -> None:
         write(f)
 
 
+def preflight_rules():
+    """The preflight (pikepdf), imported when the first file is written, with signals held meanwhile:
+    a stop in the middle of a C extension's initialisation crashes it (nanobind prints "Critical
+    error") instead of unwinding."""
+    with signals_deferred():
+        from ..preflight import rules
+    return rules
+
+
 def _checked(target: Path, printing, write_pdf, proof: bool) -> None:
     """Write a PDF under a temporary name, preflight it, and only then put it in place."""
-    from ..preflight import rules as preflight  # pikepdf: only when a file is written
+    preflight = preflight_rules()
 
     def write(tmp: str) -> None:
         _write_file(tmp, write_pdf)
         limits = preflight.Limits(printing.ink_limit, printing.warn_ppi, printing.min_ppi)
         # A proof is checked by every rule but the one that keeps proofs away from the press.
-        findings = preflight.errors(preflight.check(Path(tmp), replace(limits, accept_proof=True) if proof else limits))
+        # A proof may carry a photo below the press's resolution (marked FPO on the page) and is marked
+        # a proof itself; every other rule holds for it as for a press file.
+        proof_limits = replace(limits, accept_proof=True, min_ppi=0.0, warn_ppi=0.0)
+        findings = preflight.errors(preflight.check(Path(tmp), proof_limits if proof else limits))
         if findings:
             first = findings[0]
             raise LayoutError(f"{target.name}: fails preflight rule {first.rule} on page {first.page}: "
@@ -130,6 +162,156 @@ def record_files(folder: Path, label: str, render_id: str, paths: list[Path],
     write_manifest(folder, label, render_id, entries)
 
 
+# --- an issue's files replaced whole ------------------------------------------------------------
+
+# What the engine writes into an issue's folder or its proof/: never carried from the set a render
+# replaces into the new one (a page of the old set beside the new ones is the mix this prevents).
+_ENGINE_FILE = re.compile(r".*\.pdf|.*-proof\.png|copyfit(-proof)?\.json|preflight\.(txt|json)|layout-proof\.json")
+
+
+@contextmanager
+def issue_folder_held(issue_folder: Path) -> Iterator[None]:
+    """Hold the issue folder's lock, after putting right what a writer killed in the middle left (a
+    previous set moved aside and not put back, temporary folders)."""
+    lock = FolderLock(issue_folder)
+    try:
+        _make_folder(issue_folder.parent, issue_folder)
+        with lock:
+            recover(issue_folder)
+            yield
+    except OSError as exc:
+        # The lock file is the engine's business: name the folder the person can do something about.
+        shown = issue_folder.parent if exc.filename in (None, str(lock.path)) else exc.filename
+        raise os_error(exc, "write into this folder", shown) from None
+
+
+def tidy(issue_folder: Path) -> None:
+    """Put right what a killed writer left beside the folder (a set moved aside, temporary folders, a
+    lock file): for a reader that will not write it (a batch skipping an issue that has not changed)."""
+    if leftovers(issue_folder) or os.path.lexists(FolderLock(issue_folder).path):
+        with issue_folder_held(issue_folder):
+            pass
+
+
+def _make_folder(folder: Path, wanted: Path) -> None:
+    """``folder`` and those above it as needed (for ``wanted``, inside it); a file where a folder
+    must be is named as such."""
+    for above in (folder, *folder.parents):
+        if os.path.lexists(above):
+            if not above.is_dir():
+                raise LayoutError(f"{above}: is a file, so {wanted} cannot be made under it")
+            break
+    folder.mkdir(parents=True, exist_ok=True)
+
+
+@contextmanager
+def replaced_whole(folder: Path, issue_folder: Path | None = None) -> Iterator[Path]:
+    """Yield a fresh folder to write ``folder``'s next set of files into. When the block ends without
+    an error, the set is checked against its manifest and takes ``folder``'s place whole, with what
+    the old folder held that is no part of a set carried across (a press render keeps proof/, any
+    render keeps files the engine did not write); on an error or a signal the fresh folder is removed
+    and ``folder`` is as it was. ``issue_folder``: whose lock to hold (``folder`` is its proof/, or
+    itself). The old folder's manifest is copied in first, so the revisions count on."""
+    issue_folder = _real(issue_folder or folder)
+    folder = _real(folder)
+    _check_replaceable(folder)
+    with issue_folder_held(issue_folder):
+        staging = None
+        try:
+            if folder != issue_folder:
+                _make_folder(folder.parent, folder)
+                recover(folder)
+            with signals_deferred():      # made and named at once: a stop cannot come in between
+                staging = staging_folder(folder)
+            if (folder / MANIFEST).is_file():
+                shutil.copyfile(folder / MANIFEST, staging / MANIFEST)
+            yield staging
+            _verify_set(staging)
+            if folder.is_dir():
+                _carry_over(folder, staging)
+            swap_in(staging, folder)
+        except BaseException as exc:
+            if staging is not None:
+                discard(staging)
+            if isinstance(exc, OSError):
+                raise _os_error_in(exc, staging, folder) from None
+            raise
+
+
+def _real(folder: Path) -> Path:
+    """The folder a symbolic link names (the swap replaces a folder, never the link to it)."""
+    return Path(os.path.realpath(folder)) if folder.is_symlink() else Path(os.path.abspath(folder))
+
+
+def _check_replaceable(folder: Path) -> None:
+    """A render replaces its folder whole: never a folder the engine did not make (``-o .`` in the
+    project, ``-o ~/Documents``) nor the folder a person is in."""
+    try:
+        here = Path.cwd().resolve()
+    except OSError:                    # the folder the command runs in is gone: it is not this one
+        here = Path("/")
+    if here == folder.resolve() or folder.resolve() in here.parents:
+        raise LayoutError(f"{folder}: a render replaces this folder whole, and you are in it: "
+                          f"run the command from another folder")
+    if not os.path.lexists(folder):
+        return
+    if not folder.is_dir():
+        raise LayoutError(f"{folder}: is a file, not a folder; give -o a folder")
+    try:
+        visible = [n for n in os.listdir(folder) if not n.startswith(".")]
+    except OSError as exc:
+        raise os_error(exc, "read the folder", folder) from None
+    if visible and not (folder / MANIFEST).is_file() and not (folder / PROOF_FOLDER / MANIFEST).is_file():
+        raise LayoutError(f"{folder}: holds files the engine did not write (it has no {MANIFEST}); a render "
+                          f"replaces its folder whole, so give -o a new or empty folder, or an issue's folder")
+
+
+def _verify_set(staging: Path) -> None:
+    """Every file of the set is there, whole, as the manifest lists it, before it is put in place."""
+    for name, entry in read_manifest(staging).items():
+        path = staging / name
+        try:
+            with open(path, "rb") as f:
+                digest = hashlib.file_digest(f, "sha256").hexdigest()
+        except FileNotFoundError:
+            raise LayoutError(f"{name}: listed in the new manifest but not written; nothing was "
+                              f"replaced") from None
+        if digest != entry.sha256:
+            raise LayoutError(f"{name}: changed after it was written (its checksum is not the new "
+                              f"manifest's); nothing was replaced")
+
+
+def _carry_over(live: Path, staging: Path) -> None:
+    """What the old folder holds that is no part of its set: the proof/ folder beside a press set, a
+    person's own files (`layout diff`'s pictures). Linked, not moved: until the swap the old folder
+    stays whole."""
+    listed = set(read_manifest(live))
+    for name in os.listdir(live):
+        if (name.startswith(".") or name in listed or name in (MANIFEST, CHECKSUMS)
+                or _ENGINE_FILE.fullmatch(name) or os.path.lexists(staging / name)):
+            continue
+        source = live / name
+        if source.is_symlink():
+            shutil.copy2(source, staging / name, follow_symlinks=False)
+        elif source.is_dir():
+            link_tree(source, staging / name)
+        else:
+            link_file(source, staging / name)
+
+
+def _os_error_in(exc: OSError, staging: Path | None, folder: Path) -> LayoutError:
+    """An error writing the fresh folder, named by the file it was to become."""
+    name = exc.filename
+    if staging is not None and isinstance(name, str) and name.startswith(str(staging)):
+        inner = Path(name).relative_to(staging)
+        part = re.fullmatch(r"\.(.+)\.[^.]+\.part", inner.name)
+        shown = folder / inner.parent / (part.group(1) if part else inner.name) if inner.parts else folder
+    else:
+        shown = name if name is not None else folder
+    error = os_error(exc, "write", shown)
+    return LayoutError(f"{error}; {folder} is as it was")
+
+
 # --- writing the PDFs ----------------------------------------------------------------------------
 
 def write_pdfs(layout: IssueLayout, fonts: FontSet, out_dir: Path, proof: bool = False,
@@ -169,8 +351,9 @@ def write_pdfs(layout: IssueLayout, fonts: FontSet, out_dir: Path, proof: bool =
             f, [drawn[p.number] for p in layout.pages], prepared, title, layout, revision=revision, proof=proof),
             proof)
         written.append(target)
-    reports = [] if proof else write_preflight_report(out_dir, issue, render_id, [w for w in written if w.name in revisions])
-    record_files(out_dir, issue.label, render_id, [w for w in written if w.name in revisions] + reports, revisions)
+    fresh = [w for w in written if w.name in revisions]
+    reports = [] if proof else write_preflight_report(out_dir, issue, render_id, fresh)
+    record_files(out_dir, issue.label, render_id, fresh + reports, revisions)
     return written
 
 
@@ -178,7 +361,7 @@ def write_preflight_report(folder: Path, issue: Issue, render_id: str, pdfs: lis
     """preflight.txt and preflight.json beside the press files: each file's findings (warnings too:
     an error never gets this far) and each page's figures — highest total ink and where, lowest
     image resolution, fonts, boxes — so the shop sees what it receives without opening a file."""
-    from ..preflight import rules as preflight
+    preflight = preflight_rules()
 
     printing = issue.template.printing
     limits = preflight.Limits(printing.ink_limit, printing.warn_ppi, printing.min_ppi)

@@ -3,20 +3,22 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Callable
 
 from ..page.copyfit import StoryFit, report, to_json
-from ..page.assemble import IssueLayout, layout_issue
+from ..page.assemble import IssueLayout, composer_for, layout_issue
 from ..base.errors import LayoutError
-from ..base.files import atomic_write_text
+from ..base.files import atomic_write_text, check_path_name
 from ..fonts.faces import FontSet, default_fontset
 from ..issue.photos import effective_ppi
 from ..page.items import Picture
 from ..issue.loader import load_issue
 from ..issue.model import Issue
 from .. import __version__
-from .delivery import PROOF_FOLDER, page_filename, record_files, write_pdfs
+from .delivery import (PROOF_FOLDER, issue_filename, page_filename, preflight_rules, read_manifest, record_files,
+                       replaced_whole, write_pdfs)
 
 
 @dataclass(frozen=True)
@@ -63,13 +65,29 @@ def resolution_problems(layout: IssueLayout) -> tuple[list[str], list[str]]:
 
 
 def build_layout(issue_path: Path, fonts: FontSet | None = None, proof: bool = False,
-                 show_grid: bool = False, allow_outside: bool = False, issue: Issue | None = None) -> IssueLayout:
+                 show_grid: bool = False, allow_outside: bool = False, issue: Issue | None = None,
+                 root: Path | None = None, watermark: bool = True) -> IssueLayout:
     """``issue``: the issue file already read (a batch reads it once for its key and its render).
+    ``root``: the project folder (texts and images must lie inside it), else found from the issue's place.
     Supplied PDF pages are preflighted here, on their way in: `check` refuses what `render` would."""
-    issue = issue or load_issue(issue_path, allow_outside)
+    issue = issue or read_issue(issue_path, allow_outside, root)
     check_supplied_pages(issue)
-    return layout_issue(issue, fonts or default_fontset(), proof=proof, show_grid=show_grid,
-                        render_id=render_id(issue))
+    layout = layout_issue(issue, fonts or default_fontset(), proof=proof, show_grid=show_grid,
+                          render_id=render_id(issue), watermark=watermark)
+    low, _ = resolution_problems(layout)
+    if low and not proof:
+        # check refuses what render refuses; a proof places the photo marked FPO (page/fpo.py).
+        raise LayoutError(f"{issue_path}: photo resolution: {low[0]} (a proof may place it, marked FPO)")
+    return layout
+
+
+def read_issue(issue_path: Path, allow_outside: bool = False, root: Path | None = None) -> Issue:
+    """The issue file read and checked, after its path (and the project's) are checked as names."""
+    check_path_name(issue_path, "issue file's path")
+    if root is None:
+        return load_issue(issue_path, allow_outside)
+    check_path_name(root, "project folder (--root)")
+    return load_issue(issue_path, allow_outside, root=root)
 
 
 def render_id(issue: Issue) -> str:
@@ -89,8 +107,7 @@ def check_supplied_pages(issue: Issue) -> None:
     boxes = [b for b in issue.boxes if b.file is not None]
     if not boxes:
         return
-    from ..preflight import rules as preflight
-
+    preflight = preflight_rules()
     printing = issue.template.printing
     limits = preflight.Limits(printing.ink_limit, printing.warn_ppi, printing.min_ppi)
     for box in boxes:
@@ -105,29 +122,59 @@ def check_supplied_pages(issue: Issue) -> None:
 
 def render(issue_path: Path, out_dir: Path | None = None, fonts: FontSet | None = None,
            proof: bool = False, show_grid: bool = False, allow_outside: bool = False,
-           issue: Issue | None = None) -> RenderResult:
-    """Lay out and write the PDFs and copyfit.json; overset fails the render unless it is a proof."""
+           issue: Issue | None = None, root: Path | None = None,
+           also_write: Callable[[Path], None] | None = None) -> RenderResult:
+    """Lay out and write the PDFs and copyfit.json; overset fails the render unless it is a proof.
+
+    The files replace the issue folder's (or its proof/'s) whole, or, on any failure, nothing.
+    ``also_write(folder)`` adds files of the caller's to the set before it is put in place (a batch's
+    key of the inputs, which must never sit beside files of another render)."""
     fonts = fonts or default_fontset()
-    layout = build_layout(issue_path, fonts, proof=proof, show_grid=show_grid, allow_outside=allow_outside,
-                          issue=issue)
+    layout = printable_layout(issue_path, fonts, proof, show_grid, allow_outside, issue, root)
+    folder = output_folder(layout.issue, out_dir, proof)
+    with replaced_whole(folder, folder.parent if proof else folder) as staging:
+        result = _write_set(layout, fonts, staging, proof)
+        if also_write is not None:
+            also_write(staging)
+    return _moved(result, folder)
+
+
+def printable_layout(issue_path: Path, fonts: FontSet, proof: bool, show_grid: bool, allow_outside: bool,
+                     issue: Issue | None, root: Path | None, watermark: bool = True) -> IssueLayout:
+    """The layout, refused before anything is written if it must not be printed: overset (unless a
+    proof), a photo below the minimum resolution where placed."""
+    if issue is None:
+        issue = read_issue(issue_path, allow_outside, root)
+    layout = build_layout(issue_path, fonts, proof=proof, show_grid=show_grid, issue=issue, watermark=watermark)
     message = overset_message(layout)
     if message and not proof:
         raise LayoutError(f"{issue_path}: overset: {message}")
-    low, _ = resolution_problems(layout)
-    if low:
-        raise LayoutError(f"{issue_path}: photo resolution: {low[0]}")
-    out = output_folder(layout.issue, out_dir, proof)
+    return layout
+
+
+def _write_set(layout: IssueLayout, fonts: FontSet, folder: Path, proof: bool,
+               pages: set[int] | None = None) -> RenderResult:
+    """The PDFs, the reports and copyfit.json, written into ``folder`` (a fresh one, not yet in place).
+    ``pages``: a proof's pages to write (`layout watch`: those that changed); the issue's PDF always is."""
     rid = render_id(layout.issue)
-    files = write_pdfs(layout, fonts, out, proof=proof, render_id=rid)
-    fits = report(layout.flows)
-    report_path = out / ("copyfit-proof.json" if proof else "copyfit.json")
-    atomic_write_text(report_path, to_json(fits, layout.issue.label))
-    record_files(out, layout.issue.label, rid, [report_path])
+    files = (proof_pdfs(layout, fonts, folder, rid, pages) if proof
+             else write_pdfs(layout, fonts, folder, proof=proof, render_id=rid))
+    fits = report(layout.flows, layout.issue.template, composer_for(layout.issue.template, fonts))
+    report_path = folder / ("copyfit-proof.json" if proof else "copyfit.json")
+    atomic_write_text(report_path, to_json(fits, layout.issue.label, layout.grid_warnings))
+    record_files(folder, layout.issue.label, rid, [report_path])
     return RenderResult(layout, tuple(files), tuple(fits), report_path, rid)
+
+
+def _moved(result: RenderResult, folder: Path) -> RenderResult:
+    """The result with its files where they are now: in ``folder``, no longer in the fresh one."""
+    return replace(result, files=tuple(folder / f.name for f in result.files), report=folder / result.report.name)
 
 
 def output_folder(issue: Issue, out_dir: Path | None, proof: bool) -> Path:
     """The issue's folder (``-o``, else output/<總期數>/); a proof's files go to its proof/ folder."""
+    if out_dir is not None:
+        check_path_name(out_dir, "output folder's path")
     folder = out_dir or default_output(issue)
     return folder / PROOF_FOLDER if proof else folder
 
@@ -135,9 +182,12 @@ def output_folder(issue: Issue, out_dir: Path | None, proof: bool) -> Path:
 @dataclass(frozen=True)
 class ProofResult:
     render: RenderResult
-    pngs: tuple[Path, ...]
+    pngs: tuple[Path, ...]             # the pages' PNGs written, then the overset pages' (all of them)
     sheet: Path
-    lines: Path                        # the layout as JSON (page → story → lines), for `layout diff`
+    lines: Path                        # LINES_FILE: pages, file names and every story's lines, for `layout diff`
+
+
+LINES_FILE = "layout-proof.json"
 
 
 def story_lines(layout: IssueLayout) -> dict:
@@ -149,22 +199,89 @@ def story_lines(layout: IssueLayout) -> dict:
     return pages
 
 
-def proof(issue_path: Path, out_dir: Path | None = None, fonts: FontSet | None = None, dpi: float = 100.0,
-          show_grid: bool = False, allow_outside: bool = False) -> ProofResult:
-    """A proof: PDFs marked as such, a PNG of every page, a contact sheet, the layout as JSON."""
+def proof_index(layout: IssueLayout) -> dict:
+    """What LINES_FILE holds: each page (版) with its files, the issue's PDF and the overset pages at
+    its end, and every story's lines by page — so `layout diff` names pages by 版, also in the issue's
+    PDF, and lists the stories that changed."""
+    issue = layout.issue
+    return {"issue": issue.label,
+            "pages": [{"page": p.number, "pdf": page_filename(issue, p.number, True),
+                       "png": _png_name(issue, p.number)} for p in layout.pages],
+            "issue_pdf": issue_filename(issue, proof=True),
+            "overset_pages": [_overset_png(issue, k) for k in range(1, len(layout.appendix) + 1)],
+            "lines": story_lines(layout)}
+
+
+def _png_name(issue: Issue, number: int) -> str:
+    return Path(page_filename(issue, number, True)).with_suffix(".png").name
+
+
+def _overset_png(issue: Issue, k: int) -> str:
+    return f"{issue.date:%Y%m%d}-overset-{k}-proof.png"
+
+
+def _sheet_name(issue: Issue) -> str:
+    return f"{issue.date:%Y%m%d}-contact-sheet-proof.png"
+
+
+def proof_pdfs(layout: IssueLayout, fonts: FontSet, folder: Path, rid: str,
+               pages: set[int] | None = None) -> list[Path]:
+    """A proof's page PDFs (all, or ``pages``) and its issue PDF, with the overset pages at the issue
+    PDF's end (pages of the proof, no 版 of the issue: they have no file of their own). The paths of
+    every page's PDF, then the issue's."""
+    numbers = {p.number for p in layout.pages} if pages is None else set(pages)
+    written = write_pdfs(replace(layout, pages=layout.pages + layout.appendix), fonts, folder, proof=True,
+                         pages=numbers, render_id=rid)
+    return written[:len(layout.pages)] + written[-1:]
+
+
+def write_proof(layout: IssueLayout, fonts: FontSet, folder: Path, dpi: float,
+                pages: set[int] | None = None) -> ProofResult:
+    """Every file of a proof into ``folder``: the PDF and PNG of every page (or of ``pages``: what
+    `layout watch` found changed), and always the issue's PDF, the overset pages' PNGs, the contact
+    sheet, copyfit-proof.json, LINES_FILE and the manifest — so the folder is one proof, whole, after
+    any update. Files an earlier layout left that this one does not have (a page taken out, an overset
+    that now fits) are removed."""
     import json
 
     from .previews import contact_sheet, render_png
 
-    result = render(issue_path, out_dir, fonts, proof=True, show_grid=show_grid, allow_outside=allow_outside)
-    out = result.files[0].parent
-    pngs = []
-    for page, pdf in zip(result.layout.pages, result.files):
-        png = out / Path(page_filename(result.layout.issue, page.number, True)).with_suffix(".png").name
-        render_png(pdf, png, dpi)
-        pngs.append(png)
-    sheet = contact_sheet(pngs, out / f"{result.layout.issue.date:%Y%m%d}-contact-sheet-proof.png")
-    lines = out / "layout-proof.json"
-    atomic_write_text(lines, json.dumps(story_lines(result.layout), ensure_ascii=False, indent=1) + "\n")
-    record_files(out, result.layout.issue.label, result.render_id, [*pngs, sheet, lines])
+    issue = layout.issue
+    result = _write_set(layout, fonts, folder, proof=True, pages=pages)
+    pdfs, whole = result.files[:-1], result.files[-1]
+    pngs = [render_png(pdf, folder / _png_name(issue, page.number), dpi)
+            for page, pdf in zip(layout.pages, pdfs) if pages is None or page.number in pages]
+    pngs += [render_png(whole, folder / _overset_png(issue, k + 1), dpi, page_index=len(layout.pages) + k)
+             for k in range(len(layout.appendix))]
+    sheet = contact_sheet([folder / _png_name(issue, p.number) for p in layout.pages], folder / _sheet_name(issue))
+    lines = folder / LINES_FILE
+    atomic_write_text(lines, json.dumps(proof_index(layout), ensure_ascii=False, indent=1) + "\n")
+    current = ({f.name for f in (*result.files, result.report, sheet, lines)}
+               | {_png_name(issue, p.number) for p in layout.pages}
+               | {_overset_png(issue, k + 1) for k in range(len(layout.appendix))})
+    _remove_others(folder, current)
+    record_files(folder, issue.label, result.render_id, [*pngs, sheet, lines])
     return ProofResult(result, tuple(pngs), sheet, lines)
+
+
+def _remove_others(folder: Path, current: set[str]) -> None:
+    """Remove the proof files the folder's manifest lists that are not ``current`` (the manifest then
+    drops them): what an earlier layout of the issue wrote that this one has not."""
+    for name in read_manifest(folder):
+        if name not in current and (name.endswith(("-proof.pdf", "-proof.png"))):
+            (folder / name).unlink(missing_ok=True)
+
+
+def proof(issue_path: Path, out_dir: Path | None = None, fonts: FontSet | None = None, dpi: float = 100.0,
+          show_grid: bool = False, allow_outside: bool = False, root: Path | None = None,
+          watermark: bool = True) -> ProofResult:
+    """A proof: PDFs marked as such (the overset text in full at the end of the issue's), a PNG of
+    every page, a contact sheet, the layout as JSON — all of them replacing the issue's proof/ whole.
+    ``watermark`` False leaves the 校樣 stamp off."""
+    fonts = fonts or default_fontset()
+    layout = printable_layout(issue_path, fonts, True, show_grid, allow_outside, None, root, watermark)
+    folder = output_folder(layout.issue, out_dir, proof=True)
+    with replaced_whole(folder, folder.parent) as staging:
+        made = write_proof(layout, fonts, staging, dpi)
+    return ProofResult(_moved(made.render, folder), tuple(folder / p.name for p in made.pngs),
+                       folder / made.sheet.name, folder / made.lines.name)

@@ -1,21 +1,32 @@
 """Every cache the engine keeps, in one place: what it holds, its key, and when an entry goes.
 
-Disk caches live under one folder (``$LAYOUT_CACHE_DIR``, else ``~/.cache/layout``), one subfolder a
-kind. Each is keyed by the content of what it was computed from (with a version number that is
-bumped when the computation changes), so a stale entry is never found; the engine never evicts
-them, and any entry, or the whole folder, may be deleted at any time. A cache that cannot be read
-or written only makes the engine slower, never wrong.
+Disk caches live under one folder (``$LAYOUT_CACHE_DIR``, else ``$XDG_CACHE_HOME/layout``, else
+``~/.cache/layout``), one subfolder a kind. Each is keyed by the content of what it was computed from
+(with a version number that is bumped when the computation changes), so a stale entry is never found.
+Eviction: once the folder holds more than ``LAYOUT_CACHE_MAX_MB`` (2048) MB, the least recently used
+entries are deleted (reading an entry marks it used); any entry, or the whole folder, may be deleted
+at any time. A cache that cannot be read or written only makes the engine slower, never wrong.
 
 In-memory caches live for one process (a render, a batch worker, a `watch` session) and are bounded
 as ``MEMORY`` says; memos kept on an object (a line's glyphs and runs, the lines a story's flow has
 composed, the stories `watch` has composed, dropped when the story changes) go with it. A test
 checks that every cache in the code is listed here and every entry listed exists, so no cache can
 be added without saying what it keeps and when it goes.
+
+A cache may be wrong; the output may not. Every disk entry is written in an envelope (``ENVELOPE``: a
+magic, the envelope's format, the payload's length and a SHA-256 of the kind, the entry's name and
+the payload), so a bit flipped anywhere in it, a truncated or an empty file, or an entry copied
+under another name is found when it is read: the entry is deleted, a note is kept for the command to
+print (``notes``) and the caller computes the result again and writes it anew. A caller that finds
+a whole entry it cannot decode does the same through ``reject``. A damaged entry is never used and
+never fatal.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
+import struct
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,10 +41,10 @@ class CacheKind:
 
 
 FONT_METRICS = CacheKind("fonts", "a face's advances, halt data and bearings (marshal)",
-                    "the font file's name, size, mtime and the SHA-256 of its first 64 KB; format version")
+                         "the font file's name and the SHA-256 of its whole content; format version")
 PHOTO_CHECKS = CacheKind("images-ok", "a photo that decoded whole: its size in pixels",
                     "SHA-256 of the photo's bytes; Pillow version; pixel limit")
-PRESSED_PHOTOS = CacheKind("press", "a photo cropped, scaled and converted for press (JPEG, with its size)",
+PRESSED_PHOTOS = CacheKind("press", "a photo cropped, scaled and converted for press (its size, then the JPEG)",
                       "SHA-256 of the photo's bytes, placed size, focus, max ppi, ink limit, Pillow version, "
                       "conversion version, SHA-256 of the output and grey profiles")
 IMAGE_INK = CacheKind("ink", "the highest total ink of a CMYK image in a PDF (preflight's house/ink)",
@@ -45,6 +56,7 @@ DISK = (FONT_METRICS, PHOTO_CHECKS, PRESSED_PHOTOS, IMAGE_INK, QR_SYMBOLS)
 # In-memory caches: "module:name" → (key, bound and eviction).
 MEMORY = {
     "layout.base.paths:known_profiles": ("none (one list)", "process lifetime"),
+    "layout.issue.loader:_markdown": ("none (the story-text parser, built once)", "process lifetime"),
     "layout.fonts.charsets:gb2312": ("none", "process lifetime"),
     "layout.fonts.charsets:big5": ("none", "process lifetime"),
     "layout.fonts.charsets:big5_levels": ("none", "process lifetime"),
@@ -55,6 +67,8 @@ MEMORY = {
     "layout.fonts.faces:load_face": ("font path, face key", "process lifetime (one per committed face)"),
     "layout.fonts.subset:font_program": ("font path", "process lifetime (tables' directory and metrics)"),
     "layout.compose.atoms:_TABLES": ("font set identity → role → character", "cleared past 16 font sets"),
+    "layout.compose.rules_zh:_segmenter": ("none (rjieba's dictionary and the Traditional→Simplified table)",
+                                           "process lifetime"),
     "layout.compose.atoms:_RIDES": ("character", "process lifetime (one bool a character seen)"),
     "layout.issue.photos:_CHECKED": ("photo path → digest and pixel size at its last check",
                                      "replaced at every check of that path"),
@@ -74,22 +88,144 @@ MEMORY = {
 
 
 def folder() -> Path:
-    return Path(os.environ.get("LAYOUT_CACHE_DIR") or Path.home() / ".cache" / "layout")
+    """$LAYOUT_CACHE_DIR if set; else layout/ in the user's cache folder ($XDG_CACHE_HOME, an absolute
+    path, or ~/.cache), as the XDG base-directory rules ask."""
+    explicit = os.environ.get("LAYOUT_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    return (Path(xdg) if xdg and os.path.isabs(xdg) else Path.home() / ".cache") / "layout"
+
+
+# Eviction: the least recently used entries go once the folder holds more than this (reading an entry
+# marks it used); a render checks at most once a process, when it first writes an entry.
+CACHE_MAX_BYTES = int(os.environ.get("LAYOUT_CACHE_MAX_MB", "2048")) * 1_000_000
+KEEP_SHARE = 0.75          # evicting brings the folder down to this share of CACHE_MAX_BYTES
+_EVICTION = {"checked": False}     # the process's own flag, not a cache
+
+
+def evict(limit: int | None = None) -> int:
+    """Delete the least recently used entries until the cache holds under KEEP_SHARE of ``limit``
+    bytes (CACHE_MAX_BYTES); the number deleted. Any entry may go at any time: only the next run is slower."""
+    limit = CACHE_MAX_BYTES if limit is None else limit
+    entries = []
+    for kind in DISK:
+        try:
+            with os.scandir(folder() / kind.folder) as found:
+                for entry in found:
+                    if entry.is_file(follow_symlinks=False):
+                        st = entry.stat(follow_symlinks=False)
+                        entries.append((st.st_mtime_ns, st.st_size, entry.path))
+        except OSError:
+            continue
+    total = sum(size for _, size, _ in entries)
+    if total <= limit:
+        return 0
+    removed = 0
+    for _, size, path in sorted(entries):
+        if total <= limit * KEEP_SHARE:
+            break
+        try:
+            os.unlink(path)
+            total -= size
+            removed += 1
+        except OSError:
+            pass
+    return removed
+
+
+# The envelope of every entry: magic, envelope format, payload length in bytes, then the SHA-256 of
+# the kind's folder, the entry's name and the payload (so an entry copied under another name is found
+# too), then the payload.
+ENVELOPE = struct.Struct(">4sHQ32s")
+MAGIC = b"LYCE"
+FORMAT = 1
+
+_NOTES: list[str] = []   # damaged entries found since the command last asked (``notes``)
+
+
+def _digest(kind: CacheKind, name: str, payload: bytes) -> bytes:
+    h = hashlib.sha256(f"{kind.folder}/{name}".encode("utf-8", "surrogateescape") + b"\0")
+    h.update(payload)
+    return h.digest()
+
+
+def _problem(kind: CacheKind, name: str, entry: bytes) -> str | None:
+    """What is wrong with an entry as read, or None if its envelope holds."""
+    if len(entry) < ENVELOPE.size:
+        return f"{len(entry)} bytes, shorter than its header"
+    magic, version, length, digest = ENVELOPE.unpack_from(entry)
+    if magic != MAGIC:
+        return "not a cache entry"
+    if version != FORMAT:
+        return f"envelope format {version}, not {FORMAT}"
+    if length != len(entry) - ENVELOPE.size:
+        return f"{len(entry) - ENVELOPE.size} bytes where it says {length}"
+    if digest != _digest(kind, name, memoryview(entry)[ENVELOPE.size:]):
+        return "its content does not match its digest"
+    return None
 
 
 def read(kind: CacheKind, name: str) -> bytes | None:
+    """The payload of an entry, or None if there is none or it is damaged (then it is deleted, noted,
+    and the caller computes it again)."""
+    path = folder() / kind.folder / name
     try:
-        return (folder() / kind.folder / name).read_bytes()
+        with open(path, "rb") as f:
+            identity = os.fstat(f.fileno())
+            entry = f.read()
     except OSError:
-        return None
+        return None   # no entry (or an unreadable cache): only slower
+    problem = _problem(kind, name, entry)
+    if problem is None:
+        try:
+            os.utime(path)   # used now: the last to be evicted
+        except OSError:
+            pass
+        return entry[ENVELOPE.size:]
+    _drop(path, identity, f"{kind.folder}/{name}", problem)
+    return None
+
+
+def reject(kind: CacheKind, name: str, why: str) -> None:
+    """An entry whose envelope held but whose payload its reader cannot decode: dropped like a damaged one."""
+    path = folder() / kind.folder / name
+    try:
+        identity = os.stat(path)
+    except OSError:
+        return
+    _drop(path, identity, f"{kind.folder}/{name}", why)
+
+
+def _drop(path: Path, identity: os.stat_result, label: str, why: str) -> None:
+    _NOTES.append(f"cache entry {label} was damaged ({why}) and is rebuilt")
+    try:
+        # Only the file that was read: another render may have put a good entry in its place since.
+        now = os.stat(path)
+        if (now.st_ino, now.st_dev) == (identity.st_ino, identity.st_dev):
+            os.unlink(path)
+    except OSError:
+        pass   # gone already, or a read-only cache: the entry is checked (and refused) again next time
+
+
+def notes() -> list[str]:
+    """The damaged entries found since the last call, one line each, for the command to print."""
+    found = _NOTES[:]
+    del _NOTES[:len(found)]
+    return found
 
 
 def write(kind: CacheKind, name: str, data: bytes) -> None:
     target = folder() / kind.folder / name
+    if not _EVICTION["checked"]:
+        _EVICTION["checked"] = True
+        evict()
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = target.with_name(f".{target.name}.{os.getpid()}.part")
-        tmp.write_bytes(data)
+        with open(tmp, "wb") as f:
+            f.write(ENVELOPE.pack(MAGIC, FORMAT, len(data), _digest(kind, name, data)))
+            f.write(data)
         os.replace(tmp, target)
     except OSError:
         pass  # no cache where the disk will not have one: only slower

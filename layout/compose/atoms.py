@@ -18,6 +18,7 @@ from typing import NamedTuple
 from . import rules_zh as zh
 from ..base.errors import LayoutError
 from ..fonts.faces import Face, FontSet
+from .settings import Steer
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,10 @@ class Paragraph:
     spans: tuple[Span, ...]
     indent_em: float = 2.0      # first-line indent
     align: Align = Align.JUSTIFY
+    # A head (headline, kicker, deck, subhead, jump head): break between words only where it can, lines
+    # balanced in length, no line opening with a particle such as 的.
+    wordwise: bool = False
+    steer: Steer = Steer.NORMAL     # 緊排 / 鬆排: the editor's one step on this paragraph
 
     @property
     def text(self) -> str:
@@ -81,11 +86,13 @@ class Atom(NamedTuple):
     offset: int                  # index of the first character in the paragraph text
 
 
-# A URL, or a Latin word / number with its inner separators, is never split.
+# A URL, or a Latin word or number with its inner separators (1,234.56, 12.8%, 10:30, 2021-11-29), is one
+# unit: never split unless it is wider than a whole line (see split_unit).
+_LETTER = r"A-Za-z0-9\u00C0-\u024F\u0370-\u03FF\u0400-\u04FF"    # Latin, Greek, Cyrillic letters and digits
+_WORD = rf"[{_LETTER}][{_LETTER}\u0300-\u036F]*"              # combining accents ride inside a word
 _LATIN_UNIT = re.compile(
     r"(?:https?://|www\.)[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+[A-Za-z0-9/]"
-    r"|[A-Za-z0-9\u00C0-\u024F\u0370-\u03FF\u0400-\u04FF]+"
-    r"(?:[.,:/\-'’_@&][A-Za-z0-9\u00C0-\u024F\u0370-\u03FF\u0400-\u04FF]+)*[%‰]?"
+    rf"|{_WORD}(?:[.,:/\-'’_@&]{_WORD})*[%‰]?"
 )
 _PAIRED = re.compile(r"——|……|⋯⋯")
 
@@ -270,6 +277,8 @@ def atomise(paragraph: Paragraph, fonts: FontSet) -> list[Atom]:
                 end, kind = m.end(), Kind.DASH
             elif _is_latin(ch) and not ch.isspace() and (m := _LATIN_UNIT.match(text, i)):
                 end, kind = m.end(), Kind.LATIN
+                while end < n and _rides(text[end]):   # e + U+0301: the accent rides on its word
+                    end += 1
             else:
                 end = i + 1
                 while end < n and _rides(text[end]):
@@ -285,18 +294,37 @@ def atomise(paragraph: Paragraph, fonts: FontSet) -> list[Atom]:
     return atoms
 
 
-def split_atom(atom: Atom, max_width: float) -> tuple[Atom, Atom]:
-    """Cut an atom wider than a whole line (a very long URL) where it must be cut."""
+# A URL that cannot fit whole on a line breaks after one of these, never inside a word and never with a
+# hyphen added (after a run of them: https:// is one piece, not https:/ and /).
+URL_BREAKS = frozenset("/.-_?&=#")
+
+
+def is_url(atom: Atom) -> bool:
+    return atom.kind is Kind.LATIN and ("://" in atom.text or atom.text.startswith("www.") or "/" in atom.text)
+
+
+def _piece(atom: Atom, start: int, end: int, widths: list[float]) -> Atom:
+    return Atom(atom.text[start:end], atom.kind, atom.faces[start:end], atom.size, sum(widths[start:end]), 0, 0,
+                atom.hscale, atom.offset + start)
+
+
+def split_unit(atom: Atom, measure: float) -> list[Atom]:
+    """A unit wider than a whole line, in the pieces a line may end between: a URL after ``URL_BREAKS``
+    (and any piece still too wide, between its characters), anything else between its characters.
+    Nothing narrower than the measure is ever split (a number such as 1,234.56 or 2021-11-29 stays
+    whole)."""
     widths = [advance_of(f, ch) * atom.size * atom.hscale for f, ch in zip(atom.faces, atom.text)]
-    total, k = 0.0, 0
-    while k < len(widths) - 1 and total + widths[k] <= max_width:
-        total += widths[k]
-        k += 1
-    # The piece carried down must not start with a mark forbidden at line start (".cn").
-    while k > 1 and atom.text[k] in zh.BASIC_NO_START:
-        k -= 1
-    k = max(k, 1)
-    head = Atom(atom.text[:k], atom.kind, atom.faces[:k], atom.size, sum(widths[:k]), 0, 0, atom.hscale, atom.offset)
-    tail = Atom(atom.text[k:], atom.kind, atom.faces[k:], atom.size, sum(widths[k:]), 0, 0, atom.hscale,
-                atom.offset + k)
-    return head, tail
+    text = atom.text
+    cuts = [0]
+    if is_url(atom):
+        for k in range(1, len(text)):
+            if text[k - 1] in URL_BREAKS and text[k] not in URL_BREAKS:
+                cuts.append(k)
+    cuts.append(len(text))
+    pieces = []
+    for start, end in zip(cuts, cuts[1:]):
+        if sum(widths[start:end]) <= measure + 1e-6:
+            pieces.append(_piece(atom, start, end, widths))
+        else:
+            pieces.extend(_piece(atom, k, k + 1, widths) for k in range(start, end))
+    return pieces

@@ -5,7 +5,7 @@ cannot reach it (the loader names the allowed values to the editor)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import StrEnum
+from enum import IntEnum, StrEnum
 
 
 class Strictness(StrEnum):
@@ -40,3 +40,16 @@ class CompositionSettings:
     latin_gap_min_em: float = 0.125
     latin_gap_max_em: float = 1 / 3
     avoid_orphans: bool = True
+    # A paragraph keeps the line count a line-by-line composer gives it unless that forces a line spread
+    # by 0.2 em or more (the copyfit holds). False: one line fewer wherever that avoids a letter-spaced
+    # line (past 0.1 em): stories set a little shorter, far fewer loose lines (README, tests/benchmark.py).
+    keep_line_count: bool = True
+
+
+class Steer(IntEnum):
+    """An editor's step on one paragraph (緊排/鬆排, as Founder FIT offers them): set it one line shorter
+    by closing it up, or one line longer by opening it out, where the composer can within its limits."""
+
+    TIGHT = -1     # 緊排: marks may all be squeezed to half width, ideographs close up by at most 1/16 em
+    NORMAL = 0
+    LOOSE = 1      # 鬆排: lines may be spread by up to 0.2 em between units to take one more line

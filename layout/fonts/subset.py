@@ -9,6 +9,10 @@ their content streams byte for byte. Empty glyphs cost four bytes each in ``loca
 which deflate to almost nothing. Only what a PDF consumer needs of a CIDFontType2 program is kept
 (head, hhea, maxp, loca, glyf, hmtx, the hinting tables, a post and an empty cmap); glyphs are read
 with ``pread``, so a 10 MB CJK face costs its tables' directory and metrics in memory, not its size.
+Each glyph a subset takes (and each component of it) is checked as it is read (``FontProgram._outline``:
+offsets, header, bounding box, contours, flags, coordinates' size, components): a damaged font is
+refused in one line naming the file, the glyph and its character, rather than embedded to print blank.
+(Coordinates changed in place still parse; nothing short of a checksum of the glyf table finds that.)
 
 The fixed binary records of the file are ``TableLayout``s, written field by field as the OpenType
 specification (and fontTools' ``ttLib/tables``) names them, so no table is read by byte offsets.
@@ -207,6 +211,18 @@ _MORE_COMPONENTS = 0x0020
 _HAVE_XY_SCALE = 0x0040
 _HAVE_2X2 = 0x0080
 
+_WE_HAVE_INSTRUCTIONS = 0x0100
+
+# Simple glyph flags: a flag with REPEAT is followed by how many more points share it; each point's
+# x and y take two bytes, one (SHORT) or none (SAME as the last, when not SHORT).
+_REPEAT = 0x08
+_X_SHORT, _Y_SHORT, _X_SAME, _Y_SAME = 0x02, 0x04, 0x10, 0x20
+# By flag byte: 1 if it repeats, and the bytes of coordinates one point with it takes (with bytes.translate).
+_REPEATS = bytes(1 if flag & _REPEAT else 0 for flag in range(256))
+_COORDINATE_BYTES = bytes((1 if flag & _X_SHORT else 0 if flag & _X_SAME else 2)
+                          + (1 if flag & _Y_SHORT else 0 if flag & _Y_SAME else 2) for flag in range(256))
+_COMPOSITE = -1                 # numberOfContours of a composite glyph (other negatives are not defined)
+
 _TRUETYPE = 0x00010000          # sfntVersion of a font with TrueType outlines
 _LONG_OFFSETS = 1               # head.indexToLocFormat: loca as uint32 offsets
 _FILE_CHECKSUM = 0xB1B0AFBA     # what the whole file's checksum comes to with checkSumAdjustment set
@@ -218,6 +234,20 @@ _BMP_UNICODE = ((3, 1), (0, 3), (0, 4))       # format 4
 
 _KEEP = (b"cvt ", b"fpgm", b"prep")
 _UINT16 = struct.Struct(">H")
+
+# Characters that draw nothing, so their glyphs are rightly empty: spaces, controls, format characters
+# (zero-width space and joiners, soft hyphen, BOM …) and the default-ignorable fillers and variation
+# selectors. Any other character used with an empty glyph would print as a blank: a damaged font.
+# Searched in the blocks where Unicode puts such characters, not all of Unicode (that takes 10 ms).
+_BLANK_CATEGORIES = ("Zs", "Zl", "Zp", "Cc", "Cf")
+_BLANK_BLOCKS = (range(0x0000, 0x0100), range(0x0600, 0x0700), range(0x1680, 0x1681), range(0x180B, 0x1810),
+                 range(0x2000, 0x2070), range(0x3000, 0x3001), range(0xFE00, 0xFF00), range(0xFFF0, 0x10000),
+                 range(0x110BD, 0x110BE), range(0x1D173, 0x1D17B), range(0xE0000, 0xE0080))
+_IGNORABLE = (0x034F, 0x115F, 0x1160, 0x17B4, 0x17B5, 0x3164, 0xFFA0, *range(0xFE00, 0xFE10), *range(0xE0100, 0xE01F0))
+
+
+class _DamagedGlyph(Exception):
+    """A glyph's data that cannot be what the font means: the reason, for the one-line error."""
 
 
 def _checksum(data: bytes) -> int:
@@ -261,7 +291,11 @@ class FontProgram:
                 self.loca = array("I", (2 * x for x in self.loca))
             self.metric_count = self.horizontal_header.numberOfHMetrics
             self.hmtx = self._table(b"hmtx")
-            self.glyf_offset = self.tables[b"glyf"][0]
+            self.glyf_offset, self.glyf_length = self.tables[b"glyf"]
+            if len(self.loca) < self.glyph_count + 1:
+                raise LayoutError(f"{path}: damaged font: its loca table has {len(self.loca)} offsets "
+                                  f"for {self.glyph_count} glyphs")
+            self._blank_glyphs: set[int] | None = None
             self.kept = {tag: self._table(tag) for tag in _KEEP if tag in self.tables}
             self.name = self._postscript_name()
             self._cmap = self._read_cmap()
@@ -364,20 +398,86 @@ class FontProgram:
 
     def _glyph(self, gid: int) -> bytes:
         start, end = self.loca[gid], self.loca[gid + 1]
-        if end <= start:
+        if end < start:
+            raise _DamagedGlyph(f"its loca offsets go backwards ({start} to {end})")
+        if end > self.glyf_length:
+            raise _DamagedGlyph(f"it ends at {end}, past the glyf table's {self.glyf_length} bytes")
+        if end == start:
             return b""
         data = os.pread(self._fd, end - start, self.glyf_offset + start)
         if len(data) != end - start:
             raise LayoutError(f"{self.path}: font file is truncated (glyph {gid})")
         return data
 
+    def _outline(self, gid: int) -> tuple[bytes, list[int]]:
+        """A glyph's data and the glyphs it is built from, checked as far as a glyph can be without
+        drawing it: where loca puts it, its header and bounding box, and that its contours, instructions,
+        flags and coordinates (or components) fit in it. A glyph that fails would print wrong or blank."""
+        data = self._glyph(gid)
+        if len(data) < GLYPH_HEADER.size:
+            if data:
+                raise _DamagedGlyph(f"{len(data)} bytes, shorter than a glyph's header")
+            if gid and gid not in self._blanks():
+                raise _DamagedGlyph("it has no outline: it would print blank")
+            return data, []
+        header = GLYPH_HEADER.unpack(data)
+        if header.numberOfContours == 0 and gid and gid not in self._blanks():
+            raise _DamagedGlyph("it has no contours: it would print blank")
+        head = self.font_header
+        if not (head.xMin <= header.xMin <= header.xMax <= head.xMax
+                and head.yMin <= header.yMin <= header.yMax <= head.yMax):
+            raise _DamagedGlyph(f"its bounding box {header[1:]} is not inside the font's")
+        try:
+            if header.numberOfContours >= 0:
+                self._check_simple(data, header.numberOfContours)
+                return data, []
+            if header.numberOfContours == _COMPOSITE:
+                return data, self._components(data)
+        except struct.error:
+            raise _DamagedGlyph("its data stops short") from None
+        raise _DamagedGlyph(f"numberOfContours {header.numberOfContours}")
+
+    @staticmethod
+    def _check_simple(data: bytes, contours: int) -> None:
+        """A simple glyph's contour ends rise, and its instructions, flags and coordinates fit in its data."""
+        at = GLYPH_HEADER.size
+        ends = struct.unpack_from(f">{contours}H", data, at)
+        if list(ends) != sorted(set(ends)):
+            raise _DamagedGlyph("its contours' end points do not rise")
+        at += 2 * contours
+        at += _UINT16.size + _UINT16.unpack_from(data, at)[0]     # the instructions
+        points = ends[-1] + 1 if ends else 0
+        # The flags: one byte a point, or a byte with REPEAT and a count for a run of points. Only the runs
+        # are visited in Python; the bytes of coordinates are summed in C over the whole flag area, with
+        # each run's flag counted once and its count byte counted as a flag (both put right run by run).
+        flags = data[at:at + 2 * points]    # never longer than this: a byte each, or two for a run
+        repeats, sizes = flags.translate(_REPEATS), flags.translate(_COORDINATE_BYTES)
+        seen = pos = coordinates = 0
+        while seen < points:
+            run = repeats.find(1, pos, pos + points - seen)
+            if run < 0:     # the rest are a byte a point
+                pos += points - seen
+                seen = points
+                break
+            if run + 1 >= len(flags):
+                raise _DamagedGlyph("its flags stop short")
+            count = flags[run + 1] + 1
+            coordinates += (count - 1) * sizes[run] - sizes[run + 1]
+            seen += run - pos + count
+            pos = run + 2
+        if seen != points or pos > len(flags):
+            raise _DamagedGlyph(f"its flags are for {seen} points, not {points}")
+        coordinates += sum(sizes[:pos])
+        if at + pos + coordinates > len(data):
+            raise _DamagedGlyph(f"its points need {at + pos + coordinates} bytes, it has {len(data)}")
+
     def _components(self, data: bytes) -> list[int]:
-        """Glyphs a composite glyph is built from."""
-        if len(data) < GLYPH_HEADER.size or GLYPH_HEADER.read(data, "numberOfContours") >= 0:
-            return []
+        """Glyphs a composite glyph is built from, each a glyph of the font, all inside its data."""
         out, pos = [], GLYPH_HEADER.size
         while True:
             flags, gid = COMPONENT.unpack(data, pos)
+            if gid >= self.glyph_count:
+                raise _DamagedGlyph(f"a component is glyph {gid}, past the font's {self.glyph_count}")
             out.append(gid)
             pos += COMPONENT.size + 2 * (_WORD_ARGUMENT if flags & _ARGS_ARE_WORDS else _BYTE_ARGUMENT)
             if flags & _HAVE_SCALE:
@@ -387,18 +487,60 @@ class FontProgram:
             elif flags & _HAVE_2X2:
                 pos += 4 * _F2DOT14
             if not flags & _MORE_COMPONENTS:
-                return out
+                break
+        if flags & _WE_HAVE_INSTRUCTIONS:
+            pos += _UINT16.size + _UINT16.unpack_from(data, pos)[0]
+        if pos > len(data):
+            raise _DamagedGlyph(f"its components need {pos} bytes, it has {len(data)}")
+        return out
+
+    def _blanks(self) -> set[int]:
+        """Glyphs of the characters that draw nothing (``_BLANK_CATEGORIES``): the empty glyphs that are right."""
+        if self._blank_glyphs is None:
+            import unicodedata
+
+            blank = [cp for block in _BLANK_BLOCKS for cp in block
+                     if unicodedata.category(chr(cp)) in _BLANK_CATEGORIES]
+            self._blank_glyphs = {self.glyph(cp) for cp in (*blank, *_IGNORABLE)} - {0}
+        return self._blank_glyphs
+
+    def _characters(self, gid: int) -> list[int]:
+        """The code points the cmap maps to a glyph (for an error message: it searches the whole cmap)."""
+        fmt, starts, ends, third, _ = self._cmap
+        if fmt == 12:
+            return [start + gid - first for start, end, first in zip(starts, ends, third)
+                    if first <= gid <= first + end - start]
+        return [cp for start, end in zip(starts, ends) for cp in range(start, min(end, 0xFFFE) + 1)
+                if self.glyph(cp) == gid]
+
+    def _damage(self, gid: int, built_into: dict[int, int], why: str) -> LayoutError:
+        """The one-line error for a damaged glyph, naming it by its characters (or what it is part of)."""
+        def named(g: int) -> str:
+            chars = self._characters(g)[:3]
+            return f"glyph {g}" + (f" ({', '.join(f'U+{cp:04X} {chr(cp)}' for cp in chars)})" if chars else
+                                   " (.notdef)" if g == 0 else "")
+
+        where = named(gid)
+        if gid in built_into:
+            where += f", a component of {named(built_into[gid])}"
+        return LayoutError(f"{self.path}: damaged font: {where}: {why}; restore the font file")
 
     def subset(self, gids: set[int]) -> bytes:
         """A TrueType file with the outlines of ``gids`` (and .notdef and any components) only."""
         glyphs: dict[int, bytes] = {}
+        built_into: dict[int, int] = {}     # component → a composite glyph it is part of
         todo = sorted({0} | {g for g in gids if 0 <= g < self.glyph_count})
         while todo:
             gid = todo.pop()
             if gid in glyphs:
                 continue
-            data = glyphs[gid] = self._glyph(gid)
-            todo.extend(g for g in self._components(data) if g not in glyphs and g < self.glyph_count)
+            try:
+                glyphs[gid], components = self._outline(gid)
+            except _DamagedGlyph as exc:
+                raise self._damage(gid, built_into, str(exc)) from None
+            for g in components:
+                built_into.setdefault(g, gid)
+            todo.extend(g for g in components if g not in glyphs)
         glyf = bytearray()
         # loca is a step function of the glyph number: fill it run by run, not glyph by glyph.
         loca = array("I", [0])

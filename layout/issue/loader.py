@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import yaml
@@ -16,8 +17,11 @@ from ..base.paths import known_profiles
 from .model import (NAMED_COLOURS, Block, Box, Channel, Frame, GridRect, Inline, Issue, PageSpec, Paper, Photo,
                     PrintSettings, Story, Template, BlockKind, BorderStyle, BoxKind, FILE_FIELDS)
 from ..compose.atoms import TextStyle
-from ..compose.settings import CompositionSettings, PunctuationPosition, PunctuationStyle, Strictness
+from ..compose.settings import CompositionSettings, PunctuationPosition, PunctuationStyle, Steer, Strictness
 from ..base.units import HAO, mm
+from ..base.errors import LayoutError
+from ..base.files import check_path_name
+from .keys import ROLES, keys
 from .supplied import check_supplied_page
 from .yamlnodes import Node, load_yaml, read_text_file
 
@@ -42,8 +46,6 @@ def colour(node: Node, ink_limit: float) -> tuple[float, float, float, float]:
     return cmyk
 
 
-ROLES = ("body", "headline", "sans", "kai")
-STYLE_NAMES = ("kicker", "headline", "deck", "subhead", "lead_in", "jump", "banner", "notice")
 DEFAULT_STYLES = {
     "kicker": TextStyle("sans", 14.0),
     "headline": TextStyle("headline", 30.0),
@@ -65,20 +67,18 @@ def _size(node: Node) -> float:
 
 
 def _style(node: Node) -> TextStyle:
-    m = node.mapping(("role", "size"))
+    m = node.mapping(*keys("style"))
     return TextStyle(m["role"].choice(ROLES), _size(m["size"]))
 
 
 def load_template(node: Node, name: str) -> Template:
-    m = node.mapping(("trim", "margins", "columns", "body"),
-                     ("name", "bleed", "min_gutter", "masthead_lines", "running_head_lines", "styles",
-                      "strictness", "punctuation", "latin_gap", "punctuation_position", "print"))
-    trim = m["trim"].mapping(("width", "height"))
-    margins = m["margins"].mapping(("top", "bottom", "left", "right"))
-    body = m["body"].mapping(("size", "leading"), ("role",))
+    m = node.mapping(*keys("template"))
+    trim = m["trim"].mapping(*keys("trim"))
+    margins = m["margins"].mapping(*keys("margins"))
+    body = m["body"].mapping(*keys("body"))
     styles = dict(DEFAULT_STYLES)
     if "styles" in m:
-        for key, sub in m["styles"].mapping(optional=STYLE_NAMES).items():
+        for key, sub in m["styles"].mapping(*keys("styles")).items():
             styles[key] = _style(sub)
     size = _size(body["size"])
     t = Template(
@@ -138,8 +138,7 @@ def _file_pattern(node: Node, needs_page: bool) -> str:
 
 
 def _print_settings(node: Node) -> PrintSettings:
-    m = node.mapping(optional=("profile", "grey_profile", "condition", "ink_limit", "marks", "max_ppi", "warn_ppi",
-                               "min_ppi", "page_file", "issue_file"))
+    m = node.mapping(*keys("print"))
     d = PrintSettings()
     profile = m["profile"].text() if "profile" in m else d.profile
     if profile not in known_profiles():
@@ -163,65 +162,149 @@ def _print_settings(node: Node) -> PrintSettings:
     return settings
 
 
-_BOLD = re.compile(r"\*\*(.+?)\*\*")
+@cache
+def _markdown():
+    """A CommonMark parser (markdown-it-py) with only the constructs the README documents switched
+    on: ATX headings (only ``## `` makes a subhead) and emphasis (only ``**…**`` is set bold). Lists,
+    quotes, code, links, HTML, entities and escapes stay the text they are, so ``#徐匯#``, ``#1 號線``,
+    ``1. 一``, ``> 引`` and ``C:\\路徑`` print as written."""
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("zero").enable(["heading", "emphasis"])
 
 
 def parse_body(text: str) -> tuple[Block, ...]:
-    """Light Markdown: one paragraph per line (Chinese text is not wrapped in source),
-    ``## `` lines are 小標題 subheads, ``**…**`` is set bold."""
-    blocks = []
+    """Story text: one paragraph per line (Chinese text is not wrapped in source), ``## `` starts a
+    小標題 subhead, ``**…**`` is set bold; everything else is text, character for character."""
     # A tab is a space in running text: Chinese body text has no tab stops.
-    for raw in text.replace("\t", " ").split("\n"):
-        line = raw.strip()
-        if not line:
+    text = text.replace("\t", " ")
+    # 緊排 / 鬆排: a paragraph's own first characters ask for one step tighter or looser; taken off the
+    # source line before it is parsed (so the marker is never printed), and ``\{緊}`` stays text.
+    steers: dict[int, Steer] = {}
+    lines = text.split("\n")
+    for k, line in enumerate(lines):
+        stripped = line.lstrip()
+        for marker, steer in STEER_MARKERS.items():
+            if stripped.startswith(marker):
+                steers[k] = steer
+                lines[k] = line[:len(line) - len(stripped)] + stripped[len(marker):]
+                break
+        else:
+            if stripped.startswith("\\{") and stripped[1:4] in STEER_MARKERS:
+                lines[k] = line[:len(line) - len(stripped)] + stripped[1:]
+    text = "\n".join(lines)
+    tokens = _markdown().parse(text)
+    blocks: list[Block] = []
+    for opener, inline in zip(tokens, tokens[1:]):
+        if inline.type != "inline":
             continue
-        kind = BlockKind.PARA
-        if line.startswith("#"):
-            kind, line = BlockKind.SUBHEAD, line.lstrip("#").strip()
-            if not line:
-                continue
-        inlines = []
-        pos = 0
-        for match in _BOLD.finditer(line):
-            if match.start() > pos:
-                inlines.append(Inline(line[pos:match.start()]))
-            inlines.append(Inline(match.group(1), bold=True))
-            pos = match.end()
-        if pos < len(line):
-            inlines.append(Inline(line[pos:]))
-        blocks.append(Block(kind, tuple(inlines)))
+        if opener.type == "heading_open":
+            if opener.tag == "h2" and inline.content.strip():
+                blocks += [Block(BlockKind.SUBHEAD, spans) for spans in _paragraphs(inline.children or [])]
+            else:
+                # Any other level, or a heading with nothing in it, is not a construct we document:
+                # the line is text exactly as written.
+                start, end = opener.map
+                blocks += [Block(BlockKind.PARA, (Inline(line.strip()),))
+                           for line in lines[start:end] if line.strip()]
+            continue
+        first = inline.map[0] if inline.map else opener.map[0]
+        for k, spans in enumerate(_paragraphs(inline.children or [])):
+            blocks.append(Block(BlockKind.PARA, spans, steers.get(first + k, Steer.NORMAL)))
     return tuple(blocks)
+
+
+STEER_MARKERS = {"{緊}": Steer.TIGHT, "{紧}": Steer.TIGHT, "{鬆}": Steer.LOOSE, "{松}": Steer.LOOSE}
+
+
+def _paragraphs(children) -> list[tuple[Inline, ...]]:
+    """An inline token's pieces cut into one paragraph a source line, bold where ``**`` says; a single
+    ``*`` (emphasis, which we do not set) keeps its asterisks."""
+    paragraphs: list[list[Inline]] = [[]]
+    bold = False
+    for child in children:
+        if child.type in ("strong_open", "strong_close"):
+            bold = child.type == "strong_open"
+            continue
+        text = child.markup if child.type in ("em_open", "em_close") else child.content
+        for k, piece in enumerate(text.split("\n")):
+            if k:
+                paragraphs.append([])
+            if piece:
+                current = paragraphs[-1]
+                if current and current[-1].bold == bold:
+                    current[-1] = Inline(current[-1].text + piece, bold)
+                else:
+                    current.append(Inline(piece, bold))
+    out = []
+    for spans in paragraphs:
+        # A line's own leading and trailing spaces are layout of the source file, not text.
+        while spans and not spans[0].text.strip():
+            spans.pop(0)
+        while spans and not spans[-1].text.strip():
+            spans.pop()
+        if spans:
+            spans[0] = Inline(spans[0].text.lstrip(), spans[0].bold)
+            spans[-1] = Inline(spans[-1].text.rstrip(), spans[-1].bold)
+            out.append(tuple(spans))
+    return out
 
 
 @dataclass(frozen=True)
 class Files:
-    """Where an issue's files are looked for: relative to its folder, inside the project (the
-    folder above it) unless the caller allows paths outside."""
+    """Where an issue's files are looked for: relative to its folder, inside its project unless the
+    caller allows paths outside."""
 
-    base: Path
+    base: Path                 # the issue's folder, symlinks resolved
+    root: Path                 # the project: every file the issue names must lie inside it
     allow_outside: bool = False
+
+
+def project_root(issue_path: Path, root: Path | None = None) -> Path:
+    """The project an issue belongs to, resolved once, symlinks and all: ``root`` if given (the
+    issue must lie inside it), else the nearest folder that holds the ``issues/`` tree the issue is
+    in; an issue outside any project may read only its own folder."""
+    issue_dir = issue_path.resolve().parent
+    if root is not None:
+        resolved = root.resolve()
+        if not resolved.is_dir():
+            raise LayoutError(f"{root}: --root must be a folder")
+        if resolved != issue_dir and resolved not in issue_dir.parents:
+            raise LayoutError(f"{issue_path}: the issue file lies outside the project given by --root ({resolved})")
+        return resolved
+    for folder in (issue_dir, *issue_dir.parents):
+        if folder.name == "issues":
+            return folder.parent
+    return issue_dir
 
 
 def _resolve(files: Files, node: Node, what: str) -> Path:
     """A file named in the issue, relative to the issue's folder and inside the project."""
     raw = node.text()
     base = files.base
+    try:
+        check_path_name(raw, what)
+    except LayoutError as exc:
+        raise node.error(str(exc)) from None
     path = Path(raw)
     if path.is_absolute() and not files.allow_outside:
         raise node.error(f"absolute paths are not allowed for {what}; give it relative to {base} "
                          f"(or allow paths outside the project with --allow-outside)")
-    resolved = (base / path).resolve()
-    root = base.resolve().parent
-    if root != resolved and root not in resolved.parents and not files.allow_outside:
-        raise node.error(f"{what} '{raw}' lies outside the project ({root}); "
-                         f"allow it with --allow-outside")
-    if not resolved.is_file():
-        raise node.error(f"{what} '{raw}' not found (looked for {resolved})")
+    try:
+        resolved = (base / path).resolve()     # symlinks resolved before the check, not after
+        root = files.root
+        if root != resolved and root not in resolved.parents and not files.allow_outside:
+            raise node.error(f"{what} '{raw}' lies outside the project ({root}); "
+                             f"allow it with --allow-outside")
+        if not resolved.is_file():
+            raise node.error(f"{what} '{raw}' not found (looked for {resolved})")
+    except OSError as exc:   # a loop of symlinks, a folder we may not enter
+        raise node.error(f"{what} '{raw}' cannot be reached ({exc.strerror or exc})") from None
     return resolved
 
 
-def _grid(node: Node, t: Template, pages: set[int], extra: tuple[str, ...] = ()) -> tuple[GridRect, dict[str, Node]]:
-    m = node.mapping(("page", "col", "span", "line", "lines"), extra)
+def _grid(node: Node, t: Template, pages: set[int], section: str = "place") -> tuple[GridRect, dict[str, Node]]:
+    m = node.mapping(*keys(section))
     page = m["page"].integer(1)
     if page not in pages:
         raise m["page"].error(f"page {page} is not in the issue's pages ({', '.join(map(str, sorted(pages)))})")
@@ -241,7 +324,7 @@ def _grid(node: Node, t: Template, pages: set[int], extra: tuple[str, ...] = ())
 
 
 def _story(node: Node, t: Template, pages: set[int], base: Files) -> Story:
-    m = node.mapping(("id", "frames"), STORY_OPTIONAL)
+    m = node.mapping(*keys("story"))
     sid = m["id"].text()
     if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_\-]*", sid):
         raise m["id"].error(f"story id '{sid}' must be letters, digits, - and _ (it names files)")
@@ -253,7 +336,7 @@ def _story(node: Node, t: Template, pages: set[int], base: Files) -> Story:
         source, text_file = str(path), path
         if "paragraphs" in m:
             # An excerpt: paragraphs FROM to TO (1-based, inclusive) of the file, e.g. one part of a serial.
-            pm = m["paragraphs"].mapping(("from", "to"))
+            pm = m["paragraphs"].mapping(*keys("paragraphs"))
             first, last = pm["from"].integer(1, len(blocks)), pm["to"].integer(1, len(blocks))
             if last < first:
                 raise pm["to"].error(f"paragraph {last} comes before paragraph {first}")
@@ -277,6 +360,12 @@ def _story(node: Node, t: Template, pages: set[int], base: Files) -> Story:
     def optional_text(key: str) -> str | None:
         return None if key not in m or m[key].is_null() else m[key].text()
 
+    display = [key for key in ("kicker", "headline", "deck") if optional_text(key)]
+    if display and head is None:
+        # Without a head there is no place to set them: they would vanish from the page.
+        raise m[display[0]].error(f"the story's {', '.join(display)} need a place: give the story a 'head:' "
+                                  f"(page, col, span, line, lines) or leave them out")
+
     box = m["box"].enum(BorderStyle) if "box" in m else None
     if box:
         for page in sorted({f.place.page for f in frames}):
@@ -293,17 +382,15 @@ def _story(node: Node, t: Template, pages: set[int], base: Files) -> Story:
                  box, m["fit_headline"].boolean() if "fit_headline" in m else False, text_file)
 
 
-STORY_OPTIONAL = ("kicker", "headline", "deck", "text", "body", "head", "balance", "box", "fit_headline",
-                  "paragraphs")
 
 
 def _frame(node: Node, t: Template, pages: set[int]) -> Frame:
-    place, fm = _grid(node, t, pages, ("jump_head", "columns", "exclude"))
+    place, fm = _grid(node, t, pages, "frame")
     columns = fm["columns"].integer(1, place.span) if "columns" in fm else None
     excludes = []
     if "exclude" in fm:
         for ex in fm["exclude"].one_or_many():
-            em = ex.mapping(("col", "span", "line", "lines"))
+            em = ex.mapping(*keys("exclude"))
             rect = GridRect(place.page, em["col"].integer(1, t.columns), em["span"].integer(1, t.columns),
                             em["line"].integer(1, t.lines), em["lines"].integer(1, t.lines))
             if not rect.cells() <= place.cells():
@@ -315,11 +402,10 @@ def _frame(node: Node, t: Template, pages: set[int]) -> Frame:
     return Frame(place, fm["jump_head"].text() if "jump_head" in fm else None, columns, tuple(excludes))
 
 
-BOX_KEYS = (("id", "kind", "place"), ("text", "file", "file_page", "sample", "color"))
 
 
 def _box(node: Node, t: Template, pages: set[int], base: Files) -> Box:
-    m = node.mapping(*BOX_KEYS)
+    m = node.mapping(*keys("box"))
     place, _ = _grid(m["place"], t, pages)
     if ("text" in m) == ("file" in m):
         raise node.error("a box holds either 'text:' or a supplied PDF page ('file:'), one of them")
@@ -348,11 +434,10 @@ def _image_file(base: Files, node: Node) -> Path:
     return path
 
 
-PHOTO_KEYS = (("id", "file", "place"), ("caption", "credit", "focus", "sample"))
 
 
 def _photo(node: Node, t: Template, pages: set[int], base: Files) -> Photo:
-    m = node.mapping(*PHOTO_KEYS)
+    m = node.mapping(*keys("photo"))
     place, _ = _grid(m["place"], t, pages)
     focus = (0.5, 0.5)
     if "focus" in m:
@@ -367,11 +452,11 @@ def _photo(node: Node, t: Template, pages: set[int], base: Files) -> Photo:
 
 
 def _paper(node: Node, base: Files) -> Paper:
-    m = node.mapping(("name",), ("permit", "url", "channels", "logo", "code"))
+    m = node.mapping(*keys("paper"))
     channels = []
     if "channels" in m:
         for sub in m["channels"].sequence():
-            cm = sub.mapping(("label", "url"))
+            cm = sub.mapping(*keys("channel"))
             url = cm["url"].text()
             if len(url) > 500:
                 raise cm["url"].error("a QR code URL must be under 500 characters")
@@ -408,24 +493,24 @@ def load_template_file(issue_dir: Path, node: Node) -> Template:
     return load_template(load_yaml(path, "template"), name)
 
 
-def load_issue(path: Path | str, allow_outside: bool = False) -> Issue:
+def load_issue(path: Path | str, allow_outside: bool = False, root: Path | None = None) -> Issue:
     """Read and validate an issue file; every mistake is a LayoutError naming file, line and key.
 
-    Files it names are resolved relative to its folder and must stay inside the project (the folder
-    above it) unless ``allow_outside``."""
+    Files it names are resolved relative to its folder and must stay inside its project (see
+    ``project_root``; ``root`` names it explicitly) unless ``allow_outside``."""
     path = Path(path)
-    root = load_yaml(path, "issue file")
-    m = root.mapping(("template", "paper", "issue", "pages", "stories"), ("boxes", "photos"))
-    base = Files(path.resolve().parent, allow_outside)
+    top = load_yaml(path, "issue file")
+    m = top.mapping(*keys("issue file"))
+    base = Files(path.resolve().parent, project_root(path, root), allow_outside)
     t = load_template_file(base.base, m["template"])
     paper = _paper(m["paper"], base)
-    im = m["issue"].mapping(("number", "total", "date"), ("sample", "edition"))
+    im = m["issue"].mapping(*keys("issue"))
     edition = im["edition"].text() if "edition" in im else None
     if edition is not None and not re.fullmatch(r"[A-Za-z0-9\-]{1,16}", edition):
         raise im["edition"].error(f"an edition is 1–16 letters, digits or - (it goes into file names), got '{edition}'")
     pages = []
     for sub in m["pages"].sequence():
-        pm = sub.mapping(("number", "section"), ("editor",))
+        pm = sub.mapping(*keys("page"))
         pages.append(PageSpec(pm["number"].integer(1, 999), pm["section"].text(),
                               pm["editor"].text() if "editor" in pm else None))
     numbers = [p.number for p in pages]
@@ -444,24 +529,24 @@ def load_issue(path: Path | str, allow_outside: bool = False) -> Issue:
         seen[item_id] = sub.line
 
     stories = []
-    for sub in m["stories"].sequence():
+    for sub in (n.by_id() for n in m["stories"].sequence()):
         story = _story(sub, t, page_set, base)
         unique(sub, story.id, "story")
         stories.append(story)
-        story_m = sub.mapping(("id", "frames"), STORY_OPTIONAL)
+        story_m = sub.mapping(*keys("story"))
         if story.head:
             placed.append((f"story '{story.id}' head", story.head, story_m["head"]))
         for k, (frame, fnode) in enumerate(zip(story.frames, story_m["frames"].sequence())):
             placed.append((f"story '{story.id}' frame {k + 1}", frame, fnode))
     boxes, photos = [], []
-    for key, what, parse, keys, found in (
-            ("boxes", "box", lambda n: _box(n, t, page_set, base), BOX_KEYS, boxes),
-            ("photos", "photo", lambda n: _photo(n, t, page_set, base), PHOTO_KEYS, photos)):
-        for sub in m[key].sequence() if key in m else []:
+    for key, what, parse, found in (
+            ("boxes", "box", lambda n: _box(n, t, page_set, base), boxes),
+            ("photos", "photo", lambda n: _photo(n, t, page_set, base), photos)):
+        for sub in (n.by_id() for n in m[key].sequence()) if key in m else []:
             item = parse(sub)
             unique(sub, item.id, what)
             found.append(item)
-            placed.append((f"{what} '{item.id}'", item.place, sub.mapping(*keys)["place"]))
+            placed.append((f"{what} '{item.id}'", item.place, sub.mapping(*keys(what))["place"]))
     _check_overlaps(placed)
     return Issue(path, t, paper, im["number"].integer(1), im["total"].integer(1), im["date"].date(),
                  tuple(pages), tuple(stories), tuple(boxes), tuple(photos),

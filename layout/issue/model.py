@@ -16,7 +16,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from ..compose.atoms import TextStyle
-from ..compose.settings import CompositionSettings
+from ..compose.settings import CompositionSettings, Steer
 from ..base.standard import INK_LIMIT, MIN_PPI, WARN_PPI
 from ..base.units import Rect
 
@@ -156,6 +156,9 @@ class Block:
 
     kind: BlockKind
     inlines: tuple[Inline, ...]
+    # The editor's one step on a paragraph (a story-text line starting {緊} or {鬆}, the marker not part
+    # of the text): set one line shorter or longer where the composer can.
+    steer: Steer = Steer.NORMAL
 
     @property
     def text(self) -> str:

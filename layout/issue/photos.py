@@ -35,16 +35,29 @@ def check_image(path: Path) -> str | None:
         return f"cannot be read ({exc.strerror})"
     import PIL
 
-    marker = f"v3/{digest.hex()[:32]}-{PIL.__version__}-{MAX_PIXELS}"   # v3: the size as shown
-    remembered = diskcache.read(diskcache.PHOTO_CHECKS, marker)
-    if remembered is not None:
-        _CHECKED[path] = Checked(digest, tuple(int(v) for v in remembered.split()))
-        return None
+    # v3: the size as shown; v4: in diskcache's envelope
+    marker = f"v4/{digest.hex()[:32]}-{PIL.__version__}-{MAX_PIXELS}"
+    entry = diskcache.read(diskcache.PHOTO_CHECKS, marker)
+    if entry is not None:
+        remembered = _remembered_size(entry)
+        if remembered is not None:
+            _CHECKED[path] = Checked(digest, remembered)
+            return None
+        diskcache.reject(diskcache.PHOTO_CHECKS, marker, "not a width and a height in pixels")
     problem, size = _decode_problem(path)
     if problem is None:
         _CHECKED[path] = Checked(digest, size)
         diskcache.write(diskcache.PHOTO_CHECKS, marker, f"{size[0]} {size[1]}".encode())
     return problem
+
+
+def _remembered_size(entry: bytes) -> tuple[int, int] | None:
+    """The size in pixels a check remembered ("width height"), or None if the entry holds something else."""
+    try:
+        width, height = (int(v) for v in entry.split())
+    except ValueError:
+        return None
+    return (width, height) if width > 0 and height > 0 else None
 
 
 class Checked(NamedTuple):

@@ -72,7 +72,19 @@ class Node:
     def sequence(self) -> list["Node"]:
         if not isinstance(self.node, yaml.SequenceNode):
             raise self.error(f"expected a list (lines starting with '-'), got {self._what()}")
-        return [self.child(n, i) for i, n in enumerate(self.node.value)]
+        # Counted from 1, as an editor counts the items of a list.
+        return [self.child(n, i + 1) for i, n in enumerate(self.node.value)]
+
+    def by_id(self) -> "Node":
+        """A list item named by its id where it has one (stories[study-session] rather than
+        stories[1]): the editor finds it by name, and the name does not move when items are added."""
+        if isinstance(self.node, yaml.MappingNode):
+            for key, value in self.node.value:
+                if (isinstance(key, yaml.ScalarNode) and key.value == "id" and isinstance(value, yaml.ScalarNode)
+                        and value.value and len(value.value) <= 60 and "]" not in value.value):
+                    head, _, _ = self.path.rpartition("[")
+                    return Node(self.node, self.file, f"{head}[{value.value}]")
+        return self
 
     def one_or_many(self) -> list["Node"]:
         """A list's items, or the node itself when a single value stands where a list may."""

@@ -12,14 +12,17 @@ from dataclasses import dataclass
 from ..compose.linebreak import Composer
 from ..compose.settings import PunctuationPosition
 from ..base.errors import LayoutError
-from .flow import StoryFlow, flow_story
-from .verify import verify_complete
+from ..base.units import Rect
+from .flow import JUMP_HEAD_LINES, StoryFlow, flow_story
+from .coverage import grid_warnings
+from .fpo import fpo_marks
+from .verify import verify_complete, verify_drawn
 from ..fonts.faces import FontSet
-from .proof_marks import copyfit_margin, frames, grid, overset_marks, watermark
+from .proof_marks import overset_pages, page_marks
 from .furniture import (box_items, headline_block, jump_head, masthead, photo_items, running_head, slug_line,
                         column_rules, runs_at, story_border, story_separator)
 from .items import Item, TextRun
-from ..issue.model import Issue
+from ..issue.model import GridRect, Issue
 from ..compose.atoms import MissingGlyph
 
 
@@ -34,6 +37,9 @@ class IssueLayout:
     issue: Issue
     pages: tuple[PageLayout, ...]
     flows: tuple[StoryFlow, ...]
+    grid_warnings: tuple[str, ...] = ()   # empty pages, a page count not in fours, grid areas left empty
+    # A proof's pages after the issue's, no 版 of it: the overset text in full. Numbered -1, -2 …
+    appendix: tuple[PageLayout, ...] = ()
 
     def dump(self) -> str:
         """A readable text form: story → every line placed (page, grid line, x, kind, text) → page item
@@ -58,8 +64,9 @@ def composer_for(t, fonts: FontSet) -> Composer:
     return Composer(fonts.with_centred_punctuation() if centred else fonts, settings)
 
 
-def _story_items(story, t, composer, proof: bool) -> tuple[StoryFlow, dict[int, list[Item]]]:
-    """A story's flow and everything it draws, by page."""
+def _story_items(story, t, composer) -> tuple[StoryFlow, dict[int, list[Item]]]:
+    """A story's flow and everything it draws, by page (a proof's marks are the page's, not the story's:
+    they share the gutters with the other stories' marks)."""
     per_page: dict[int, list[Item]] = {}
 
     def add(page: int, items) -> None:
@@ -68,10 +75,21 @@ def _story_items(story, t, composer, proof: bool) -> tuple[StoryFlow, dict[int, 
     try:
         flow = flow_story(story, t, composer)
         if story.head:
-            add(story.head.page, headline_block(story, t.rect(story.head), t, composer))
+            place = t.rect(story.head)
+            head = headline_block(story, place, t, composer)
+            verify_drawn(f"story '{story.id}': its head (page {story.head.page})",
+                         [x for x in (story.kicker, story.headline, story.deck) if x], head, place, composer.fonts,
+                         "shorten the kicker, headline or deck, or give the head more lines")
+            add(story.head.page, head)
         for k, frame in enumerate(story.frames):
             if k and frame.jump_head:
-                add(frame.place.page, jump_head(frame.jump_head, t.rect(frame.place), t, composer))
+                place = t.rect(frame.place)
+                jump = jump_head(frame.jump_head, place, t, composer)
+                band = Rect(place.x, place.y, place.w, JUMP_HEAD_LINES * t.pitch)
+                verify_drawn(f"story '{story.id}': the jump head of frame {k + 1} (page {frame.place.page})",
+                             [frame.jump_head], jump, band, composer.fonts,
+                             "a jump head (續題) is one line: shorten it")
+                add(frame.place.page, jump)
     except MissingGlyph as exc:
         raise LayoutError(f"story '{story.id}' ({story.source}): {exc}") from None
     verify_complete(flow)
@@ -83,16 +101,47 @@ def _story_items(story, t, composer, proof: bool) -> tuple[StoryFlow, dict[int, 
         add(story.head.page, story_separator(story, t))
     for page in sorted({f.place.page for f in story.frames}):
         add(page, story_border(story, page, t))
-    if proof:
-        for page, marks in overset_marks(flow, t, composer).items():
-            add(page, marks)
     return flow, per_page
 
 
+def _furniture(issue: Issue, composer: Composer, per_page: dict[int, list[Item]]) -> None:
+    """The masthead, running heads, boxes and photos, each checked to show the words the YAML gives
+    it, whole and inside its place."""
+    t, paper, fonts = issue.template, issue.paper, composer.fonts
+    if t.masthead_lines:
+        items = masthead(issue, composer)
+        words = ([] if paper.logo else [paper.name]) + [x for x in (paper.permit, paper.url) if x]
+        verify_drawn(f"{issue.path}: the masthead", words + [c.label for c in paper.channels], items,
+                     t.rect(GridRect(1, 1, t.columns, 1, t.masthead_lines)), fonts,
+                     "shorten the paper's name, permit, address or channel labels, or give the masthead more lines")
+        per_page[1][:0] = items
+    for spec in issue.pages[1:]:
+        if t.running_head_lines:
+            items = running_head(issue, spec.number, composer)
+            verify_drawn(f"{issue.path}: the running head of page {spec.number}",
+                         [x for x in (spec.section, spec.editor) if x], items,
+                         t.rect(GridRect(spec.number, 1, t.columns, 1, t.running_head_lines)), fonts,
+                         "shorten the section or the editor's name")
+            per_page[spec.number][:0] = items
+    for box in issue.boxes:
+        items = box_items(box, t, composer)
+        verify_drawn(f"box '{box.id}' (page {box.place.page})", [p for p in box.text.split("\n") if p.strip()],
+                     items, t.rect(box.place), fonts, "shorten its text or give the box more room")
+        per_page[box.place.page].extend(items)
+    for photo in issue.photos:
+        items = photo_items(photo, t, composer)
+        verify_drawn(f"photo '{photo.id}' (page {photo.place.page})",
+                     [x for x in (photo.caption, photo.credit) if x], items, t.rect(photo.place), fonts,
+                     "shorten the caption or give the photo more lines")
+        per_page[photo.place.page].extend(items)
+
+
 def layout_issue(issue: Issue, fonts: FontSet, proof: bool = False, show_grid: bool = False,
-                 cache: dict | None = None, render_id: str = "") -> IssueLayout:
-    """Every page as drawing primitives; a proof adds its watermark, frame outlines and story names,
-    overset and empty lines where they happen, the copyfit figures, and the grid if asked.
+                 cache: dict | None = None, render_id: str = "", watermark: bool = True) -> IssueLayout:
+    """Every page as drawing primitives; a proof adds its marks beside the text, never on it (see
+    proof_marks): the 校樣 stamp (unless ``watermark`` is False), frame outlines and story names, overset
+    and empty lines, holes shaded, the copyfit figures, the grid if asked; and the overset text in full
+    on pages of its own (``appendix``).
 
     ``cache`` (a dict kept by the caller, as `layout watch` does) holds each story's result under its
     full description, so a story that did not change is not composed again."""
@@ -105,28 +154,28 @@ def layout_issue(issue: Issue, fonts: FontSet, proof: bool = False, show_grid: b
         if cache is not None and key in cache:
             flow, items = cache[key]
         else:
-            flow, items = _story_items(story, t, composer, proof)
+            flow, items = _story_items(story, t, composer)
             if cache is not None:
                 cache[key] = (flow, items)
         flows.append(flow)
         for page, page_items in items.items():
             per_page[page].extend(page_items)
     try:
-        per_page[1][:0] = masthead(issue, composer) if t.masthead_lines else []
-        for page in issue.pages[1:]:
-            if t.running_head_lines:
-                per_page[page.number][:0] = running_head(issue, page.number, composer)
-        for box in issue.boxes:
-            per_page[box.place.page].extend(box_items(box, t, composer))
-        for photo in issue.photos:
-            per_page[photo.place.page].extend(photo_items(photo, t, composer))
+        _furniture(issue, composer, per_page)
     except MissingGlyph as exc:
         raise LayoutError(f"{issue.path}: page furniture: {exc}") from None
+    appendix: tuple[PageLayout, ...] = ()
     if proof:
         for spec in issue.pages:
-            n = spec.number
-            per_page[n][:0] = watermark(t, composer) + (grid(t) if show_grid else [])
-            per_page[n].extend(frames(issue, n, composer) + copyfit_margin(flows, n, t, composer))
+            marks = page_marks(issue, flows, spec.number, composer, show_grid, watermark)
+            per_page[spec.number][:0] = marks.under
+            per_page[spec.number].extend(marks.over)
+        appendix = tuple(PageLayout(-k, tuple(items))
+                         for k, items in enumerate(overset_pages(issue, flows, composer, watermark), 1))
+    if proof:
+        for n, items in per_page.items():
+            items.extend(fpo_marks(issue, items, composer))
     slugs = {p.number: tuple(slug_line(issue, p.number, render_id, composer)) for p in issue.pages}
     pages = tuple(PageLayout(p.number, tuple(per_page[p.number]), slugs[p.number]) for p in issue.pages)
-    return IssueLayout(issue, pages, tuple(flows))
+    warnings = tuple(grid_warnings(issue))
+    return IssueLayout(issue, pages, tuple(flows), warnings, appendix)

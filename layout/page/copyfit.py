@@ -7,9 +7,33 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import NamedTuple
+from enum import StrEnum
+from typing import NamedTuple, Sequence
 
-from .flow import StoryFlow
+from ..compose.atoms import Kind, Paragraph
+from ..compose.linebreak import Composer
+from ..compose.settings import Steer
+from ..issue.model import BlockKind, Template
+from .flow import LineKind, StoryFlow, block_paragraph
+
+
+class HintKind(StrEnum):
+    TIGHTEN = "tighten"   # {緊} at the paragraph's start sets it one line shorter
+    CUT = "cut"           # cutting ``chars`` characters frees the paragraph's short last line
+
+
+class ParagraphHint(NamedTuple):
+    """Where a line can be saved in a story: a paragraph to tighten, or one whose last line is short."""
+
+    kind: HintKind
+    paragraph: int       # 1-based, as an editor counts the story's paragraphs and subheads
+    chars: int           # characters to cut (CUT); 0 for TIGHTEN
+    text: str            # the paragraph's opening words, to find it by
+
+
+HINTS_SHOWN = 6     # in the table; copyfit.json has them all
+# Marks, ——/……, spaces: not characters an editor cuts to free a line.
+_NOT_CUT = frozenset({Kind.OPEN, Kind.CLOSE, Kind.PAUSE, Kind.STOP, Kind.MIDDLE, Kind.DASH, Kind.SPACE})
 
 
 class FrameLines(NamedTuple):
@@ -30,6 +54,7 @@ class StoryFit:
     overset_from: str
     empty_lines: int
     room_chars: int
+    hints: tuple[ParagraphHint, ...] = ()
 
     @property
     def status(self) -> str:
@@ -40,7 +65,7 @@ class StoryFit:
         return "fits"
 
 
-def story_fit(flow: StoryFlow) -> StoryFit:
+def story_fit(flow: StoryFlow, hints: tuple[ParagraphHint, ...] = ()) -> StoryFit:
     over = flow.overset
     empty = flow.underset_lines
     return StoryFit(
@@ -54,14 +79,80 @@ def story_fit(flow: StoryFlow) -> StoryFit:
         overset_from=over.first_sentence if over else "",
         empty_lines=empty,
         room_chars=empty * flow.chars_per_line,
+        hints=hints,
     )
 
 
-def report(flows) -> list[StoryFit]:
-    return [story_fit(f) for f in flows]
+def report(flows, t: Template | None = None, composer: Composer | None = None) -> list[StoryFit]:
+    """Every story's fit; with the template and the composer, also where each overset story could save a
+    line (worked out for overset stories only: composing every paragraph again has its cost)."""
+    if t is None or composer is None:
+        return [story_fit(f) for f in flows]
+    return [story_fit(f, paragraph_hints(f, t, composer) if f.overset else ()) for f in flows]
 
 
-def to_json(fits: list[StoryFit], issue_label: str) -> str:
+def paragraph_hints(flow: StoryFlow, t: Template, composer: Composer) -> tuple[ParagraphHint, ...]:
+    """The paragraphs of a story that would each give back a line: set one step tighter ({緊}), or with
+    one to three characters cut where their last line holds no more. Each is tried with the composer at
+    the measure the paragraph was set at, so every hint is one that holds."""
+    placed: dict[int, list] = {}
+    for p in flow.lines:
+        if p.kind is LineKind.BODY:
+            placed.setdefault(p.block, []).append(p.line)
+    hints: list[ParagraphHint] = []
+    for index, lines in sorted(placed.items()):
+        block = flow.story.blocks[index]
+        measures = {round(ln.measure, 3) for ln in lines}
+        if block.kind is not BlockKind.PARA or len(lines) < 2 or len(measures) > 1 or lines[0].start != 0 \
+                or lines[-1].end != len(block.text):
+            continue    # a subhead, a one-line paragraph, one set across measures or not wholly placed
+        measure = lines[0].measure
+        para = block_paragraph(block, t)
+        opening = block.text[:12]
+        short = sum(len(u.text) for u in lines[-1].units if u.kind not in _NOT_CUT)
+        if 1 <= short <= 3 and _fewer_lines_cut(composer, para, measure, short, len(lines)):
+            hints.append(ParagraphHint(HintKind.CUT, index + 1, short, opening))
+        if block.steer is not Steer.TIGHT and _tightening_may_save(lines):
+            tight = Paragraph(para.spans, para.indent_em, para.align, para.wordwise, Steer.TIGHT)
+            if len(composer.compose(tight, measure)) < len(lines):
+                hints.append(ParagraphHint(HintKind.TIGHTEN, index + 1, 0, opening))
+    return tuple(hints)
+
+
+def _fewer_lines_cut(composer: Composer, para: Paragraph, measure: float, chars: int, count: int) -> bool:
+    """Does the paragraph lose a line with ``chars`` characters cut before its closing punctuation?"""
+    text = para.text
+    end = len(text.rstrip("。！？；，、：”’」』）》…—.!?;,:)"))
+    if end < chars:
+        return False
+    shorter = text[:end - chars] + text[end:]
+    spans, at = [], 0
+    for span in para.spans:   # the same spans (a lead-in keeps its face), the cut taken from the last
+        piece = shorter[at:at + len(span.text)] if span is not para.spans[-1] else shorter[at:]
+        at += len(span.text)
+        if piece:
+            spans.append(type(span)(piece, span.style))
+    cut = Paragraph(tuple(spans), para.indent_em, para.align, para.wordwise, para.steer)
+    return len(composer.compose(cut, measure)) < count
+
+
+def _tightening_may_save(lines) -> bool:
+    """Could closing up and squeezing, at most, make room for the last line's units in the lines before
+    (with whatever room those lines have spare)? A cheap bound, so that only paragraphs that may save a
+    line are composed again."""
+    last = lines[-1]
+    need = last.width - last.indent
+    room = 0.0
+    for ln in lines[:-1]:
+        marks = sum(1 for u in ln.units if u.blank_right + u.blank_left > 0)    # marks with a blank to give
+        spare = ln.measure - ln.indent - sum(u.width for u in ln.units)
+        room += 0.5 * ln.size * marks + ln.size / 16 * max(0, len(ln.units) - 1) + max(0.0, spare)
+    return room >= need
+
+
+def to_json(fits: list[StoryFit], issue_label: str, grid_warnings: Sequence[str] = ()) -> str:
+    """The copyfit as JSON, with the page grid's warnings (empty pages, a page count not in fours, grid
+    areas no element covers)."""
     data = {
         "issue": issue_label,
         "stories": [
@@ -72,10 +163,13 @@ def to_json(fits: list[StoryFit], issue_label: str) -> str:
                 "overset": {"characters": f.overset_chars, "lines": f.overset_lines, "from": f.overset_from}
                 if f.overset_chars else None,
                 "empty_lines": f.empty_lines, "room_characters": f.room_chars,
+                "hints": [{"kind": h.kind.value, "paragraph": h.paragraph, "characters": h.chars, "from": h.text}
+                          for h in f.hints],
             }
             for f in fits
         ],
     }
+    data["warnings"] = [{"kind": "page grid", "message": m} for m in grid_warnings]
     return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
 
 
@@ -95,8 +189,20 @@ def table(fits: list[StoryFit]) -> str:
     widths = [max(_width(r[i]) for r in [head] + rows) for i in range(len(head))]
     lines = ["  ".join(_pad(c, w) for c, w in zip(head, widths)).rstrip()]
     lines.append("  ".join("-" * w for w in widths))
-    lines += ["  ".join(_pad(c, w) for c, w in zip(r, widths)).rstrip() for r in rows]
+    for f, r in zip(fits, rows):
+        lines.append("  ".join(_pad(c, w) for c, w in zip(r, widths)).rstrip())
+        if f.hints:
+            shown = "; ".join(_hint(h) for h in f.hints[:HINTS_SHOWN])
+            more = f" … and {len(f.hints) - HINTS_SHOWN} more (copyfit.json)" if len(f.hints) > HINTS_SHOWN else ""
+            lines.append(f"  a line each: {shown}{more}")
     return "\n".join(lines)
+
+
+def _hint(h: ParagraphHint) -> str:
+    where = f"¶{h.paragraph} 「{h.text[:8]}」"
+    if h.kind is HintKind.TIGHTEN:
+        return f"{{緊}} {where}"
+    return f"cut {h.chars} char{'s' if h.chars > 1 else ''} {where}"
 
 
 def _width(text: str) -> int:

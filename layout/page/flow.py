@@ -199,7 +199,12 @@ class _LineSource:
     def _paragraph(self, index: int) -> tuple[Paragraph, list[Atom]]:
         key = ("atoms", index)
         if key not in self._memo:
-            para = block_paragraph(self.story.blocks[index], self.t)
+            block = self.story.blocks[index]
+            para = block_paragraph(block, self.t)
+            # A subhead breaks between words, in lines of even length; any paragraph carries the editor's
+            # 緊排 or 鬆排.
+            para = Paragraph(para.spans, para.indent_em, para.align, wordwise=block.kind is BlockKind.SUBHEAD,
+                             steer=block.steer)
             try:
                 self._memo[key] = (para, atomise(para, self.composer.fonts))
             except MissingGlyph as exc:
@@ -279,8 +284,20 @@ def _plan(story: Story, t: Template) -> list[PlannedSlot]:
                    if k > 0 and chain[k - 1].place.page != frame.place.page else None)
         jump_out = (f"（下轉第{chain[k + 1].place.page}版）"
                     if k + 1 < len(chain) and chain[k + 1].place.page != frame.place.page else None)
+        where = f"story '{story.id}': frame {k + 1} (page {frame.place.page})"
+        if not slots:
+            raise LayoutError(f"{where}: its jump head takes all its {frame.place.lines} lines and leaves none "
+                              f"for text; give the frame more lines")
         for i, slot in enumerate(slots):
-            plan.append(PlannedSlot(slot, jump_in if i == 0 else None, jump_out if i == len(slots) - 1 else None))
+            planned = PlannedSlot(slot, jump_in if i == 0 else None, jump_out if i == len(slots) - 1 else None)
+            # Each jump line takes a grid line of its own: a column holding both needs a line of text
+            # between them, or they would be printed on top of each other over nothing.
+            need = 1 + (planned.jump_in is not None) + (planned.jump_out is not None)
+            if slot.lines < need:
+                jumps = " and ".join(j for j in (planned.jump_in, planned.jump_out) if j)
+                raise LayoutError(f"{where}: a column of {slot.lines} line{'s' if slot.lines > 1 else ''} cannot hold "
+                                  f"{jumps} and a line of text; give the frame at least {need} lines")
+            plan.append(planned)
     return plan
 
 
@@ -292,7 +309,7 @@ def _fill(source: _LineSource, t: Template, composer: Composer, plan: list[Plann
         end = slot.line + min(slot.lines, caps.get(k, slot.lines))
         if jump_out:
             end = slot.line + slot.lines - 1
-        if jump_in:
+        if jump_in and not source.exhausted():   # （上接） only where the story really goes on
             line = jump_line(jump_in, t, Align.LEFT, slot.measure, composer)
             placed.append(PlacedLine(slot.page, slot.x, baseline_of(t, row, line.size), row, line, LineKind.JUMP_IN, -1,
                                      slot.frame))

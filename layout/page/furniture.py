@@ -8,12 +8,12 @@ rectangle.
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 
+from ..compose import rules_zh as zh
 from ..compose.linebreak import Composer, lone_character
 from ..compose.lines import Line
 from ..base.errors import LayoutError
-from .flow import JUMP_HEAD_LINES
+from .flow import JUMP_HEAD_LINES, frame_slots
 from .grid import EM_TOP, baseline_in, baseline_of
 from .items import BLACK, CMYK, GREY, RED, WHITE, Rectangle, Item, Picture, Rule, SuppliedPage, TextRun
 from ..issue.model import BorderStyle, Box, BoxKind, GridRect, Issue, Photo, Story, Template
@@ -38,7 +38,6 @@ SAMPLE_NOTE = 0.75            # the 樣例 note under a sample box's text, of it
 JUMP_HEAD_RULE = 0.15         # pitch: the rule under a 續題, up from the bottom of its two lines
 JUMP_HEAD_SIZE = 0.6          # of its band: largest size of a 續題
 CAPTION_GAP = 0.3             # pitch: between a photo and its caption
-PROOF_LABEL = 7.5             # pt: size of a proof's overset label
 
 # The masthead (報頭), in pt unless marked: the name in the first three columns, QR codes to the right.
 NAME_SHARE = 0.5              # of the masthead's height: the largest the name may be
@@ -74,8 +73,10 @@ def runs_at(line: Line, x: float, baseline: float, color: CMYK = BLACK) -> list[
 
 
 def set_lines(composer: Composer, text: str, role: str, size: float, width: float,
-              align: Align = Align.LEFT) -> list[Line]:
-    para = Paragraph((Span(text, TextStyle(role, size)),), indent_em=0.0, align=align)
+              align: Align = Align.LEFT, words: bool = False) -> list[Line]:
+    """``text`` in lines of ``width``. ``words``: a head's text, broken between words where it can and in
+    lines of even length (see Paragraph.wordwise)."""
+    para = Paragraph((Span(text, TextStyle(role, size)),), indent_em=0.0, align=align, wordwise=words)
     return composer.compose(para, width)
 
 
@@ -83,8 +84,9 @@ def fit_headline(composer: Composer, text: str, role: str, size: float, width: f
                  align: Align, fill: bool = False, max_lines: int = 2) -> list[Line]:
     """A headline's lines, in this order of preference, each tried from full size down to 70 %:
     one line; one line per part where the editor put a space (or after a comma or colon); then
-    balanced lines (at most ``max_lines``). No line ever holds a lone character. ``fill`` scales a
-    one-line headline up to fill its width."""
+    lines of even length broken between words (at most ``max_lines``). No line ever holds a lone
+    character or opens with a particle such as 的. ``fill`` scales a one-line headline up to fill its
+    width."""
     parts = [p for p in text.replace("\u3000", " ").split() if p]
     joined = "\u3000".join(parts)
     if len(parts) == 1:
@@ -108,30 +110,21 @@ def fit_headline(composer: Composer, text: str, role: str, size: float, width: f
         balanced = _balanced(composer, joined, role, size * scale, width, align, max_lines)
         if balanced:
             return balanced
-    return set_lines(composer, joined, role, size * 0.5, width, align)
+    return set_lines(composer, joined, role, size * 0.5, width, align, words=True)
 
 
 def _balanced(composer: Composer, text: str, role: str, size: float, width: float, align: Align,
               max_lines: int) -> list[Line] | None:
-    """Lines of even length, none with a lone character, or None if more than max_lines are needed."""
-    count = len(set_lines(composer, text, role, size, width, align))
-    if count > max_lines:
+    """Lines broken between words and of even length (the composer weighs every line's shortfall, the
+    last one's too), none with a lone character or opening with a particle; None if more than max_lines
+    are needed or a word would be broken at this size."""
+    lines = set_lines(composer, text, role, size, width, align, words=True)
+    if len(lines) > max_lines or any(lone_character(ln.units) for ln in lines):
         return None
-    per_line = -(-len(text) // count)
-    for extra in range(0, 4):
-        measure = min(width, (per_line + extra) * size)
-        trial = set_lines(composer, text, role, size, measure, align)
-        if len(trial) == count and not any(lone_character(ln.units) for ln in trial):
-            return [_recentre(ln, width, measure) for ln in trial]
-    return None
-
-
-def _recentre(line: Line, width: float, measure: float) -> Line:
-    """A line set at a narrower measure, moved to sit centred in the full width."""
-    shift = (width - measure) / 2
-    if shift <= 0:
-        return line
-    return replace(line, shift=line.shift + shift, width=line.width + shift, indent=line.indent + shift)
+    starts = zh.word_starts(text)
+    if any(ln.end not in starts or text[ln.end] in zh.PARTICLES for ln in lines[:-1]):
+        return None
+    return lines
 
 
 def headline_block(story: Story, rect: Rect, t: Template, composer: Composer) -> list[Item]:
@@ -187,18 +180,6 @@ def jump_head(text: str, rect: Rect, t: Template, composer: Composer) -> list[It
     return items
 
 
-def fit_mark(text: str, rect: Rect, t: Template, composer: Composer) -> list[Item]:
-    """A proof mark: the frame outlined in red, a red label under its bottom edge."""
-    size = PROOF_LABEL
-    items: list[Item] = [Rectangle(rect.x, rect.y, rect.w, rect.h, stroke=RED, stroke_width=1.0)]
-    label = set_lines(composer, text, "sans", size, max(rect.w, 6 * t.measure), Align.LEFT)[:1]
-    if label:
-        ln = label[0]
-        items.append(Rectangle(rect.right - ln.width - 4, rect.bottom - size - 4, ln.width + 4, size + 4, fill=RED))
-        items.extend(runs_at(ln, rect.right - ln.width - 2, rect.bottom - 2 - (1 - EM_TOP) * size, WHITE))
-    return items
-
-
 def _text_at(composer: Composer, text: str, role: str, size: float, x: float, baseline: float, width: float,
              align: Align, color: CMYK = BLACK) -> list[Item]:
     """A short text set at ``width`` from a first baseline, its lines LINE_LEADING apart."""
@@ -214,7 +195,7 @@ def date_line(issue: Issue) -> str:
     return f"{d.year}年{d.month}月{d.day}日 {issue.weekday}"
 
 
-QR_VERSION = 1   # bump when the encoding below changes
+QR_VERSION = 2   # bump when the encoding below or what is kept changes (2: in diskcache's envelope)
 
 
 def _qr_matrix(url: str) -> list[bytes]:
@@ -226,10 +207,13 @@ def _qr_matrix(url: str) -> list[bytes]:
 
     name = f"{hashlib.sha256(url.encode()).hexdigest()[:32]}-v{QR_VERSION}"
     known = diskcache.read(diskcache.QR_SYMBOLS, name)
-    if known:
+    if known is not None:
         rows = known.split(b"\n")
-        if all(len(r) == len(rows) and set(r) <= {0, 1} for r in rows):
+        # A symbol is square, 21 to 177 modules a side in steps of 4 (versions 1 to 40), of 0s and 1s.
+        if (21 <= len(rows) <= 177 and len(rows) % 4 == 1
+                and all(len(r) == len(rows) and not r.strip(b"\0\1") for r in rows)):
             return rows
+        diskcache.reject(diskcache.QR_SYMBOLS, name, "not a square of 0/1 modules of a QR symbol's size")
     import segno
 
     rows = [bytes(1 if m else 0 for m in row) for row in segno.make(url, error="m", micro=False).matrix]
@@ -441,14 +425,17 @@ def box_items(box: Box, t: Template, composer: Composer) -> list[Item]:
 
 
 def column_rules(story: Story, t: Template) -> dict[int, list[Item]]:
-    """Column rules (欄線) between the columns of a story's frames."""
+    """Column rules (欄線) in the middle of the gutters between the text columns of a story's frames:
+    the frame's own columns, which are the grid's unless ``columns:`` sets it in wider ones."""
     per_page: dict[int, list[Item]] = {}
     for k, frame in enumerate(story.frames):
         p = frame.place
         skip = JUMP_HEAD_LINES if k and frame.jump_head else 0
-        for col in range(p.col + 1, p.col + p.span):
-            x = t.column_x(col) - t.gutter / 2
-            top = t.line_y(p.line + skip) + 0.2 * t.pitch
-            bottom = t.line_y(p.line + p.lines) - 0.2 * t.pitch
+        # A column cut round an excluded rectangle gives two slots of the same edges: one rule.
+        columns = sorted({(slot.x, slot.x + slot.measure) for slot in frame_slots(t, frame, k, skip)})
+        top = t.line_y(p.line + skip) + 0.2 * t.pitch
+        bottom = t.line_y(p.line + p.lines) - 0.2 * t.pitch
+        for (_, right), (left, _) in zip(columns, columns[1:]):
+            x = (right + left) / 2
             per_page.setdefault(p.page, []).append(Rule(x, top, x, bottom, 0.3))
     return per_page

@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import io
 import math
+import struct
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -313,20 +314,63 @@ def pressed_photo(path: Path, w: float, h: float, focus, printing: PrintSettings
                      PIL.__version__)).encode())
     key.update(_profile_digest(printing.profile))
     key.update(_profile_digest(printing.grey_profile))
-    name = f"{key.hexdigest()[:32]}.jpg"
+    name = f"{key.hexdigest()[:32]}.press"   # .press, not .jpg: its size comes first, then the JPEG
     cached = diskcache.read(diskcache.PRESSED_PHOTOS, name)
-    if cached is not None and len(cached) > 12:
-        width, height, grey = int.from_bytes(cached[:4], "big"), int.from_bytes(cached[4:8], "big"), cached[8] == 1
-        return PressImage(cached[12:], width, height, grey)
+    if cached is not None:
+        try:
+            return _unpacked(cached)
+        except (ValueError, struct.error) as exc:
+            diskcache.reject(diskcache.PRESSED_PHOTOS, name, str(exc))
     image, _ = press_image(path, w, h, focus, printing)
     if image.mode == "L":     # grey: one plate, never over any ink limit of 100 % or more
         data = _encode(image)
     else:
         data = jpeg_within_limit(image, printing.ink_limit)
     pressed = PressImage(data, image.width, image.height, image.mode == "L")
-    header = pressed.width.to_bytes(4, "big") + pressed.height.to_bytes(4, "big") + bytes([pressed.grey, 0, 0, 0])
-    diskcache.write(diskcache.PRESSED_PHOTOS, name, header + pressed.data)
+    diskcache.write(diskcache.PRESSED_PHOTOS, name, PRESSED_HEADER.pack(pressed.width, pressed.height, pressed.grey)
+                    + pressed.data)
     return pressed
+
+
+# A pressed photo on disk: width and height in pixels, 1 if grey (else 0), three bytes of padding; the JPEG.
+PRESSED_HEADER = struct.Struct(">IIB3x")
+_JPEG_START, _JPEG_END = b"\xff\xd8", b"\xff\xd9"
+# Start-of-frame markers (SOF0–SOF15 but DHT, JPG and DAC): precision, height, width, components follow.
+_JPEG_FRAMES = frozenset(range(0xC0, 0xD0)) - {0xC4, 0xC8, 0xCC}
+_JPEG_FRAME = struct.Struct(">BHHB")
+
+
+def _unpacked(entry: bytes) -> PressImage:
+    """A pressed photo read back from the disk cache, its JPEG's frame header checked against the size
+    and colour stored with it, without Pillow (a render from the cache never imports it)."""
+    if len(entry) < PRESSED_HEADER.size + len(_JPEG_START) + len(_JPEG_END):
+        raise ValueError("too short for a pressed photo")
+    width, height, grey = PRESSED_HEADER.unpack_from(entry)
+    data = entry[PRESSED_HEADER.size:]
+    if not (data.startswith(_JPEG_START) and data.endswith(_JPEG_END)):
+        raise ValueError("not a whole JPEG")
+    if grey > 1 or _jpeg_frame(data) != (width, height, 1 if grey else 4):
+        raise ValueError("its JPEG is not the size or colour stored with it")
+    return PressImage(data, width, height, grey == 1)
+
+
+def _jpeg_frame(data: bytes) -> tuple[int, int, int] | None:
+    """A JPEG's width, height and number of components, from its frame header; None if it has none."""
+    at = len(_JPEG_START)
+    while at + 4 <= len(data):
+        if data[at] != 0xFF:
+            return None
+        marker = data[at + 1]
+        if marker == 0xFF:        # fill byte before a marker
+            at += 1
+            continue
+        if marker in _JPEG_FRAMES:
+            if at + 4 + _JPEG_FRAME.size > len(data):
+                return None
+            _, height, width, components = _JPEG_FRAME.unpack_from(data, at + 4)
+            return width, height, components
+        at += 2 + int.from_bytes(data[at + 2:at + 4], "big")   # the segment's length counts itself
+    return None
 
 
 @lru_cache(maxsize=4)

@@ -68,6 +68,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
@@ -136,7 +137,8 @@ def _profile(stream) -> IccProfile | str:
     return _PROFILES.get(stream.read_raw_bytes(), parse)
 
 
-INK_VERSION = 1   # bump when _decoded_ink changes: results remembered on disk are then not used
+# Bump when _decoded_ink or what is kept changes (2: in diskcache's envelope): old results are then not used.
+INK_VERSION = 2
 
 
 def _image_ink(image) -> float | None:
@@ -161,10 +163,14 @@ def _ink_on_disk(key: str, image) -> float | None:
     known = diskcache.read(diskcache.IMAGE_INK, key)
     if known == b"none":
         return None
-    try:
-        return float(known)
-    except (TypeError, ValueError):  # not remembered yet, or a damaged entry
-        pass
+    if known is not None:
+        try:
+            ink = float(known)
+        except ValueError:
+            ink = math.nan
+        if 0 <= ink <= 400:   # four plates at most; not NaN
+            return ink
+        diskcache.reject(diskcache.IMAGE_INK, key, "not a total ink in percent")
     ink = _decoded_ink(image)
     diskcache.write(diskcache.IMAGE_INK, key, b"none" if ink is None else repr(ink).encode())
     return ink

@@ -1,0 +1,67 @@
+"""The conventions of a command-line tool: NO_COLOR and --color/--no-color, the cache under
+$XDG_CACHE_HOME with old entries evicted, and a small Python API."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+
+import pytest
+from click.testing import CliRunner
+
+import layout
+from layout.app.cli import main
+from layout.base import diskcache
+
+from conftest import ROOT
+
+MISSING = ["check", "/nonexistent/issue.yaml"]
+
+
+@pytest.mark.parametrize("args, env, coloured", [
+    (["--color", *MISSING], {}, True),
+    (["--no-color", *MISSING], {}, False),
+    (MISSING, {"NO_COLOR": "1"}, False),
+    (["--color", *MISSING], {"NO_COLOR": "1"}, True),     # asked for explicitly: the flag wins
+])
+def test_colour_follows_no_color_and_the_flags(args, env, coloured):
+    result = CliRunner(mix_stderr=False).invoke(main, args, env=env, color=True) if hasattr(CliRunner, "mix_stderr") \
+        else CliRunner().invoke(main, args, env=env, color=True)
+    out = result.output + (result.stderr if hasattr(result, "stderr") else "")
+    assert result.exit_code == 1 and "issue file not found" in out
+    assert ("\x1b[" in out) == coloured, repr(out)
+
+
+def test_cache_folder_follows_xdg(monkeypatch, tmp_path):
+    monkeypatch.delenv("LAYOUT_CACHE_DIR", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert diskcache.folder() == tmp_path / "xdg" / "layout"
+    monkeypatch.setenv("XDG_CACHE_HOME", "relative/ignored")        # the spec: only an absolute path counts
+    assert diskcache.folder() == diskcache.Path.home() / ".cache" / "layout"
+    monkeypatch.setenv("LAYOUT_CACHE_DIR", str(tmp_path / "mine"))  # the engine's own variable first
+    assert diskcache.folder() == tmp_path / "mine"
+
+
+def test_least_recently_used_entries_are_evicted(monkeypatch, tmp_path):
+    monkeypatch.setenv("LAYOUT_CACHE_DIR", str(tmp_path))
+    for k in range(10):
+        diskcache.write(diskcache.QR_SYMBOLS, f"entry-{k}", bytes(1000))
+        stamp = time.time() - 1000 + k
+        os.utime(tmp_path / "qr" / f"entry-{k}", (stamp, stamp))
+    assert diskcache.read(diskcache.QR_SYMBOLS, "entry-0") is not None   # used now: kept
+    removed = diskcache.evict(limit=8 * 1050)
+    left = sorted(p.name for p in (tmp_path / "qr").iterdir())
+    assert removed == 4 and "entry-0" in left and left == ["entry-0", "entry-5", "entry-6", "entry-7", "entry-8",
+                                                            "entry-9"]
+    assert diskcache.evict(limit=8 * 1050) == 0                         # under the limit: nothing goes
+
+
+def test_python_api_renders_and_checks(tmp_path):
+    shutil.copytree(ROOT / "issues", tmp_path / "issues")
+    laid_out = layout.check(tmp_path / "issues" / "1650.yaml")
+    assert [f.story.id for f in laid_out.flows] == ["study-session", "government-meeting", "community-spaces"]
+    result = layout.render(str(tmp_path / "issues" / "1650.yaml"), tmp_path / "out")
+    assert [f.name for f in result.files] == ["20211129-01.pdf", "20211129-02.pdf", "20211129-issue1650.pdf"]
+    with pytest.raises(layout.LayoutError, match="issue file not found"):
+        layout.check(tmp_path / "nothing.yaml")
