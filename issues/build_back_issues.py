@@ -20,7 +20,10 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
 from layout.page.assemble import composer_for  # noqa: E402
+from layout.base.errors import LayoutError  # noqa: E402
 from layout.page.flow import flow_story  # noqa: E402
+from layout.page.furniture import headline_block  # noqa: E402
+from layout.page.verify import verify_drawn  # noqa: E402
 from layout.fonts.faces import default_fontset  # noqa: E402
 from layout.issue.loader import load_template, parse_body  # noqa: E402
 from layout.issue.model import Frame, GridRect, Story  # noqa: E402
@@ -44,6 +47,20 @@ class Planner:
     def __init__(self, template_name: str, fonts):
         self.t = load_template(load_yaml(HERE / "templates" / f"{template_name}.yaml", "template"), template_name)
         self.composer = composer_for(self.t, fonts)
+
+    def head_fits(self, seed, page: int, col: int, span: int, line: int, lines: int) -> bool:
+        """Whether the seed story's kicker, headline and deck fit their head at the styles' sizes; where
+        they do not, the issue file asks for the head to be fitted (fit_headline), as an editor would."""
+        sid, _, kicker, headline, deck = seed
+        place = GridRect(page, col, span, line, lines)
+        story = Story(sid, kicker, headline, deck, (), place, (), "plan")
+        rect = self.t.rect(place)
+        try:
+            verify_drawn("head", [x for x in (kicker, headline, deck) if x],
+                         headline_block(story, rect, self.t, self.composer), rect, self.composer.fonts, "")
+        except LayoutError:
+            return False
+        return True
 
     def fits(self, blocks, frames) -> tuple[bool, int]:
         story = Story("x", None, None, None, tuple(blocks), None, tuple(frames), "plan", balance=True)
@@ -109,13 +126,14 @@ def build_issue(k: int, fonts) -> str:
     stories.append(story_yaml(lead, grid(1, 1, cols, top, head_lines),
                               [grid(1, 1, lead_span, top + head_lines, first_lines),
                                grid(jump_page, 1, 2, jump_top, need) + f"  # jump_head: {lead[3].split()[0][:9]}"],
-                              jump_head=lead[3].split()[0][:9]))
+                              jump_head=lead[3].split()[0][:9], fit=not plan.head_fits(lead, 1, 1, cols, top, head_lines)))
     boxes.append(("banner", "深入貫徹落實\n徐匯區第十一次黨代會精神", grid(1, lead_span + 1, 2, top + head_lines, first_lines)))
     used_top = top + head_lines + first_lines + 1
     second_blocks = parse_body(read_text_file(HERE / second[1], "text"))
     span2 = cols - 2
     need2 = plan.lines_needed(second_blocks, [], 1, 1, span2, used_top + 5, t.lines - used_top - 5 + 1)
-    stories.append(story_yaml(second, grid(1, 1, span2, used_top, 5), [grid(1, 1, span2, used_top + 5, need2)]))
+    stories.append(story_yaml(second, grid(1, 1, span2, used_top, 5), [grid(1, 1, span2, used_top + 5, need2)],
+                              fit=not plan.head_fits(second, 1, 1, span2, used_top, 5)))
     photo_lines = min(18, t.lines - used_top + 1)
     photos.append((grid(1, span2 + 1, 2, used_top, photo_lines), rng.choice([0.3, 0.5, 0.7])))
     rest = used_top + photo_lines + 1
@@ -156,10 +174,13 @@ def build_issue(k: int, fonts) -> str:
                                        limit_of(t, line, page))
         head = 4
         title = f"{serial_title}（連載之{CN_NUM[(part - 1) % 10]}）"
+        fit = not plan.head_fits((f"{serial_name}-{page}", "", "副刊·魯迅小說連載", title, None), page, col, span, line,
+                                 head)
         stories.append(
             f"  - id: {serial_name}-{page}\n"
             f"    kicker: 副刊·魯迅小說連載\n"
             f"    headline: {title}\n"
+            + ("    fit_headline: true\n" if fit else "") +
             f"    text: {serial_file}\n"
             f"    paragraphs: {{from: {para + 1}, to: {para + chunk}}}\n"
             f"    balance: true\n"
@@ -197,7 +218,7 @@ def build_issue(k: int, fonts) -> str:
     return "\n".join(out) + "\n"
 
 
-def story_yaml(seed, head: str, frames: list[str], jump_head: str | None = None) -> str:
+def story_yaml(seed, head: str, frames: list[str], jump_head: str | None = None, fit: bool = False) -> str:
     sid, path, kicker, headline, deck = seed
     lines = [f"  - id: {sid}", f"    text: {path}"]
     if kicker:
@@ -206,6 +227,8 @@ def story_yaml(seed, head: str, frames: list[str], jump_head: str | None = None)
     if deck:
         lines.append(f"    deck: {deck}")
     lines.append("    balance: true")
+    if fit:
+        lines.append("    fit_headline: true")
     lines.append(f"    head: {head}")
     lines.append("    frames:")
     for k, frame in enumerate(frames):

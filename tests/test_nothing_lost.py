@@ -106,3 +106,18 @@ def test_hashtags_print_whole(tmp_path):
     assert result.exit_code == 0, result.output
     text = squeeze(page_texts(tmp_path / "out" / "20211129-01.pdf")[0])
     assert "今日熱議。#徐匯#話題#1號線今日開通#小標題結尾。" in text
+
+
+def test_a_head_is_set_smaller_only_where_the_yaml_asks(issue_copy):
+    # Without fit_headline the government-meeting head does not fit its five lines at the styles' sizes:
+    # an error saying by how much, never a silently smaller head.
+    edit(issue_copy, "    fit_headline: true              # kicker and two-line headline set smaller to fit the head "
+                     "(reported)\n", "")
+    result = run(["check", issue_copy])
+    assert result.exit_code == 1
+    assert re.search(r"story 'government-meeting': its head \(page 1\): 「.+」 runs \d+\.\d pt outside its place",
+                     result.output), result.output
+    # Asked for, it is fitted, and the size used is reported.
+    edit(issue_copy, "    headline: 學習貫徹", "    fit_headline: true\n    headline: 學習貫徹")
+    result = run(["check", issue_copy])
+    assert result.exit_code == 0 and "headline is set at 24.0 pt, 80% of the style's 30 pt" in result.output

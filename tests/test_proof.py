@@ -106,9 +106,9 @@ def test_json_report_for_tools(issue_copy):
     assert result.exit_code == 0
     data = json.loads(result.output)
     assert [s["story"] for s in data["stories"]] == ["study-session", "government-meeting", "community-spaces"]
-    # Two pages: the only warning is that a tabloid prints in fours.
-    assert [w["kind"] for w in data["warnings"]] == ["page grid"]
-    assert "prints in fours" in data["warnings"][0]["message"]
+    # Two pages: a tabloid prints in fours; two heads fitted as their YAML asks (fit_headline), with their sizes.
+    assert [w["kind"] for w in data["warnings"]] == ["page grid", "head fitted", "head fitted"]
+    assert "prints in fours" in data["warnings"][0]["message"] and "24.0 pt, 80%" in data["warnings"][1]["message"]
 
 
 def _manifest_holds(folder) -> set[str]:

@@ -71,7 +71,7 @@ def _report(layout, as_json: bool, files=()) -> None:
     warnings = ([("overset", m) for m in [overset_message(layout)] if m]
                 + [("underset", m) for m in underset_messages(layout)]
                 + [("photo resolution", m) for m in resolution_problems(layout)[1]]
-                + [("page grid", m) for m in layout.grid_warnings])
+                + [("head fitted" if "(fit_headline)" in m else "page grid", m) for m in layout.grid_warnings])
     if as_json:
         issue = layout.issue
         data = json.loads(to_json(fits, issue.label))

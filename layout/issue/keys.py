@@ -95,7 +95,9 @@ SECTIONS: dict[str, tuple[str, tuple[Key, ...]]] = {
         Key("balance", "true/false", "the last frame's columns end level", default="false"),
         Key("box", "one of", "花邊: a border around the story's head and frames", choices=(
             "single", "double", "thick-thin", "dashed")),
-        Key("fit_headline", "true/false", "scale a one-line headline up to fill its width", default="false"),
+        Key("fit_headline", "true/false", "fit the head to its place: a one-line headline grown to fill its width, "
+            "or the whole head set smaller to fit (the size used is reported); without it a head that does not "
+            "fit is an error", default="false"),
     )),
     "paragraphs": ("An excerpt of a story's text file.", (
         Key("from", "whole number", "the first paragraph taken", True, low=1, example="12"),

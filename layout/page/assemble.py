@@ -37,7 +37,8 @@ class IssueLayout:
     issue: Issue
     pages: tuple[PageLayout, ...]
     flows: tuple[StoryFlow, ...]
-    grid_warnings: tuple[str, ...] = ()   # empty pages, a page count not in fours, grid areas left empty
+    grid_warnings: tuple[str, ...] = ()   # empty pages, a page count not in fours, grid areas left empty,
+                                          # heads fitted at another size (fit_headline)
     # A proof's pages after the issue's, no 版 of it: the overset text in full. Numbered -1, -2 …
     appendix: tuple[PageLayout, ...] = ()
 
@@ -64,10 +65,11 @@ def composer_for(t, fonts: FontSet) -> Composer:
     return Composer(fonts.with_centred_punctuation() if centred else fonts, settings)
 
 
-def _story_items(story, t, composer) -> tuple[StoryFlow, dict[int, list[Item]]]:
-    """A story's flow and everything it draws, by page (a proof's marks are the page's, not the story's:
-    they share the gutters with the other stories' marks)."""
+def _story_items(story, t, composer) -> tuple[StoryFlow, dict[int, list[Item]], tuple[str, ...]]:
+    """A story's flow, everything it draws, by page (a proof's marks are the page's, not the story's:
+    they share the gutters with the other stories' marks), and what to tell the editor of it."""
     per_page: dict[int, list[Item]] = {}
+    notes: list[str] = []
 
     def add(page: int, items) -> None:
         per_page.setdefault(page, []).extend(items)
@@ -81,6 +83,12 @@ def _story_items(story, t, composer) -> tuple[StoryFlow, dict[int, list[Item]]]:
                          [x for x in (story.kicker, story.headline, story.deck) if x], head, place, composer.fonts,
                          "shorten the kicker, headline or deck, or give the head more lines")
             add(story.head.page, head)
+            if story.fit_headline and story.headline:
+                # Fitted as the YAML asked: say at what size, so nobody is surprised by it.
+                used, style = max(r.size for r in head if isinstance(r, TextRun)), t.styles["headline"].size
+                if abs(used - style) > 0.05:
+                    notes.append(f"story '{story.id}': its headline is set at {used:.1f} pt, {used / style:.0%} of "
+                                 f"the style's {style:g} pt, to fit its head (fit_headline)")
         for k, frame in enumerate(story.frames):
             if k and frame.jump_head:
                 place = t.rect(frame.place)
@@ -101,7 +109,7 @@ def _story_items(story, t, composer) -> tuple[StoryFlow, dict[int, list[Item]]]:
         add(story.head.page, story_separator(story, t))
     for page in sorted({f.place.page for f in story.frames}):
         add(page, story_border(story, page, t))
-    return flow, per_page
+    return flow, per_page, tuple(notes)
 
 
 def _furniture(issue: Issue, composer: Composer, per_page: dict[int, list[Item]]) -> None:
@@ -149,14 +157,16 @@ def layout_issue(issue: Issue, fonts: FontSet, proof: bool = False, show_grid: b
     composer = composer_for(t, fonts)
     flows = []
     per_page: dict[int, list[Item]] = {p.number: [] for p in issue.pages}
+    fit_notes: list[str] = []
     for story in issue.stories:
         key = (repr(story), repr(t), proof)
         if cache is not None and key in cache:
-            flow, items = cache[key]
+            flow, items, notes = cache[key]
         else:
-            flow, items = _story_items(story, t, composer)
+            flow, items, notes = _story_items(story, t, composer)
             if cache is not None:
-                cache[key] = (flow, items)
+                cache[key] = (flow, items, notes)
+        fit_notes.extend(notes)
         flows.append(flow)
         for page, page_items in items.items():
             per_page[page].extend(page_items)
@@ -177,5 +187,5 @@ def layout_issue(issue: Issue, fonts: FontSet, proof: bool = False, show_grid: b
             items.extend(fpo_marks(issue, items, composer))
     slugs = {p.number: tuple(slug_line(issue, p.number, render_id, composer)) for p in issue.pages}
     pages = tuple(PageLayout(p.number, tuple(per_page[p.number]), slugs[p.number]) for p in issue.pages)
-    warnings = tuple(grid_warnings(issue))
+    warnings = tuple(grid_warnings(issue)) + tuple(fit_notes)
     return IssueLayout(issue, pages, tuple(flows), warnings, appendix)

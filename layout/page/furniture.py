@@ -81,17 +81,19 @@ def set_lines(composer: Composer, text: str, role: str, size: float, width: floa
 
 
 def fit_headline(composer: Composer, text: str, role: str, size: float, width: float,
-                 align: Align, fill: bool = False, max_lines: int = 2) -> list[Line]:
+                 align: Align, fill: bool = False, max_lines: int = 2, shrink: bool = True) -> list[Line]:
     """A headline's lines, in this order of preference, each tried from full size down to 70 %:
     one line; one line per part where the editor put a space (or after a comma or colon); then
     lines of even length broken between words (at most ``max_lines``). No line ever holds a lone
     character or opens with a particle such as 的. ``fill`` scales a one-line headline up to fill its
-    width."""
+    width. ``shrink`` False keeps the size: the lines are what they are at it (a head that does not
+    fit is then the caller's error to report, not a smaller head)."""
+    scales = FIT_SCALES if shrink else (1.0,)
     parts = [p for p in text.replace("\u3000", " ").split() if p]
     joined = "\u3000".join(parts)
     if len(parts) == 1:
         parts = [p for p in re.split(r"(?<=[，：；])", parts[0]) if p]
-    for scale in FIT_SCALES:
+    for scale in scales:
         s = size * scale
         lines = set_lines(composer, joined, role, s, width, align)
         if len(lines) == 1:
@@ -106,11 +108,11 @@ def fit_headline(composer: Composer, text: str, role: str, size: float, width: f
             lines = [ln for p in parts for ln in set_lines(composer, p, role, s, width, align)]
             if len(lines) == len(parts) and not any(lone_character(ln.units) for ln in lines):
                 return lines
-    for scale in FIT_SCALES + (0.6, 0.5):
+    for scale in (scales + (0.6, 0.5) if shrink else scales):
         balanced = _balanced(composer, joined, role, size * scale, width, align, max_lines)
         if balanced:
             return balanced
-    return set_lines(composer, joined, role, size * 0.5, width, align, words=True)
+    return set_lines(composer, joined, role, size * (0.5 if shrink else 1.0), width, align, words=True)
 
 
 def _balanced(composer: Composer, text: str, role: str, size: float, width: float, align: Align,
@@ -128,9 +130,11 @@ def _balanced(composer: Composer, text: str, role: str, size: float, width: floa
 
 
 def headline_block(story: Story, rect: Rect, t: Template, composer: Composer) -> list[Item]:
-    """引題 kicker, 主題 headline, 副題 deck, centred as a block in the head's grid rectangle,
-    set smaller as a whole if it would not fit the rectangle's height."""
-    for shrink in HEAD_SCALES:
+    """引題 kicker, 主題 headline, 副題 deck, centred as a block in the head's grid rectangle. Set
+    smaller to fit only where the story asks for it (``fit_headline``: then up to fill a one-line
+    headline's width, or down as a whole to fit the head); otherwise at the template's sizes, and a
+    head that does not fit is an error (page/verify.py), never silently smaller."""
+    for shrink in (HEAD_SCALES if story.fit_headline else (1.0,)):
         blocks = _head_blocks(story, rect, t, composer, shrink)
         total = sum(gap + sum(ln.size * HEAD_LEADING for ln in lines) for lines, gap in blocks)
         if total <= rect.h:
@@ -152,16 +156,18 @@ def _head_blocks(story: Story, rect: Rect, t: Template, composer: Composer,
     blocks: list[tuple[list[Line], float]] = []  # lines, gap before
     if story.kicker:
         st = styles["kicker"]
-        blocks.append((fit_headline(composer, story.kicker, st.role, st.size * shrink, rect.w, Align.CENTER), 0.0))
+        blocks.append((fit_headline(composer, story.kicker, st.role, st.size * shrink, rect.w, Align.CENTER,
+                                    shrink=story.fit_headline), 0.0))
     if story.headline:
         st = styles["headline"]
         blocks.append((fit_headline(composer, story.headline, st.role, st.size * shrink, rect.w, Align.CENTER,
-                                    fill=story.fit_headline), HEADLINE_GAP * st.size * shrink if blocks else 0.0))
+                                    fill=story.fit_headline, shrink=story.fit_headline),
+                       HEADLINE_GAP * st.size * shrink if blocks else 0.0))
     if story.deck:
         st = styles["deck"]
         deck = story.deck if story.deck.startswith("—") else "——" + story.deck
-        blocks.append((fit_headline(composer, deck, st.role, st.size * shrink, rect.w, Align.CENTER),
-                       DECK_GAP * st.size * shrink))
+        blocks.append((fit_headline(composer, deck, st.role, st.size * shrink, rect.w, Align.CENTER,
+                                    shrink=story.fit_headline), DECK_GAP * st.size * shrink))
     return blocks
 
 
