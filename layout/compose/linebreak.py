@@ -993,10 +993,17 @@ class Composer:
             step = fit._replace(squeeze=SQUEEZE_BADNESS * TIGHT_SQUEEZE,
                                 close_up_badness=CLOSE_UP_BADNESS * TIGHT_SQUEEZE)
             trial, _ = self._breaks(atoms, table, penalties, step, lines_wanted=len(ends) - 1)
-            return trial if len(trial) < len(ends) else ends
+            return trial if len(trial) < len(ends) and not self._orphaned(atoms, trial) else ends
         step = fit._replace(spread_limit=LOOSE_SPREAD_EM + EPS)
         trial, _ = self._breaks(atoms, table, penalties, step, lines_wanted=len(ends) + 1)
-        return trial if len(trial) > len(ends) else ends
+        # The editor's step never buys a line with a 孤字: a line count that only comes with one is refused.
+        return trial if len(trial) > len(ends) and not self._orphaned(atoms, trial) else ends
+
+    def _orphaned(self, atoms: list[Atom], ends: list[int]) -> bool:
+        """A paragraph's last line, by these line ends, holds one character alone (孤字)."""
+        if len(ends) < 2 or not self.settings.avoid_orphans:
+            return False
+        return lone_character(atoms[ends[-2]:ends[-1]])
 
     def _set_line(self, atoms: list[Atom], a: int, b: int, measure: float, indent: float, last: bool, align: Align,
                   rigid: frozenset[int] = frozenset(), close_up: float = 0.0, table: _Table | None = None) -> Line:
