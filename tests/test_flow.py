@@ -187,7 +187,7 @@ def test_copyfit_report_numbers(test_fonts):
     assert (under.status, under.empty_lines, under.room_chars) == ("underset", 3, 15)
     data = json.loads(to_json(fits, "test"))
     assert data["stories"][0]["overset"]["characters"] == 42
-    assert "CUT 42 chars" in table(fits) and "room 3 lines" in table(fits)
+    assert "CUT 42 chars" in table(fits) and "room 15 chars (3 lines empty)" in table(fits)
 
 
 def test_jump_lines_only_where_the_text_goes_on(test_fonts):

@@ -69,7 +69,7 @@ def _report(layout, as_json: bool, files=()) -> None:
     # Where an overset story could give back a line (緊排 a paragraph, cut a short last line).
     fits = report(layout.flows, layout.issue.template, composer_for(layout.issue.template, default_fontset()))
     warnings = ([("overset", m) for m in [overset_message(layout)] if m]
-                + [("underset", m) for m in underset_messages(layout)]
+                + [("underset", m) for m in underset_messages(layout, fits)]
                 + [("photo resolution", m) for m in resolution_problems(layout)[1]]
                 + [("head fitted" if "(fit_headline)" in m else "page grid", m) for m in layout.grid_warnings])
     if as_json:

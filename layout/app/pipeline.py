@@ -42,9 +42,12 @@ def overset_message(layout: IssueLayout) -> str | None:
     return "; ".join(problems) if problems else None
 
 
-def underset_messages(layout: IssueLayout) -> list[str]:
+def underset_messages(layout: IssueLayout, fits: list[StoryFit]) -> list[str]:
+    """Stories that leave lines of their frames empty, with the room the copyfit worked out by setting
+    text into it (exact, not lines times a column's characters)."""
+    room = {f.story: f.room_chars for f in fits}
     return [f"story '{f.story.id}' (page {f.story.frames[-1].place.page}): {f.underset_lines} lines of its "
-            f"frames are left empty (about {f.underset_lines * f.chars_per_line} characters of room)"
+            f"frames are left empty; {room[f.story.id]} more characters would fit"
             for f in layout.flows if f.underset_lines]
 
 

@@ -65,7 +65,47 @@ class StoryFit:
         return "fits"
 
 
-def story_fit(flow: StoryFlow, hints: tuple[ParagraphHint, ...] = ()) -> StoryFit:
+# The character an editor's added text is counted in: one em of body type, as a column's characters are.
+FILLER = "國"
+
+
+def exact_room(flow: StoryFlow, t: Template, composer: Composer) -> int:
+    """How many more characters of body text the story takes without oversetting, worked out by
+    setting them: the most characters that, added to its last paragraph, still fit. Not the empty
+    lines times a column's characters — a hole left by keeping a subhead with the next line is a line
+    no added text reaches, and a short last line has room of its own."""
+    from dataclasses import replace
+
+    from ..issue.model import Inline
+    from .flow import flow_story
+
+    story = flow.story
+    if flow.overset or not story.blocks:
+        return 0
+    last = story.blocks[-1]
+    # An ideograph the body face has (a face of few characters, the tests', may lack 國).
+    filler = FILLER if composer.fonts.face_for(FILLER, t.body.role) else next(
+        (ch for b in story.blocks for ch in b.text if "\u4e00" <= ch <= "\u9fff"), None)
+    if filler is None:
+        return flow.underset_lines * flow.chars_per_line
+
+    def fits(extra: int) -> bool:
+        block = replace(last, inlines=last.inlines + (Inline(filler * extra),))
+        return flow_story(replace(story, blocks=story.blocks[:-1] + (block,)), t, composer).overset is None
+
+    # A doubling search, then halving: about 2 log2(room) layouts of the story, for stories with room.
+    lo, hi = 0, max(1, flow.chars_per_line)
+    while fits(hi):
+        lo, hi = hi, hi * 2
+        if hi > 100_000:
+            return lo
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        lo, hi = (mid, hi) if fits(mid) else (lo, mid)
+    return lo
+
+
+def story_fit(flow: StoryFlow, hints: tuple[ParagraphHint, ...] = (), room: int | None = None) -> StoryFit:
     over = flow.overset
     empty = flow.underset_lines
     return StoryFit(
@@ -78,7 +118,7 @@ def story_fit(flow: StoryFlow, hints: tuple[ParagraphHint, ...] = ()) -> StoryFi
         overset_lines=over.lines if over else 0,
         overset_from=over.first_sentence if over else "",
         empty_lines=empty,
-        room_chars=empty * flow.chars_per_line,
+        room_chars=room if room is not None else empty * flow.chars_per_line,
         hints=hints,
     )
 
@@ -88,7 +128,8 @@ def report(flows, t: Template | None = None, composer: Composer | None = None) -
     line (worked out for overset stories only: composing every paragraph again has its cost)."""
     if t is None or composer is None:
         return [story_fit(f) for f in flows]
-    return [story_fit(f, paragraph_hints(f, t, composer) if f.overset else ()) for f in flows]
+    return [story_fit(f, paragraph_hints(f, t, composer) if f.overset else (),
+                      exact_room(f, t, composer) if f.underset_lines else None) for f in flows]
 
 
 def paragraph_hints(flow: StoryFlow, t: Template, composer: Composer) -> tuple[ParagraphHint, ...]:
@@ -182,7 +223,7 @@ def table(fits: list[StoryFit]) -> str:
         if f.overset_chars:
             verdict = f"CUT {f.overset_chars} chars ({f.overset_lines} lines) from 「{f.overset_from[:12]}」"
         elif f.empty_lines:
-            verdict = f"room {f.empty_lines} lines (~{f.room_chars} chars)"
+            verdict = f"room {f.room_chars} chars ({f.empty_lines} lines empty)"
         else:
             verdict = "fits"
         rows.append([f.story, str(f.chars), frames, f"{f.lines_used}/{f.lines_available}", verdict])
