@@ -121,3 +121,13 @@ def test_a_head_is_set_smaller_only_where_the_yaml_asks(issue_copy):
     edit(issue_copy, "    headline: 學習貫徹", "    fit_headline: true\n    headline: 學習貫徹")
     result = run(["check", issue_copy])
     assert result.exit_code == 0 and "headline is set at 24.0 pt, 80% of the style's 30 pt" in result.output
+
+
+def test_an_overset_is_said_once_and_a_failed_render_still_prints_the_table(issue_copy, tmp_path):
+    story = issue_copy.parent / "1650" / "community-spaces.md"
+    story.write_text(story.read_text(encoding="utf-8") + "增補的段落。" * 30 + "\n", encoding="utf-8")
+    for command in (["check", issue_copy], ["render", issue_copy, "-o", tmp_path / "out"]):
+        result = run(command)
+        assert result.exit_code == 1
+        assert result.output.count("did not fit, from") == 1, result.output     # the sentence once
+        assert re.search(r"community-spaces .*CUT \d+ chars", result.output), result.output   # the table too

@@ -54,8 +54,9 @@ def _warn(kind: str, message: str) -> None:
     click.echo(click.style("warning:", fg="yellow", bold=True) + f" {kind}: {message}", err=True)
 
 
-def _report(layout, as_json: bool, files=()) -> None:
-    """The copyfit table and the warnings, or all of it as one JSON document."""
+def _report(layout, as_json: bool, files=(), failing: bool = False) -> None:
+    """The copyfit table and the warnings, or all of it as one JSON document. ``failing``: the command
+    is about to fail on the overset, whose error says it: the warning would say it twice."""
     import json
 
     from ..base import diskcache
@@ -68,7 +69,7 @@ def _report(layout, as_json: bool, files=()) -> None:
 
     # Where an overset story could give back a line (緊排 a paragraph, cut a short last line).
     fits = report(layout.flows, layout.issue.template, composer_for(layout.issue.template, default_fontset()))
-    warnings = ([("overset", m) for m in [overset_message(layout)] if m]
+    warnings = ([("overset", m) for m in [overset_message(layout)] if m and not failing]
                 + [("underset", m) for m in underset_messages(layout, fits)]
                 + [("photo resolution", m) for m in resolution_problems(layout)[1]]
                 + [("head fitted" if "(fit_headline)" in m else "page grid", m) for m in layout.grid_warnings])
@@ -192,9 +193,13 @@ def render_command(issue_file: Path, out_dir: Path | None, proof: bool, as_json:
     story's text does not fit its frames (unless --proof), the disk is full — or is stopped leaves the
     previous files as they were.
     """
-    from .pipeline import render
+    from .pipeline import OversetRefused, render
 
-    result = render(issue_file, out_dir, proof=proof, allow_outside=allow_outside, root=root)
+    try:
+        result = render(issue_file, out_dir, proof=proof, allow_outside=allow_outside, root=root)
+    except OversetRefused as exc:
+        _report(exc.layout, as_json, failing=True)   # the table says what to cut; nothing was written
+        raise
     _report(result.layout, as_json, (*result.files, result.report))
 
 
@@ -215,8 +220,8 @@ def check_command(issue_file: Path, dump: bool, as_json: bool, allow_outside: bo
     layout = build_layout(issue_file, allow_outside=allow_outside, root=root)
     if dump:
         click.echo(layout.dump())
-    _report(layout, as_json)
     message = overset_message(layout)
+    _report(layout, as_json, failing=bool(message))
     if message:
         _fail(LayoutError(f"{issue_file}: overset: {message}"))
     issue = layout.issue

@@ -67,6 +67,15 @@ def resolution_problems(layout: IssueLayout) -> tuple[list[str], list[str]]:
     return errors, warnings
 
 
+class OversetRefused(LayoutError):
+    """A render refused because a story does not fit: the layout comes with it, so the command can
+    still print the copyfit table that says what to cut."""
+
+    def __init__(self, message: str, layout: IssueLayout):
+        super().__init__(message)
+        self.layout = layout
+
+
 def build_layout(issue_path: Path, fonts: FontSet | None = None, proof: bool = False,
                  show_grid: bool = False, allow_outside: bool = False, issue: Issue | None = None,
                  root: Path | None = None, watermark: bool = True) -> IssueLayout:
@@ -151,7 +160,7 @@ def printable_layout(issue_path: Path, fonts: FontSet, proof: bool, show_grid: b
     layout = build_layout(issue_path, fonts, proof=proof, show_grid=show_grid, issue=issue, watermark=watermark)
     message = overset_message(layout)
     if message and not proof:
-        raise LayoutError(f"{issue_path}: overset: {message}")
+        raise OversetRefused(f"{issue_path}: overset: {message}", layout)
     return layout
 
 
