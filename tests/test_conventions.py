@@ -65,3 +65,16 @@ def test_python_api_renders_and_checks(tmp_path):
     assert [f.name for f in result.files] == ["20211129-01.pdf", "20211129-02.pdf", "20211129-issue1650.pdf"]
     with pytest.raises(layout.LayoutError, match="issue file not found"):
         layout.check(tmp_path / "nothing.yaml")
+
+
+def test_dash_reads_the_issue_from_standard_input(tmp_path, monkeypatch):
+    shutil.copytree(ROOT / "issues", tmp_path / "issues")
+    monkeypatch.chdir(tmp_path / "issues")            # its texts and templates are looked for here
+    source = (tmp_path / "issues" / "1650.yaml").read_text(encoding="utf-8")
+    ok = CliRunner().invoke(main, ["check", "-"], input=source)
+    assert ok.exit_code == 0 and "第49期（總第1650期）" in ok.output
+    bad = CliRunner().invoke(main, ["check", "-"], input=source.replace("headline:", "heading:", 1))
+    assert bad.exit_code == 1 and "<stdin>:22: stories[study-session].heading" in bad.output
+    rendered = CliRunner().invoke(main, ["render", "-", "-o", str(tmp_path / "out")], input=source)
+    assert rendered.exit_code == 0 and (tmp_path / "out" / "20211129-01.pdf").is_file()
+    assert not list((tmp_path / "issues").glob(".layout-stdin-*"))   # nothing left behind

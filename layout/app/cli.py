@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import sys
@@ -117,6 +118,27 @@ class _PathName(click.Path):
         return Path(value)
 
 
+@contextlib.contextmanager
+def _issue_from(path: Path):
+    """``-`` reads the issue from standard input, as if it were a file in the current folder (its texts,
+    photos and templates are looked for there); messages call it <stdin>. Any other path is itself."""
+    if str(path) != "-":
+        yield path
+        return
+    data = sys.stdin.buffer.read()
+    here = Path.cwd() / f".layout-stdin-{os.getpid()}.yaml"
+    try:
+        here.write_bytes(data)
+    except OSError as exc:
+        raise LayoutError(f"{Path.cwd()}: cannot hold the issue read from standard input ({exc.strerror})") from None
+    try:
+        yield here
+    except LayoutError as exc:
+        raise type(exc)(str(exc).replace(str(here), "<stdin>").replace(here.name, "<stdin>")) from None
+    finally:
+        here.unlink(missing_ok=True)
+
+
 class _Group(click.Group):
     """Turns an unexpected exception into the one-line error every failure gets (LAYOUT_DEBUG=1 re-raises)."""
 
@@ -195,11 +217,12 @@ def render_command(issue_file: Path, out_dir: Path | None, proof: bool, as_json:
     """
     from .pipeline import OversetRefused, render
 
-    try:
-        result = render(issue_file, out_dir, proof=proof, allow_outside=allow_outside, root=root)
-    except OversetRefused as exc:
-        _report(exc.layout, as_json, failing=True)   # the table says what to cut; nothing was written
-        raise
+    with _issue_from(issue_file) as path:
+        try:
+            result = render(path, out_dir, proof=proof, allow_outside=allow_outside, root=root)
+        except OversetRefused as exc:
+            _report(exc.layout, as_json, failing=True)   # the table says what to cut; nothing was written
+            raise
     _report(result.layout, as_json, (*result.files, result.report))
 
 
@@ -217,7 +240,8 @@ def check_command(issue_file: Path, dump: bool, as_json: bool, allow_outside: bo
     """
     from .pipeline import build_layout, overset_message
 
-    layout = build_layout(issue_file, allow_outside=allow_outside, root=root)
+    with _issue_from(issue_file) as path:
+        layout = build_layout(path, allow_outside=allow_outside, root=root)
     if dump:
         click.echo(layout.dump())
     message = overset_message(layout)
