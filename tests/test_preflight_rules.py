@@ -232,3 +232,36 @@ def test_tint_transforms_are_evaluated():
         pikepdf.Dictionary(FunctionType=2, Domain=[0, 1], C0=[0], C1=[1], N=1),
         pikepdf.Dictionary(FunctionType=2, Domain=[0, 1], C0=[1], C1=[0], N=1)])
     assert evaluate(stitched, [0.25]) == pytest.approx([0.5]) and evaluate(stitched, [0.75]) == pytest.approx([0.5])
+
+
+def _nested_image_pdf(path, rgb: bool, depth: int = 5):
+    """A page whose only image sits ``depth`` forms deep: RGB or CMYK, all else the same."""
+    import pikepdf
+
+    pdf = pikepdf.new()
+    image = pikepdf.Stream(pdf, bytes(3 if rgb else 4), Type=pikepdf.Name.XObject, Subtype=pikepdf.Name.Image,
+                           Width=1, Height=1, BitsPerComponent=8,
+                           ColorSpace=pikepdf.Name.DeviceRGB if rgb else pikepdf.Name.DeviceCMYK)
+    inner, name = image, "/Im0"
+    for level in range(depth):
+        form = pikepdf.Stream(pdf, f"q 10 0 0 10 0 0 cm {name} Do Q".encode(), Type=pikepdf.Name.XObject,
+                              Subtype=pikepdf.Name.Form, BBox=[0, 0, 100, 100],
+                              Resources=pikepdf.Dictionary(XObject=pikepdf.Dictionary({name: inner})))
+        inner, name = form, f"/Fm{level}"
+    page = pikepdf.Dictionary(Type=pikepdf.Name.Page, MediaBox=[0, 0, 100, 100], TrimBox=[0, 0, 100, 100],
+                              Contents=pdf.make_stream(f"{name} Do".encode()),
+                              Resources=pikepdf.Dictionary(XObject=pikepdf.Dictionary({name: inner})))
+    pdf.pages.append(pikepdf.Page(page))
+    pdf.save(path)
+    return path
+
+
+def test_a_remembered_page_is_the_same_page_however_deep_its_forms(tmp_path):
+    # Results are remembered by page content: an RGB image five forms deep must not borrow the result of
+    # the same page with a CMYK image, checked just before in the same process.
+    from layout.preflight.rules import Limits, check
+
+    good = check(_nested_image_pdf(tmp_path / "good.pdf", rgb=False), Limits(house=False))
+    bad = check(_nested_image_pdf(tmp_path / "bad.pdf", rgb=True), Limits(house=False))
+    assert not any("DeviceRGB" in f.message for f in good)
+    assert any(f.rule == "iso/colour" and "DeviceRGB" in f.message for f in bad)

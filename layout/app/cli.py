@@ -223,7 +223,10 @@ def render_command(issue_file: Path, out_dir: Path | None, proof: bool, as_json:
         except OversetRefused as exc:
             _report(exc.layout, as_json, failing=True)   # the table says what to cut; nothing was written
             raise
-    _report(result.layout, as_json, (*result.files, result.report))
+    folder = result.report.parent
+    reports = [folder / n for n in ("preflight.txt", "preflight.json", "manifest.json", "SHA256SUMS")
+               if (folder / n).is_file()]
+    _report(result.layout, as_json, (*result.files, result.report, *reports))
 
 
 @main.command("check")
@@ -250,7 +253,8 @@ def check_command(issue_file: Path, dump: bool, as_json: bool, allow_outside: bo
         _fail(LayoutError(f"{issue_file}: overset: {message}"))
     issue = layout.issue
     if not as_json:
-        click.echo(f"ok: {issue_file}: {issue.label} {issue.weekday}, {len(issue.pages)} pages, "
+        shown = "<stdin>" if str(issue_file) == "-" else issue_file
+        click.echo(f"ok: {shown}: {issue.label} {issue.weekday}, {len(issue.pages)} pages, "
                    f"{len(issue.stories)} stories")
 
 
@@ -468,7 +472,7 @@ def new_command(total: int, source: Path, date, number: int | None, keep_stories
 
     target = new_issue(total, source, date.date(), keep_stories, number)
     click.echo(f"wrote {target}")
-    click.echo(f"next: add the stories, then `layout check {target}`")
+    click.echo(f"next: {'edit' if keep_stories else 'add'} the stories, then `layout check {target}`")
 
 
 @main.command("schema")

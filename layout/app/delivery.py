@@ -119,11 +119,11 @@ def page_digest(page: PageLayout) -> str:
     """What a page shows: its drawing, and the content of every photo and supplied page on it (a
     photo replaced under the same name is a change). The slug line is left out: it names the render,
     and a page every render would otherwise count as changed."""
-    h = hashlib.sha256(repr(page.items).encode())
-    for item in page.items:
-        if isinstance(item, (Picture, SuppliedPage)):
-            h.update(content_digest(item.path))
-    return h.hexdigest()
+    # A photo or a supplied page counts by its content, not by where it lies on this machine: the same
+    # project moved or copied elsewhere shows the same page.
+    shown = [replace(item, path=Path(content_digest(item.path).hex())) if isinstance(item, (Picture, SuppliedPage))
+             else item for item in page.items]
+    return hashlib.sha256(repr(shown).encode()).hexdigest()
 
 
 def revision_of(name: str, content: str, old: dict[str, Entry]) -> int:

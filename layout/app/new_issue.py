@@ -38,6 +38,9 @@ def new_issue(total: int, source: Path, date: dt.date, keep_stories: bool = Fals
     issue = data["issue"]
     issue["total"] = total
     issue["number"] = number if number is not None else old.number + (total - old.total)
+    if not 1 <= issue["number"] <= 999:
+        raise LayoutError(f"{source}: the new issue's number (期) would be {issue['number']}, counted on from "
+                          f"第{old.number}期（總第{old.total}期）; give it with --number")
     issue["date"] = date
     for key in ("sample",):
         if key in issue:

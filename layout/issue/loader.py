@@ -349,8 +349,12 @@ def _story(node: Node, t: Template, pages: set[int], base: Files) -> Story:
     if not blocks:
         raise (m.get("text") or m["body"]).error("the story has no text")
     frames = []
-    for sub in m["frames"].sequence():
+    for k, sub in enumerate(m["frames"].sequence()):
         frames.append(_frame(sub, t, pages))
+        if k == 0 and frames[0].jump_head:
+            # A jump head (續題) heads a continuation: on the first frame it would have nowhere to go.
+            raise sub.mapping(*keys("frame"))["jump_head"].error(
+                "a jump head (續題) heads a story's continuation on another page: the first frame has none")
     if not frames:
         raise m["frames"].error("a story needs at least one frame")
     head = None

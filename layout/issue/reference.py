@@ -31,7 +31,7 @@ def _schema_of(key: Key) -> dict:
     elif key.section and key.many:
         item = {"$ref": f"#/$defs/{key.section}"}
         out = {"anyOf": [{"type": "array", "items": item}, item]} if key.name == "exclude" else \
-            {"type": "array", "items": item}
+            {"type": "array", "items": item, **({"minItems": 1} if key.required and key.name != "stories" else {})}
     elif key.section:
         out = {"$ref": f"#/$defs/{key.section}"}
     else:

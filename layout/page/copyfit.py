@@ -90,8 +90,12 @@ def exact_room(flow: StoryFlow, t: Template, composer: Composer) -> int:
         return flow.underset_lines * flow.chars_per_line
 
     def fits(extra: int) -> bool:
-        block = replace(last, inlines=last.inlines + (Inline(filler * extra),))
-        return flow_story(replace(story, blocks=story.blocks[:-1] + (block,)), t, composer).overset is None
+        # Added text continues the last paragraph; after a subhead it is a paragraph of its own.
+        if last.kind is BlockKind.PARA:
+            blocks = story.blocks[:-1] + (replace(last, inlines=last.inlines + (Inline(filler * extra),)),)
+        else:
+            blocks = story.blocks + (replace(last, kind=BlockKind.PARA, inlines=(Inline(filler * extra),)),)
+        return flow_story(replace(story, blocks=blocks), t, composer).overset is None
 
     # A doubling search, then halving: about 2 log2(room) layouts of the story, for stories with room.
     lo, hi = 0, max(1, flow.chars_per_line)

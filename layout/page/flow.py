@@ -286,8 +286,11 @@ def _plan(story: Story, t: Template) -> list[PlannedSlot]:
                     if k + 1 < len(chain) and chain[k + 1].place.page != frame.place.page else None)
         where = f"story '{story.id}': frame {k + 1} (page {frame.place.page})"
         if not slots:
-            raise LayoutError(f"{where}: its jump head takes all its {frame.place.lines} lines and leaves none "
-                              f"for text; give the frame more lines")
+            why = ("its jump head takes all its" if frame.jump_head and not frame.exclude
+                   else "its jump head and excluded rectangles take all its" if frame.jump_head
+                   else "its excluded rectangles take all its")
+            raise LayoutError(f"{where}: {why} {frame.place.lines} lines and leave none for text; give the frame "
+                              f"more lines")
         for i, slot in enumerate(slots):
             planned = PlannedSlot(slot, jump_in if i == 0 else None, jump_out if i == len(slots) - 1 else None)
             # Each jump line takes a grid line of its own: a column holding both needs a line of text

@@ -184,30 +184,41 @@ _CONTENT: dict[str, tuple[list[Finding], ContentFigures]] = {}
 
 
 def _signature(obj) -> str:
-    """A digest of an object's value: dictionaries, arrays and stream data, not object numbers."""
-    digest = hashlib.sha256()
+    """A digest of an object's whole value — dictionaries, arrays and stream data at any depth, not
+    object numbers — so two pages share a remembered result only if everything a rule could look at is
+    the same (a form nested however deep included). An indirect object is digested once (memo by its
+    number in this file), and a cycle is marked, not followed."""
+    memo: dict[tuple[int, int], bytes] = {}
 
-    def feed(o, depth=0):
-        if depth > 12:
-            digest.update(b"?")
-        elif isinstance(o, pikepdf.Stream):
-            feed(o.stream_dict, depth + 1)
-            digest.update(hashlib.sha256(o.read_raw_bytes()).digest())
+    def value(o) -> bytes:
+        if isinstance(o, (pikepdf.Stream, pikepdf.Dictionary, pikepdf.Array)) and o.is_indirect:
+            key = o.objgen
+            if key in memo:
+                return memo[key]
+            memo[key] = b"cycle"           # met again while being digested: a reference back
+            memo[key] = direct(o)
+            return memo[key]
+        return direct(o)
+
+    def direct(o) -> bytes:
+        h = hashlib.sha256()
+        if isinstance(o, pikepdf.Stream):
+            h.update(b"S" + value(o.stream_dict) + hashlib.sha256(o.read_raw_bytes()).digest())
         elif isinstance(o, pikepdf.Dictionary):
+            h.update(b"D")
             for key in sorted(o.keys()):
                 if key != "/Length":
-                    digest.update(key.encode() + b"=")
-                    feed(o[key], depth + 1)
+                    h.update(key.encode() + b"=" + value(o[key]))
         elif isinstance(o, pikepdf.Array):
-            digest.update(b"[")
+            h.update(b"[")
             for x in o:
-                feed(x, depth + 1)
-            digest.update(b"]")
+                h.update(value(x))
+            h.update(b"]")
         else:
-            digest.update(repr(o).encode() + b";")
+            h.update(repr(o).encode() + b";")
+        return h.digest()
 
-    feed(obj)
-    return digest.hexdigest()
+    return value(obj).hex()
 
 
 def _page_signature(page: pikepdf.Page) -> str:
@@ -248,7 +259,11 @@ def _content(page: pikepdf.Page, no: int, limits: Limits, trim: Extent) -> tuple
     """The page's content findings and figures, decided once for identical content, resources and trim.
     The key holds the limits the content rules use (not the switches: house rules are dropped later,
     and a proof's pages are the same pages)."""
-    key = f"{_page_signature(page)}:{trim}:{limits.ink_limit}:{limits.warn_ppi}:{limits.min_ppi}"
+    try:
+        key = f"{_page_signature(page)}:{trim}:{limits.ink_limit}:{limits.warn_ppi}:{limits.min_ppi}"
+    except RecursionError:   # nested past Python's own limit: decided afresh, never remembered
+        key = f"unremembered:{id(page)}"
+        _CONTENT.pop(key, None)
     if key not in _CONTENT:
         if len(_CONTENT) > 256:
             _CONTENT.clear()
