@@ -75,6 +75,10 @@ def test_subset_keeps_used_outlines_and_components_and_empties_the_rest(tmp_path
         assert subset["hmtx"][subset.getGlyphName(gid)] == original["hmtx"][original.getGlyphName(gid)]
     only_b = TTFont(io.BytesIO(program.subset({2})))
     assert [_outline(only_b, gid)[0] for gid in range(4)] == [1, 0, 1, 0]
+    # The post table as the specification lays it out: 32 bytes, not a fixed-pitch font.
+    post = subset["post"]
+    assert len(subset.reader["post"]) == 32
+    assert (post.formatType, post.underlinePosition, post.underlineThickness, post.isFixedPitch) == (3.0, -100, 50, 0)
 
 
 def test_table_layouts_read_the_fields_fonttools_reads(tmp_path):

@@ -569,12 +569,12 @@ class FontProgram:
         return _assemble(tables)
 
 
-# post version 3 (no glyph names). Its fields are packed as they always have been, with 4-byte
-# values where the specification has underlinePosition and underlineThickness as int16: the
-# table is 36 bytes, not 32, and reads as underlinePosition -1, underlineThickness -100,
-# isFixedPitch 50. Kept as it is so that embedded fonts stay byte-identical; correcting it
-# changes every font program written.
-_POST = struct.pack(">IiiiIIIII", 0x00030000, 0, -100, 50, 0, 0, 0, 0, 0)
+# post version 3 (no glyph names), 32 bytes as the specification lays it out: version, italicAngle
+# (Fixed), underlinePosition and underlineThickness (FWORD, int16), isFixedPitch and the four memory
+# hints (uint32). Until 2026-11-30 the two FWORDs were packed as int32, so the table read as
+# underlinePosition -1, underlineThickness -100 and isFixedPitch true (tests/test_pdfwriter.py now
+# reads it back with fontTools).
+_POST = struct.pack(">IihhIIIII", 0x00030000, 0, -100, 50, 0, 0, 0, 0, 0)
 
 # A cmap with only the closing segment: a CIDFontType2 is addressed by glyph number through
 # CIDToGIDMap, never through the font's own cmap. The segment (0xFFFF to 0xFFFF, the one every
