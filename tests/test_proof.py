@@ -107,7 +107,7 @@ def test_json_report_for_tools(issue_copy):
     data = json.loads(result.output)
     assert [s["story"] for s in data["stories"]] == ["study-session", "government-meeting", "community-spaces"]
     # Two pages: a tabloid prints in fours; two heads fitted as their YAML asks (fit_headline), with their sizes.
-    assert [w["kind"] for w in data["warnings"]] == ["page grid", "head fitted", "head fitted"]
+    assert [w["kind"] for w in data["warnings"]] == ["page grid", "head fitted", "head fitted"] + ["script"] * 11
     assert "prints in fours" in data["warnings"][0]["message"] and "24.0 pt, 80%" in data["warnings"][1]["message"]
 
 

@@ -73,7 +73,8 @@ def _report(layout, as_json: bool, files=(), failing: bool = False) -> None:
     warnings = ([("overset", m) for m in [overset_message(layout)] if m and not failing]
                 + [("underset", m) for m in underset_messages(layout, fits)]
                 + [("photo resolution", m) for m in resolution_problems(layout)[1]]
-                + [("head fitted" if "(fit_headline)" in m else "page grid", m) for m in layout.grid_warnings])
+                + [("head fitted" if "(fit_headline)" in m else "script" if m.startswith("script: ") else "page grid",
+                    m.removeprefix("script: ")) for m in layout.grid_warnings])
     if as_json:
         issue = layout.issue
         data = json.loads(to_json(fits, issue.label))

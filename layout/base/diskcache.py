@@ -69,6 +69,8 @@ MEMORY = {
     "layout.compose.atoms:_TABLES": ("font set identity → role → character", "cleared past 16 font sets"),
     "layout.compose.rules_zh:_segmenter": ("none (rjieba's dictionary and the Traditional→Simplified table)",
                                            "process lifetime"),
+    "layout.page.script_lint:_converters": ("none (OpenCC's s2t and t2s converters)", "process lifetime"),
+    "layout.page.script_lint:script_of": ("character", "process lifetime (one answer a character seen)"),
     "layout.compose.atoms:_RIDES": ("character", "process lifetime (one bool a character seen)"),
     "layout.issue.photos:_CHECKED": ("photo path → digest and pixel size at its last check",
                                      "replaced at every check of that path"),

@@ -174,6 +174,9 @@ SECTIONS: dict[str, tuple[str, tuple[Key, ...]]] = {
             low=0, high=1),
         Key("punctuation_position", "one of", "GB: mainland (low-left) marks; CNS: centred (Taiwan, Hong Kong)",
             default="GB", choices=("GB", "CNS")),
+        Key("script_lint", "one of", "characters of the other script in a story (a Simplified-only character in a "
+            "Traditional text, or the reverse): reported as warnings, refused as errors, or not checked",
+            default="warning", choices=("warning", "error", "off")),
         Key("print", "section", "what the print shop asks for", section="print"),
     )),
     "trim": ("The trimmed page, in mm.", (

@@ -104,6 +104,7 @@ def load_template(node: Node, name: str) -> Template:
                       else PunctuationPosition.GB),
             latin_gap_em=m["latin_gap"].number(0, 1) if "latin_gap" in m else 0.25),
         printing=_print_settings(m["print"]) if "print" in m else PrintSettings(),
+        script_lint=m["script_lint"].choice(("warning", "error", "off")) if "script_lint" in m else "warning",
     )
     if t.measure < 4 * size:
         raise m["columns"].error(f"{t.columns} columns leave under 4 characters per column; use fewer columns")

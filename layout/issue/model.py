@@ -71,6 +71,7 @@ class Template:
     running_head_lines: int    # grid lines the running head takes on later pages
     styles: dict[str, TextStyle]   # by name: kicker, headline, deck, subhead, lead_in, jump, banner, notice
     composition: CompositionSettings = CompositionSettings()   # 避頭尾 level, punctuation, Han–Latin gap
+    script_lint: str = "warning"   # characters of the other script in a story: warning, error or off
     printing: PrintSettings = PrintSettings()
 
     # Derived grid: whole-em columns, gutters take the rest of the type area.

@@ -15,6 +15,7 @@ from ..base.errors import LayoutError
 from ..base.units import Rect
 from .flow import JUMP_HEAD_LINES, StoryFlow, flow_story
 from .coverage import grid_warnings
+from .script_lint import script_warnings
 from .fpo import fpo_marks
 from .verify import verify_complete, verify_drawn
 from ..fonts.faces import FontSet
@@ -187,5 +188,9 @@ def layout_issue(issue: Issue, fonts: FontSet, proof: bool = False, show_grid: b
             items.extend(fpo_marks(issue, items, composer))
     slugs = {p.number: tuple(slug_line(issue, p.number, render_id, composer)) for p in issue.pages}
     pages = tuple(PageLayout(p.number, tuple(per_page[p.number]), slugs[p.number]) for p in issue.pages)
-    warnings = tuple(grid_warnings(issue)) + tuple(fit_notes)
+    lint = script_warnings(issue) if t.script_lint != "off" else []
+    if lint and t.script_lint == "error":
+        raise LayoutError(f"{issue.path}: {lint[0]} ({len(lint)} such characters; the template asks for one "
+                          f"script: script_lint: error)")
+    warnings = tuple(grid_warnings(issue)) + tuple(fit_notes) + tuple(lint)
     return IssueLayout(issue, pages, tuple(flows), warnings, appendix)
