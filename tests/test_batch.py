@@ -50,6 +50,11 @@ def test_batch_renders_skips_and_isolates_failures(tmp_path):
     assert {r["status"] for r in json.loads(third.output)} == {"rendered"}
     forced = runner.invoke(main, ["batch", str(folder / "1650.yaml"), "-o", str(out), "--force", "--json"])
     assert json.loads(forced.output)[0]["status"] == "rendered"
+    # A page file damaged since its render (its checksum no longer the manifest's) is rendered again.
+    with open(out / "1650" / "20211129-02.pdf", "ab") as f:
+        f.write(b"\0")
+    again = runner.invoke(main, ["batch", str(folder / "1650.yaml"), "-o", str(out), "--json"])
+    assert json.loads(again.output)[0]["status"] == "rendered"
 
 
 def test_the_key_is_a_content_hash_not_a_file_time(tmp_path):

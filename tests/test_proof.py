@@ -216,3 +216,27 @@ def test_diff_names_pages_by_their_number_and_compares_proofs_only(issue_copy, t
             (flat / "layout-proof.json").unlink()
         pages = run(flat, tmp_path / "old")
         assert not any(p["changed"] for p in pages.values()) and sorted(pages) == [1, 2]
+
+
+def test_watch_takes_a_save_made_during_an_update(issue_copy, tmp_path, real_fonts, monkeypatch):
+    """A save made while an update runs is newer than what the update read: the next look takes it."""
+    watcher = Watcher(issue_copy, tmp_path / "w", dpi=20, fonts=real_fonts)
+    story = issue_copy.parent / "1650" / "government-meeting.md"
+    original = watcher.update
+    saved = []
+
+    def update_with_a_save_meanwhile():
+        result = original()
+        if not saved:                      # the editor saves while the first update is being written
+            story.write_text(story.read_text(encoding="utf-8").replace("衛嵐、高世昫、", ""), encoding="utf-8")
+            import os
+            import time as clock
+            stamp = clock.time() + 5
+            os.utime(story, (stamp, stamp))
+            saved.append(True)
+        return result
+
+    monkeypatch.setattr(watcher, "update", update_with_a_save_meanwhile)
+    updates = []
+    watcher.run(updates.append, lambda exc: None, interval=0.01, cycles=2)
+    assert len(updates) == 2 and updates[1].pages == (1,)     # the second look composed the saved text

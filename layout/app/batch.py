@@ -134,7 +134,7 @@ def render_one(job: tuple[Path, Path | None, bool, Path | None]) -> Outcome:
         key = input_key(issue_path, issue)
         key_file = out_dir / KEY_FILE
         if (not force and key_file.is_file() and key_file.read_text().strip() == key
-                and all((out_dir / n).is_file() for n in _expected(issue))):
+                and all((out_dir / n).is_file() for n in _expected(issue)) and set_is_whole(out_dir)):
             tidy(out_dir)
             return Outcome(issue_path, "skipped", len(issue.pages), time.perf_counter() - start, out_dir=out_dir)
 
@@ -150,6 +150,26 @@ def render_one(job: tuple[Path, Path | None, bool, Path | None]) -> Outcome:
         reason = (str(os_error(exc, "render the issue")) if is_environmental(exc) else
                   readable_line(f"internal error ({exc.__class__.__name__}: {exc})"))
         return Outcome(issue_path, "failed", 0, time.perf_counter() - start, reason)
+
+
+def set_is_whole(folder: Path) -> bool:
+    """Every file the folder's manifest lists is there with its checksum: a page file damaged or
+    replaced by hand since the render is rendered again, never skipped."""
+    import hashlib
+
+    from .delivery import read_manifest
+
+    entries = read_manifest(folder)
+    if not entries:
+        return False
+    for name, entry in entries.items():
+        try:
+            with open(folder / name, "rb") as f:
+                if hashlib.file_digest(f, "sha256").hexdigest() != entry.sha256:
+                    return False
+        except OSError:
+            return False
+    return True
 
 
 def _expected(issue) -> list[str]:

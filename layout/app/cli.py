@@ -332,10 +332,8 @@ def watch(issue_file: Path, out_dir: Path | None, dpi: int, show_grid: bool, no_
     def on_error(exc: LayoutError) -> None:
         click.echo(click.style("error:", fg="red", bold=True) + f" {exc}", err=True)
 
-    try:
-        watcher.run(on_update, on_error, interval)
-    except KeyboardInterrupt:
-        click.echo("stopped")
+    # Ctrl-C and SIGTERM end it as every command ends: one `stopped:` line, exit 130 or 143.
+    watcher.run(on_update, on_error, interval)
 
 
 @main.command("diff")

@@ -23,7 +23,7 @@ from ..page.assemble import IssueLayout, composer_for, layout_issue
 from ..page.proof_marks import stale_band
 from ..base.errors import LayoutError
 from ..fonts.faces import FontSet, default_fontset
-from ..base.files import atomic_write_text, os_error, recover, remove_temporary_files
+from ..base.files import atomic_write_text, os_error, recover, remove_temporary_files, signals_deferred
 from ..issue.model import Issue, input_files
 from .delivery import issue_folder_held, record_files
 from .pipeline import output_folder, proof_index, read_issue, render_id, write_proof
@@ -112,7 +112,9 @@ class Watcher:
                 recover(out)
                 remove_temporary_files(out)      # what a watch killed mid-write left
                 out.mkdir(parents=True, exist_ok=True)
-                made = write_proof(layout, self.fonts, out, self.dpi, pages)
+                # A stop waits for the update to finish writing: proof/ is one proof, never a mix.
+                with signals_deferred():
+                    made = write_proof(layout, self.fonts, out, self.dpi, pages)
                 if (out / STALE_FILE).exists():
                     (out / STALE_FILE).unlink()
                     record_files(out, layout.issue.label, made.render.render_id, [])
@@ -164,12 +166,19 @@ class Watcher:
             count += 1
             state = snapshot(input_files(self.issue_path, self.issue))
             if state != seen:
+                # What the update reads is what the files were before it began: a save made while it
+                # runs is newer than ``seen`` and starts the next update.
                 seen = state
+                began = time.time_ns()
                 try:
                     on_update(self.update())
                 except LayoutError as exc:
                     on_error(_with_stale(exc, self.mark_stale(exc)))
-                seen = snapshot(input_files(self.issue_path, self.issue))
+                # The update may have named files the look before it did not know (the first update
+                # reads the story texts): one changed since the update began counts as not yet seen.
+                after = snapshot(input_files(self.issue_path, self.issue))
+                seen = {path: state[path] if path in state else
+                        (when if when is not None and when < began else None) for path, when in after.items()}
             time.sleep(interval)
 
 
