@@ -55,9 +55,10 @@ def _warn(kind: str, message: str) -> None:
     click.echo(click.style("warning:", fg="yellow", bold=True) + f" {kind}: {message}", err=True)
 
 
-def _report(layout, as_json: bool, files=(), failing: bool = False) -> None:
+def _report(layout, as_json: bool, files=(), failing: bool = False, fits=None) -> None:
     """The copyfit table and the warnings, or all of it as one JSON document. ``failing``: the command
-    is about to fail on the overset, whose error says it: the warning would say it twice."""
+    is about to fail on the overset, whose error says it: the warning would say it twice. ``fits``: the
+    copyfit the render has already worked out (its room is found by setting text: not done twice)."""
     import json
 
     from ..base import diskcache
@@ -65,11 +66,12 @@ def _report(layout, as_json: bool, files=(), failing: bool = False) -> None:
     from .pipeline import overset_message, resolution_problems, underset_messages
 
     click.echo("".join(f"note: {note}\n" for note in diskcache.notes()), err=True, nl=False)
-    from ..fonts.faces import default_fontset
-    from ..page.assemble import composer_for
+    if fits is None:
+        from ..fonts.faces import default_fontset
+        from ..page.assemble import composer_for
 
-    # Where an overset story could give back a line (緊排 a paragraph, cut a short last line).
-    fits = report(layout.flows, layout.issue.template, composer_for(layout.issue.template, default_fontset()))
+        # With the exact room, and where an overset story could give back a line (緊排, a short last line).
+        fits = report(layout.flows, layout.issue.template, composer_for(layout.issue.template, default_fontset()))
     warnings = ([("overset", m) for m in [overset_message(layout)] if m and not failing]
                 + [("underset", m) for m in underset_messages(layout, fits)]
                 + [("photo resolution", m) for m in resolution_problems(layout)[1]]
@@ -227,7 +229,7 @@ def render_command(issue_file: Path, out_dir: Path | None, proof: bool, as_json:
     folder = result.report.parent
     reports = [folder / n for n in ("preflight.txt", "preflight.json", "manifest.json", "SHA256SUMS")
                if (folder / n).is_file()]
-    _report(result.layout, as_json, (*result.files, result.report, *reports))
+    _report(result.layout, as_json, (*result.files, result.report, *reports), fits=result.copyfit)
 
 
 @main.command("check")
@@ -293,7 +295,7 @@ def proof_command(issue_file: Path, out_dir: Path | None, dpi: int, show_grid: b
     result = proof(issue_file, out_dir, dpi=dpi, show_grid=show_grid, allow_outside=allow_outside, root=root,
                    watermark=not no_watermark)
     files = (*result.render.files, *result.pngs, result.sheet, result.render.report, result.lines)
-    _report(result.render.layout, as_json, files)
+    _report(result.render.layout, as_json, files, fits=result.render.copyfit)
 
 
 @main.command()

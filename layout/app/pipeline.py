@@ -168,7 +168,7 @@ def _write_set(layout: IssueLayout, fonts: FontSet, folder: Path, proof: bool,
                pages: set[int] | None = None) -> RenderResult:
     """The PDFs, the reports and copyfit.json, written into ``folder`` (a fresh one, not yet in place).
     ``pages``: a proof's pages to write (`layout watch`: those that changed); the issue's PDF always is."""
-    rid = render_id(layout.issue)
+    rid = layout.render_id or render_id(layout.issue)   # worked out once, when the slug lines were set
     files = (proof_pdfs(layout, fonts, folder, rid, pages) if proof
              else write_pdfs(layout, fonts, folder, proof=proof, render_id=rid))
     fits = report(layout.flows, layout.issue.template, composer_for(layout.issue.template, fonts))

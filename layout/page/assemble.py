@@ -42,6 +42,7 @@ class IssueLayout:
                                           # heads fitted at another size (fit_headline)
     # A proof's pages after the issue's, no 版 of it: the overset text in full. Numbered -1, -2 …
     appendix: tuple[PageLayout, ...] = ()
+    render_id: str = ""                   # the digest of the inputs the slug lines carry ("" for none)
 
     def dump(self) -> str:
         """A readable text form: story → every line placed (page, grid line, x, kind, text) → page item
@@ -193,4 +194,4 @@ def layout_issue(issue: Issue, fonts: FontSet, proof: bool = False, show_grid: b
         raise LayoutError(f"{issue.path}: {lint[0]} ({len(lint)} such characters; the template asks for one "
                           f"script: script_lint: error)")
     warnings = tuple(grid_warnings(issue)) + tuple(fit_notes) + tuple(lint)
-    return IssueLayout(issue, pages, tuple(flows), warnings, appendix)
+    return IssueLayout(issue, pages, tuple(flows), warnings, appendix, render_id)
