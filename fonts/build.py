@@ -31,6 +31,7 @@ NOTO = Path("/usr/share/fonts/truetype/noto")
 LXGW = Path("/usr/share/fonts/truetype/lxgw-wenkai")
 SC_FACE = 2  # face index of the Simplified Chinese (GB punctuation) face in the Noto CJK collections
 TC_FACE = 3  # the Traditional Chinese (Taiwan, CNS punctuation) face
+HK_FACE = 4  # the Hong Kong face
 
 # OpenType features kept: the positioning data the composer reads (halt: half-width
 # punctuation; palt; their vertical twins) and Latin kerning.  Substitution
@@ -55,7 +56,7 @@ class Source:
     path: Path        # original file
     face: int         # index in a collection, -1 for a single font
     package: str      # the Debian package it came from
-    unicodes: str     # "repertoire", "latin", "math" or "cns-punctuation"
+    unicodes: str     # "repertoire", "latin", "math", "cns-punctuation", "forms-tc" or "forms-hk"
     rename: str | None = None  # new family name where the OFL's Reserved Font Names forbid the old one
 
 
@@ -72,7 +73,30 @@ SOURCES = [
            "cns-punctuation"),
     Source("NotoSansCJKtc-BoldPunctuation.ttf", NOTO_CJK / "NotoSansCJK-Bold.ttc", TC_FACE, "fonts-noto-cjk",
            "cns-punctuation"),
+    # The glyph forms of Taiwan (TC) and Hong Kong (HK) for Traditional editions. A collection's faces
+    # share glyphs, so only the characters whose TC glyph differs from the SC one are kept (a third of
+    # the repertoire), and for HK only those whose HK glyph differs from the TC one: the engine tries
+    # HK, then TC, then SC (layout/fonts/faces.py), which draws every character in its region's form
+    # at a fifth of the size of whole faces.
+    *(Source(f"NotoSerifCJK{region}-Regular.ttf", NOTO_CJK / "NotoSerifCJK-Regular.ttc", face, "fonts-noto-cjk",
+             f"forms-{region}") for region, face in (("tc", TC_FACE), ("hk", HK_FACE))),
+    *(Source(f"NotoSerifCJK{region}-Bold.ttf", NOTO_CJK / "NotoSerifCJK-Bold.ttc", face, "fonts-noto-cjk",
+             f"forms-{region}") for region, face in (("tc", TC_FACE), ("hk", HK_FACE))),
+    *(Source(f"NotoSansCJK{region}-Bold.ttf", NOTO_CJK / "NotoSansCJK-Bold.ttc", face, "fonts-noto-cjk",
+             f"forms-{region}") for region, face in (("tc", TC_FACE), ("hk", HK_FACE))),
 ]
+# Which face of the same collection a regional face's forms are told apart from.
+FORMS_BASE = {"forms-tc": SC_FACE, "forms-hk": TC_FACE}
+
+
+def regional_forms(path: Path, face: int, base: int) -> list[int]:
+    """The repertoire's characters whose glyph in ``face`` is not the one ``base`` draws (the
+    collection's faces share their glyphs, so a different glyph ID is a different form)."""
+    from fontTools.ttLib import TTCollection
+
+    fonts = TTCollection(path, lazy=True).fonts
+    own, other = fonts[face].getBestCmap(), fonts[base].getBestCmap()
+    return sorted(cp for cp in wanted_unicodes("repertoire") if cp in own and own[cp] != other.get(cp))
 
 
 def wanted_unicodes(kind: str) -> list[int]:
@@ -156,7 +180,9 @@ def rename_family(font: TTFont, family: str) -> None:
 
 def build(source: Source, out_dir: Path) -> Path:
     font = TTFont(source.path, fontNumber=source.face, recalcTimestamp=False, lazy=False)
-    subset_font(font, wanted_unicodes(source.unicodes))
+    wanted = (regional_forms(source.path, source.face, FORMS_BASE[source.unicodes])
+              if source.unicodes in FORMS_BASE else wanted_unicodes(source.unicodes))
+    subset_font(font, wanted)
     if "CFF " in font:
         cff_to_truetype(font)
     font["OS/2"].fsType = 0  # installable embedding, as the OFL allows

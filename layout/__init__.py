@@ -28,7 +28,9 @@ def render(issue: str | os.PathLike, out_dir: str | os.PathLike | None = None, *
            root: str | os.PathLike | None = None, allow_outside: bool = False) -> RenderResult:
     """Render an issue file to its PDFs (one a page and the whole issue), copyfit.json and the shop's
     reports, replacing ``out_dir`` (default output/<總期數>/ under the current folder) whole; a proof
-    goes to its proof/ folder. Raises LayoutError if the issue cannot be printed as it is."""
+    goes to its proof/ folder. An issue printed in several editions gets a folder of each in
+    ``out_dir`` (``.editions`` of the result: one result each). Raises LayoutError if the issue (any
+    edition of it) cannot be printed as it is."""
     from pathlib import Path
 
     from .app.pipeline import render as run
@@ -38,19 +40,23 @@ def render(issue: str | os.PathLike, out_dir: str | os.PathLike | None = None, *
 
 
 def check(issue: str | os.PathLike, *, root: str | os.PathLike | None = None,
-          allow_outside: bool = False) -> IssueLayout:
-    """Read and lay out an issue without writing anything: what `layout check` does. The result holds
-    every page's drawing, each story's flow (``.flows``: lines, overset) and the grid warnings."""
+          allow_outside: bool = False, edition: str | None = None) -> IssueLayout:
+    """Read and lay out an issue, every edition of it, without writing anything: what `layout check`
+    does. The result (of ``edition``, default the issue's first) holds every page's drawing, each
+    story's flow (``.flows``: lines, overset) and the grid warnings."""
     from pathlib import Path
 
-    from .app.pipeline import build_layout, overset_message
+    from .app.pipeline import build_layouts, check_edition, overset_message, read_issue
     from .base.errors import LayoutError
 
-    layout = build_layout(Path(issue), allow_outside=allow_outside, root=Path(root) if root is not None else None)
-    message = overset_message(layout)
-    if message:
-        raise LayoutError(f"{issue}: overset: {message}")
-    return layout
+    root = Path(root) if root is not None else None
+    read = read_issue(Path(issue), allow_outside, root)
+    check_edition(read, edition, Path(issue))
+    layouts = build_layouts(Path(issue), allow_outside=allow_outside, root=root, issue=read)
+    messages = [m for m in map(overset_message, layouts) if m]
+    if messages:
+        raise LayoutError(f"{issue}: overset: {'; '.join(messages)}")
+    return next(x for x in layouts if edition in (None, x.issue.script.code))
 
 
 def __getattr__(name: str):

@@ -1,11 +1,12 @@
 """Benchmark: prints how fast the engine composes and renders on this machine, and how its lines
 compare with Typst's on texts the tests never tuned to.
 
-    python tests/benchmark.py [--runs N] [--quick] [--quality]
+    python tests/benchmark.py [--runs N] [--quick] [--quality] [--makeup]
 
 Not a test (pytest does not collect it): speed and quality are measured here, never asserted in the
 suite. Each speed figure is the median of N runs after one warm-up run, in one process (fonts loaded
-once). ``--quality`` prints only the comparison of lines (see ``quality_table``).
+once). ``--quality`` prints only the comparison of lines (see ``quality_table``); ``--makeup`` only the
+make-up figures (see ``makeup_figures``).
 """
 
 from __future__ import annotations
@@ -558,14 +559,148 @@ def profile_summary() -> None:
             stages.remove(name)
 
 
+def makeup_figures(runs: int) -> None:
+    """`layout makeup` (issue 22): a front page of 5 stories, 2 photos and an advertisement proposed
+    (issues/plans/1641.yaml's page 1: the search, its candidates laid out by the engine and checked),
+    and whole 8-page issues proposed and written (every proposal laid out again from its file), each
+    from a new measurer (nothing composed yet); median of ``runs`` after a warm-up, fonts loaded once;
+    then one cold run of the command in a fresh process."""
+    import shutil
+    import subprocess
+
+    from layout.app.makeup import IssueSoFar, extend, issue_model, make_up, page_fails, page_problem, plan_roles
+    from layout.app.makeup_fit import Measurer
+    from layout.app.makeup_plan import load_plan
+    from layout.page.assemble import composer_for
+
+    fonts = default_fontset()
+    with tempfile.TemporaryDirectory() as tmp:
+        project = Path(tmp)
+        shutil.copytree(ROOT / "issues", project / "issues", ignore=lambda d, names: [
+            n for n in names if n.endswith(".yaml") and Path(d).name == "issues"])
+        plans = project / "issues" / "plans"
+        plan = load_plan(plans / "1641.yaml")
+        front = plan.pages[0]
+        roles = plan_roles(plan)
+
+        def front_page() -> int:
+            measurer = Measurer(plan.template, composer_for(plan.template, fonts))
+            problem = page_problem(plan, front, IssueSoFar(0.0), measurer)
+            passed = 0
+            for cost, arrangement in problem.solve():
+                state = extend(IssueSoFar(0.0), 1, arrangement, cost)
+                if not page_fails(issue_model(plan, state, plans / "x.yaml", upto=1), front, roles,
+                                  measurer.composer, state):
+                    passed += 1
+                    if passed == 3:
+                        break
+            return passed
+
+        photos = sum(1 for st in front.stories if st.photo)
+        ads = sum(1 for b in front.boxes if b.kind.value == "ad")
+        print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+              f"{time.strftime('%Y-%m-%d')}; median of {runs} runs after one warm-up")
+        print(f"{'figure':60s} {'value':>10s}")
+        print(f"{f'front page: {len(front.stories)} stories, {photos} photos, {ads} ad (3 proposals)':60s} "
+              f"{median_time(front_page, runs):8.2f} s")
+        for name in ("1650-front.yaml", "1641.yaml", "1642.yaml"):
+            pages = len(load_plan(plans / name).pages)
+            t = median_time(lambda: make_up(plans / name, project / "issues" / "bench.yaml", 1, fonts), runs)
+            print(f"{f'{name}: {pages} pages proposed, written and laid out again':60s} {t:8.2f} s")
+        cold = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "layout", "makeup", str(plans / "1641.yaml"), "-o",
+                        str(project / "issues" / "cold.yaml"), "--proposals", "3"], cwd=project, check=True,
+                       capture_output=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+        print(f"{'layout makeup 1641.yaml --proposals 3, a fresh process':60s} {time.perf_counter() - cold:8.2f} s")
+
+
+# --- the studio: from a save to the page shown in the browser (issue 20) -----------------------------
+
+def studio_latency(runs: int) -> None:
+    """`layout studio` (issue 20): from a story file saved to its page's new picture shown in headless
+    Chromium, for a one-story edit on issue 1650 (2 pages) and on the 8-page back issue 1641 — measured
+    with the clock both sides share: the time just before the save, and the time the page's image
+    finished loading (its load event, recorded by the page). Median and worst of ``runs`` edits after
+    one warm-up edit, the studio a fresh process (`layout studio --port 0`) looking every 0.1 s."""
+    import shutil
+    import subprocess
+
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        sync_playwright = None
+    if chromium is None or sync_playwright is None:
+        print("studio: skipped (needs Debian's chromium and Playwright: pip install -e '.[test]')")
+        return
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+          f"{time.strftime('%Y-%m-%d')}; median (worst) of {runs} edits after one warm-up")
+    print(f"load average {os.getloadavg()[0]:.2f} (other work on the machine slows every figure)")
+    print(f"{'layout studio: a story saved -> its page shown':60s} {'median':>8s} {'worst':>8s}")
+    with tempfile.TemporaryDirectory() as tmp, sync_playwright() as pw:
+        project = Path(tmp)
+        shutil.copytree(ROOT / "issues", project / "issues")
+        browser = pw.chromium.launch(executable_path=chromium, headless=True, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"])
+        for name, story, page_number in (("1650", "1650/community-spaces.md", 1),
+                                         ("1641", "1650/community-spaces.md", 1)):
+            issue = project / "issues" / f"{name}.yaml"
+            studio = subprocess.Popen([sys.executable, "-m", "layout", "studio", str(issue), "--port", "0", "-o",
+                                       str(project / "out" / name)], cwd=project, stdout=subprocess.PIPE,
+                                      stderr=subprocess.DEVNULL, text=True,
+                                      env={**os.environ, "PYTHONPATH": str(ROOT), "NO_COLOR": "1"})
+            url = studio.stdout.readline().split()[1]
+            # What the studio prints after each update is read away, so that its pipe never fills.
+            import threading
+            threading.Thread(target=lambda out=studio.stdout: [None for _ in out], daemon=True).start()
+            page = browser.new_page(viewport={"width": 1500, "height": 950})
+            page.goto(url)
+            selector = f".page[data-page='{page_number}']"
+            page.wait_for_selector(f"{selector}[data-shown-rev]", timeout=60_000)
+            text_file = project / "issues" / story
+            original = text_file.read_text(encoding="utf-8")
+            latencies, updates = [], []
+            for k in range(runs + 1):
+                rev = int(page.locator(selector).get_attribute("data-shown-rev"))
+                time.sleep(0.35)                           # the studio idle, as between an editor's saves
+                edited = original.replace("。", "，", 1 + k % 3) if k % 2 == 0 else original
+                saved = time.time()
+                text_file.write_text(edited, encoding="utf-8")
+                page.wait_for_function(f"document.querySelector(\"{selector}\").dataset.shownRev > {rev}",
+                                       timeout=60_000)
+                shown = int(page.locator(selector).get_attribute("data-shown-at")) / 1000
+                if k:
+                    latencies.append(shown - saved)
+                    updates.append(page.evaluate("window.__studio.state.seconds"))
+            pages = len(page.evaluate("window.__studio.state.pages"))
+            print(f"{f'  issue {name} ({pages} pages): one story edited':60s} "
+                  f"{statistics.median(latencies):7.2f}s {max(latencies):7.2f}s")
+            print(f"{'    of which the update (layout, proof PDF, PNG, issue files)':60s} "
+                  f"{statistics.median(updates):7.2f}s {max(updates):7.2f}s")
+            page.close()
+            studio.terminate()
+            studio.wait(30)
+        browser.close()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--quick", action="store_true", help="Skip the batch, Typst and profile parts.")
     parser.add_argument("--quality", action="store_true", help="Only the lines against Typst's (issue 17).")
+    parser.add_argument("--makeup", action="store_true", help="Only the make-up figures (issue 22).")
+    parser.add_argument("--studio", action="store_true",
+                        help="Only the studio's latency, from a save to the page shown in a browser (issue 20).")
     args = parser.parse_args()
+    if args.studio:
+        studio_latency(args.runs)
+        return
     if args.quality:
         quality_table()
+        return
+    if args.makeup:
+        makeup_figures(args.runs)
         return
 
     # Fonts cold (no metrics cache: a new machine's first run) and from the metrics cache.

@@ -22,6 +22,19 @@ from layout.fonts.faces import FontSet, default_fontset, load_face  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
+SAMPLE_EDITIONS = "editions: [hans, hant]\n"
+
+
+def copy_issues(dest: Path, edition: str | None = "hant") -> Path:
+    """The project's issues/ copied to ``dest``; its 1650.yaml printed in ``edition`` only (the tests of
+    everything but editions read one set of files, in the source's own script), or in both (None)."""
+    shutil.copytree(ROOT / "issues", dest)
+    path = dest / "1650.yaml"
+    if edition is not None:
+        text = path.read_text(encoding="utf-8")
+        assert SAMPLE_EDITIONS in text
+        path.write_text(text.replace(SAMPLE_EDITIONS, f"editions: [{edition}]\n"), encoding="utf-8")
+    return path
 
 
 def pytest_addoption(parser):

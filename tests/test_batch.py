@@ -38,7 +38,11 @@ def test_batch_renders_skips_and_isolates_failures(tmp_path):
     rows = {r["issue"].rsplit("/", 1)[-1]: r for r in json.loads(first.output)}
     assert rows["1650.yaml"]["status"] == rows["1651.yaml"]["status"] == "rendered"
     assert rows["1652.yaml"]["status"] == "failed" and "heading" in rows["1652.yaml"]["reason"]
-    assert (out / "1650" / "20211129-01.pdf").is_file() and (out / "1651" / "20211206-02.pdf").is_file()
+    # Every edition is rendered, into a folder of its own, keyed on its own.
+    assert (out / "1650" / "hans" / "20211129-01-hans.pdf").is_file()
+    assert (out / "1651" / "hant" / "20211206-02-hant.pdf").is_file()
+    keys = {code: (out / "1650" / code / ".render-key").read_text() for code in ("hans", "hant")}
+    assert keys["hans"] != keys["hant"] and all(k.strip().endswith(c) for c, k in keys.items())
     (folder / "1652.yaml").unlink()
     second = runner.invoke(main, ["batch", str(folder), "-j", "2", "-o", str(out), "--json"])
     assert second.exit_code == 0
@@ -51,7 +55,7 @@ def test_batch_renders_skips_and_isolates_failures(tmp_path):
     forced = runner.invoke(main, ["batch", str(folder / "1650.yaml"), "-o", str(out), "--force", "--json"])
     assert json.loads(forced.output)[0]["status"] == "rendered"
     # A page file damaged since its render (its checksum no longer the manifest's) is rendered again.
-    with open(out / "1650" / "20211129-02.pdf", "ab") as f:
+    with open(out / "1650" / "hant" / "20211129-02-hant.pdf", "ab") as f:
         f.write(b"\0")
     again = runner.invoke(main, ["batch", str(folder / "1650.yaml"), "-o", str(out), "--json"])
     assert json.loads(again.output)[0]["status"] == "rendered"
@@ -72,16 +76,17 @@ def test_issue_files_and_partial_files(tmp_path):
     folder = _archive(tmp_path, bad=False)
     assert [p.name for p in issue_files([folder])] == ["1650.yaml", "1651.yaml"]
     out = tmp_path / "out"
-    (out / "1650").mkdir(parents=True)
-    (out / "1650" / ".20211129-01.pdf.x1y2.part").write_bytes(b"half a PDF")
-    (out / "1650" / "20211129-02.pdf").write_bytes(b"finished")
+    sets = out / "1650"            # 1650 prints in two editions: a set in a folder of each
+    (sets / "hans").mkdir(parents=True)
+    (sets / "hans" / ".20211129-01-hans.pdf.x1y2.part").write_bytes(b"half a PDF")
+    (sets / "hans" / "20211129-02-hans.pdf").write_bytes(b"finished")
     assert remove_partial_files(issue_files([folder]), out) == 1
-    assert [p.name for p in (out / "1650").iterdir()] == ["20211129-02.pdf"]
+    assert [p.name for p in (sets / "hans").iterdir()] == ["20211129-02-hans.pdf"]
     # A worker killed inside a swap (two renames): the set moved aside is put back, the new one
     # not yet in place removed, and nothing else is left beside the folders.
-    (out / "1650").rename(out / ".1650.old-1-ab")
-    (out / ".1650.new-1-cd").mkdir()
-    (out / ".1650.new-1-cd" / "20211129-02.pdf").write_bytes(b"half a set")
+    (sets / "hans").rename(sets / ".hans.old-1-ab")
+    (sets / ".hans.new-1-cd").mkdir()
+    (sets / ".hans.new-1-cd" / "20211129-02-hans.pdf").write_bytes(b"half a set")
     assert remove_partial_files(issue_files([folder]), out) == 2
-    assert sorted(p.name for p in out.iterdir()) == ["1650"]
-    assert (out / "1650" / "20211129-02.pdf").read_bytes() == b"finished"
+    assert sorted(p.name for p in sets.iterdir()) == ["hans"]
+    assert (sets / "hans" / "20211129-02-hans.pdf").read_bytes() == b"finished"

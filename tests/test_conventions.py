@@ -61,8 +61,12 @@ def test_python_api_renders_and_checks(tmp_path):
     shutil.copytree(ROOT / "issues", tmp_path / "issues")
     laid_out = layout.check(tmp_path / "issues" / "1650.yaml")
     assert [f.story.id for f in laid_out.flows] == ["study-session", "government-meeting", "community-spaces"]
+    assert layout.check(tmp_path / "issues" / "1650.yaml", edition="hant").issue.paper.name == "徐匯報"
     result = layout.render(str(tmp_path / "issues" / "1650.yaml"), tmp_path / "out")
-    assert [f.name for f in result.files] == ["20211129-01.pdf", "20211129-02.pdf", "20211129-issue1650.pdf"]
+    assert [f.name for f in result.files] == ["20211129-01-hans.pdf", "20211129-02-hans.pdf",
+                                              "20211129-issue1650-hans.pdf"]
+    assert [f.relative_to(tmp_path / "out").as_posix() for f in result.editions[1].files] == [
+        "hant/20211129-01-hant.pdf", "hant/20211129-02-hant.pdf", "hant/20211129-issue1650-hant.pdf"]
     with pytest.raises(layout.LayoutError, match="issue file not found"):
         layout.check(tmp_path / "nothing.yaml")
 
@@ -74,7 +78,7 @@ def test_dash_reads_the_issue_from_standard_input(tmp_path, monkeypatch):
     ok = CliRunner().invoke(main, ["check", "-"], input=source)
     assert ok.exit_code == 0 and "第49期（總第1650期）" in ok.output
     bad = CliRunner().invoke(main, ["check", "-"], input=source.replace("headline:", "heading:", 1))
-    assert bad.exit_code == 1 and "<stdin>:22: stories[study-session].heading" in bad.output
+    assert bad.exit_code == 1 and "<stdin>:25: stories[study-session].heading" in bad.output
     rendered = CliRunner().invoke(main, ["render", "-", "-o", str(tmp_path / "out")], input=source)
-    assert rendered.exit_code == 0 and (tmp_path / "out" / "20211129-01.pdf").is_file()
+    assert rendered.exit_code == 0 and (tmp_path / "out" / "hans" / "20211129-01-hans.pdf").is_file()
     assert not list((tmp_path / "issues").glob(".layout-stdin-*"))   # nothing left behind

@@ -7,7 +7,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import shutil
 
 import pikepdf
 import pytest
@@ -17,14 +16,13 @@ from layout.app.cli import main
 from layout.app.pipeline import render
 from layout.base.paths import profile_bytes
 
-from conftest import ROOT
+from conftest import copy_issues
 from pdfscan import page_texts
 
 
 @pytest.fixture()
 def issue_copy(tmp_path):
-    shutil.copytree(ROOT / "issues", tmp_path / "issues")
-    return tmp_path / "issues" / "1650.yaml"
+    return copy_issues(tmp_path / "issues")
 
 
 def make_ad(path, rgb: bool = False, size=(400.0, 600.0)):

@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 
 from click.testing import CliRunner
 from PIL import Image
 
 from layout.app.cli import main
 
-from conftest import ROOT
+from conftest import copy_issues
 from pdfscan import page_texts
 
 
@@ -31,7 +30,7 @@ def edit(path, old, new):
 
 def test_an_editors_session(tmp_path):
     issues = tmp_path / "issues"
-    shutil.copytree(ROOT / "issues", issues)
+    copy_issues(issues)
     # 1. A new issue from the last one, its stories kept to be edited.
     made = run("new", "1651", "--from", issues / "1650.yaml", "--date", "2021-12-06", "--keep-stories")
     assert made.exit_code == 0 and "wrote" in made.output

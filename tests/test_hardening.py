@@ -142,9 +142,9 @@ def test_a_failing_write_leaves_nothing_behind(tmp_path, monkeypatch, real_fonts
 
     monkeypatch.setattr(pdf, "_write_file", half_then_full)
     out = tmp_path / "out"
-    with pytest.raises(LayoutError, match="20211129-01.pdf: cannot write: no space left on the device"):
+    with pytest.raises(LayoutError, match="20211129-01-hans.pdf: cannot write: no space left on the device"):
         render(ISSUE, out, fonts=real_fonts)
-    assert list(out.iterdir()) == [] if out.exists() else True
+    assert [p for p in out.rglob("*") if not p.is_dir()] == [] if out.exists() else True
     assert [p.name for p in tmp_path.iterdir()] == []
 
 
@@ -156,8 +156,9 @@ def test_two_renders_at_once_do_not_corrupt_each_other(tmp_path):
     solo = tmp_path / "solo"
     subprocess.run([sys.executable, "-m", "layout", "render", str(ISSUE), "-o", str(solo)], check=True,
                    capture_output=True)
-    for name in ("20211129-01.pdf", "20211129-02.pdf", "20211129-issue1650.pdf"):
-        assert (out / name).read_bytes() == (solo / name).read_bytes()
+    for edition in ("hans", "hant"):
+        for name in (f"20211129-01-{edition}.pdf", f"20211129-02-{edition}.pdf", f"20211129-issue1650-{edition}.pdf"):
+            assert (out / edition / name).read_bytes() == (solo / edition / name).read_bytes()
     assert not list(out.glob(".*.part*"))
 
 

@@ -6,7 +6,6 @@ constructs the README documents."""
 from __future__ import annotations
 
 import re
-import shutil
 
 import pytest
 from click.testing import CliRunner
@@ -14,15 +13,14 @@ from click.testing import CliRunner
 from layout.app.cli import main
 from layout.issue.loader import parse_body
 
-from conftest import ROOT
+from conftest import copy_issues
 from test_hardening import story_issue
 from pdfscan import page_texts
 
 
 @pytest.fixture()
 def issue_copy(tmp_path):
-    shutil.copytree(ROOT / "issues", tmp_path / "issues")
-    return tmp_path / "issues" / "1650.yaml"
+    return copy_issues(tmp_path / "issues")
 
 
 def edit(path, old: str, new: str) -> None:

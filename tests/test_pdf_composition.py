@@ -12,6 +12,7 @@ import pytest
 
 from layout.compose import rules_zh as zh
 from layout.page.grid import EM_TOP
+from layout.issue.editions import edition_issue
 from layout.issue.loader import load_issue
 
 from conftest import ROOT
@@ -67,11 +68,13 @@ def column_lines(chars, x0, x1, top, bottom):
     return [sorted(rows[k], key=lambda c: c.x) for k in sorted(rows)]
 
 
-@pytest.fixture(scope="module")
-def story_lines(sample_render):
-    issue = load_issue(ISSUE)
+@pytest.fixture(scope="module", params=["hans", "hant"])
+def story_lines(sample_render, request):
+    """Each edition's lines, beside the edition's own text (the source converted to its script)."""
+    issue = edition_issue(load_issue(ISSUE), request.param)
     t = issue.template
-    pages = read_chars(sample_render.files[-1], t)
+    result = next(r for r in sample_render.editions if r.layout.issue.script.code == request.param)
+    pages = read_chars(result.files[-1], t)
     out = {}
     for story in issue.stories:
         lines = []
@@ -89,7 +92,7 @@ def story_lines(sample_render):
 
 
 def _is_jump(text: str) -> bool:
-    return bool(re.fullmatch(r"（(下轉|上接)第\d+版）", text))
+    return bool(re.fullmatch(r"（(下轉|下转|上接)第\d+版）", text))
 
 
 def test_text_complete_and_in_order(story_lines):

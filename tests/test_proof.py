@@ -15,14 +15,13 @@ from layout.app.diff import stale_proofs
 from layout.app.pipeline import proof
 from layout.app.watch import Watcher
 
-from conftest import ROOT
+from conftest import copy_issues
 from pdfscan import page_texts
 
 
 @pytest.fixture()
 def issue_copy(tmp_path):
-    shutil.copytree(ROOT / "issues", tmp_path / "issues")
-    return tmp_path / "issues" / "1650.yaml"
+    return copy_issues(tmp_path / "issues")
 
 
 def test_proof_files_pngs_and_contact_sheet(issue_copy, tmp_path, real_fonts):

@@ -5,7 +5,6 @@ its own at the end of the issue's proof PDF."""
 from __future__ import annotations
 
 import re
-import shutil
 from collections import Counter
 
 import pytest
@@ -17,14 +16,13 @@ from layout.page.grid import EM_TOP, baseline_of
 from layout.page.items import Rectangle, TextRun
 from layout.page.proof_marks import GRID_INK, GRID_LABEL_SIZE, HOLE_TINT, LABEL_GAP, WATERMARK, overset_text
 
-from conftest import ROOT
+from conftest import copy_issues
 from pdfscan import page_texts
 
 
 @pytest.fixture()
 def issue_copy(tmp_path):
-    shutil.copytree(ROOT / "issues", tmp_path / "issues")
-    return tmp_path / "issues" / "1650.yaml"
+    return copy_issues(tmp_path / "issues")
 
 
 def _overset_and_short(issue_path, extra: str = "新增段落，測試溢排的文字。" * 40) -> None:

@@ -10,10 +10,11 @@ import pytest
 from click.testing import CliRunner
 
 from layout.app.cli import main
+from layout.issue.editions import edition_issue
 from layout.issue.loader import load_issue
 from layout.app.pipeline import render
 
-from conftest import ROOT, tool
+from conftest import ROOT, SAMPLE_EDITIONS, tool
 from pdfscan import page_texts, streams
 
 ISSUE = ROOT / "issues" / "1650.yaml"
@@ -24,10 +25,15 @@ def squeeze(text: str) -> str:
 
 
 def test_files_named_by_date_and_page(sample_render):
-    names = [p.name for p in sample_render.files]
-    assert names == ["20211129-01.pdf", "20211129-02.pdf", "20211129-issue1650.pdf"]
-    for path in sample_render.files:
-        assert path.read_bytes().startswith(b"%PDF-1.")
+    # 1650 prints in two editions: a folder of each, the edition in every file's name.
+    assert [r.layout.issue.script.code for r in sample_render.editions] == ["hans", "hant"]
+    for result in sample_render.editions:
+        code = result.layout.issue.script.code
+        assert [p.name for p in result.files] == [f"20211129-01-{code}.pdf", f"20211129-02-{code}.pdf",
+                                                  f"20211129-issue1650-{code}.pdf"]
+        assert {p.parent.name for p in result.files} == {code}
+        for path in result.files:
+            assert path.read_bytes().startswith(b"%PDF-1.")
 
 
 def test_every_font_embedded_no_helvetica(sample_render):
@@ -72,15 +78,17 @@ def test_trim_and_bleed_boxes(sample_render):
     assert media[0] <= bleed[0] and media[2] >= bleed[2] and media[3] >= bleed[3]
 
 
-def test_text_complete_and_in_order_with_jump_lines(sample_render):
-    pages = [squeeze(t) for t in page_texts(sample_render.files[-1])]
-    issue = load_issue(ISSUE)
+@pytest.mark.parametrize("edition, jump_out", [("hans", "（下转第2版）"), ("hant", "（下轉第2版）")])
+def test_text_complete_and_in_order_with_jump_lines(sample_render, edition, jump_out):
+    result = next(r for r in sample_render.editions if r.layout.issue.script.code == edition)
+    pages = [squeeze(t) for t in page_texts(result.files[-1])]
+    issue = edition_issue(load_issue(ISSUE), edition)     # the text as the edition prints it
     lead = issue.stories[0]
-    # The lead's text runs on page 1 up to the jump, then on page 2 after （上接第1版）.
+    # The lead's text runs on page 1 up to the jump, then on page 2 after （上接第1版）, in the edition's words.
     p1, p2 = pages
-    assert "（下轉第2版）" in p1 and "（上接第1版）" in p2
+    assert jump_out in p1 and "（上接第1版）" in p2
     lead_text = squeeze("".join(b.text for b in lead.blocks))
-    cut = p1.index("（下轉第2版）")
+    cut = p1.index(jump_out)
     before = p1[p1.index(lead_text[:10]):cut]
     after_start = p2.index("（上接第1版）") + len("（上接第1版）")
     rest = lead_text[len(before):]
@@ -92,15 +100,17 @@ def test_text_complete_and_in_order_with_jump_lines(sample_render):
 
 def test_byte_identical_reruns(tmp_path, real_fonts, sample_render):
     again = render(ISSUE, tmp_path, fonts=real_fonts)
-    for a, b in zip(sample_render.files, again.files):
-        assert a.read_bytes() == b.read_bytes(), a.name
+    for first, second in zip(sample_render.editions, again.editions, strict=True):
+        for a, b in zip(first.files, second.files, strict=True):
+            assert a.read_bytes() == b.read_bytes(), a.name
 
 
 def test_cli_render_and_check(tmp_path):
     runner = CliRunner()
     result = runner.invoke(main, ["render", str(ISSUE), "-o", str(tmp_path / "out")])
     assert result.exit_code == 0, result.output
-    assert "wrote" in result.output and (tmp_path / "out" / "20211129-01.pdf").is_file()
+    assert "wrote" in result.output and (tmp_path / "out" / "hans" / "20211129-01-hans.pdf").is_file()
+    assert "edition hant" in result.output and (tmp_path / "out" / "hant" / "20211129-01-hant.pdf").is_file()
     result = runner.invoke(main, ["check", str(ISSUE)])
     assert result.exit_code == 0 and "2021-11-29 星期一" in result.output
     result = runner.invoke(main, ["--help"])
@@ -111,7 +121,7 @@ def _broken_issue(tmp_path, story_text: str):
     shutil.copytree(ROOT / "issues" / "templates", tmp_path / "templates")
     (tmp_path / "s.md").write_text(story_text, encoding="utf-8")
     path = tmp_path / "x.yaml"
-    path.write_text(ISSUE.read_text(encoding="utf-8").split("stories:")[0].replace("1650/", "") +
+    path.write_text(ISSUE.read_text(encoding="utf-8").replace(SAMPLE_EDITIONS, "").split("stories:")[0].replace("1650/", "") +
                     "stories:\n  - id: odd\n    text: s.md\n    frames:\n"
                     "      - {page: 1, col: 1, span: 2, line: 20, lines: 10}\n", encoding="utf-8")
     return path

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 
 from click.testing import CliRunner
 
@@ -13,14 +12,14 @@ from layout.issue.loader import load_issue
 from layout.page.assemble import composer_for
 from layout.page.copyfit import FILLER, report
 
-from conftest import ROOT
+from conftest import copy_issues
 
 
 def test_a_moved_project_does_not_mark_unchanged_pages_corrected(tmp_path):
     # The same project rendered from two places into one folder: what the pages show is the same, so
     # their revisions (and ModDates) stay; a photo counts by its content, not its path.
     for where in ("a", "b"):
-        shutil.copytree(ROOT / "issues", tmp_path / where / "issues")
+        copy_issues(tmp_path / where / "issues")
     out = tmp_path / "out"
     render(tmp_path / "a" / "issues" / "1650.yaml", out)
     render(tmp_path / "b" / "issues" / "1650.yaml", out)
@@ -29,7 +28,7 @@ def test_a_moved_project_does_not_mark_unchanged_pages_corrected(tmp_path):
 
 
 def test_room_after_a_closing_subhead_is_room_for_a_paragraph(tmp_path, real_fonts):
-    shutil.copytree(ROOT / "issues", tmp_path / "issues")
+    copy_issues(tmp_path / "issues")
     story = tmp_path / "issues" / "1650" / "community-spaces.md"
     text = story.read_text(encoding="utf-8").rstrip("\n")
     story.write_text(text[:-200] + "\n## 結語\n", encoding="utf-8")
@@ -52,7 +51,7 @@ def test_room_after_a_closing_subhead_is_room_for_a_paragraph(tmp_path, real_fon
 
 
 def test_a_jump_head_on_a_first_frame_is_an_error_not_dropped(tmp_path):
-    shutil.copytree(ROOT / "issues", tmp_path / "issues")
+    copy_issues(tmp_path / "issues")
     path = tmp_path / "issues" / "1650.yaml"
     text = path.read_text(encoding="utf-8")
     old = "      - {page: 1, col: 1, span: 4, line: 20, lines: 8}\n"
@@ -64,7 +63,7 @@ def test_a_jump_head_on_a_first_frame_is_an_error_not_dropped(tmp_path):
 
 
 def test_layout_new_never_writes_an_issue_check_refuses(tmp_path):
-    shutil.copytree(ROOT / "issues", tmp_path / "issues")
+    copy_issues(tmp_path / "issues")
     result = CliRunner().invoke(main, ["new", "1600", "--from", str(tmp_path / "issues" / "1650.yaml"),
                                        "--date", "2021-01-04"])
     assert result.exit_code == 1 and "give it with --number" in result.output

@@ -132,14 +132,14 @@ def render_one(job: tuple[Path, Path | None, bool, Path | None]) -> Outcome:
         issue = read_issue(issue_path, root=root)
         out_dir = out_folder(issue, out_root)
         key = input_key(issue_path, issue)
-        key_file = out_dir / KEY_FILE
-        if (not force and key_file.is_file() and key_file.read_text().strip() == key
-                and all((out_dir / n).is_file() for n in _expected(issue)) and set_is_whole(out_dir)):
-            tidy(out_dir)
+        sets = edition_sets(issue, out_dir)
+        if not force and all(_is_current(folder, edition_key(key, code), names) for code, folder, names in sets):
+            for _, folder, _ in sets:
+                tidy(folder)
             return Outcome(issue_path, "skipped", len(issue.pages), time.perf_counter() - start, out_dir=out_dir)
 
-        def write_key(folder: Path) -> None:
-            (folder / KEY_FILE).write_text(key + "\n", encoding="utf-8")
+        def write_key(folder: Path, edition: str) -> None:
+            (folder / KEY_FILE).write_text(edition_key(key, edition) + "\n", encoding="utf-8")
 
         result = render(issue_path, out_dir, fonts=_FONTS, issue=issue, also_write=write_key)
         return Outcome(issue_path, "rendered", len(result.layout.pages), time.perf_counter() - start,
@@ -150,6 +150,34 @@ def render_one(job: tuple[Path, Path | None, bool, Path | None]) -> Outcome:
         reason = (str(os_error(exc, "render the issue")) if is_environmental(exc) else
                   readable_line(f"internal error ({exc.__class__.__name__}: {exc})"))
         return Outcome(issue_path, "failed", 0, time.perf_counter() - start, reason)
+
+
+def edition_key(key: str, edition: str) -> str:
+    """An edition's key: the inputs' with the edition's code (each edition's folder is keyed on its own)."""
+    return f"{key} {edition}"
+
+
+def edition_sets(issue, out_dir: Path) -> list[tuple[str, Path, list[str]]]:
+    """Each edition of the issue: its code, the folder its set goes to, and the files the set must have."""
+    from ..issue.editions import edition_issue
+    from .pipeline import output_folder
+
+    out = []
+    for code in issue.editions:
+        edition = edition_issue(issue, code)
+        out.append((code, output_folder(edition, out_dir, proof=False), _expected(edition)))
+    return out
+
+
+def _is_current(folder: Path, key: str, names: list[str]) -> bool:
+    """The folder holds a whole set rendered from these inputs (its key), every file of it there."""
+    key_file = folder / KEY_FILE
+    try:
+        if not key_file.is_file() or key_file.read_text().strip() != key:
+            return False
+    except OSError:
+        return False
+    return all((folder / n).is_file() for n in names) and set_is_whole(folder)
 
 
 def set_is_whole(folder: Path) -> bool:
@@ -344,12 +372,16 @@ def settled(issue_path: Path, folder: Path | None, since: float, root: Path | No
     name = signal.Signals(signum).name if signum else "Ctrl-C"
     stopped = Outcome(issue_path, "stopped", 0, 0.0, f"not finished: stopped by {name}; its folder is as it was")
     try:
-        key_file = folder / KEY_FILE if folder else None
-        if key_file is None or key_file.stat().st_mtime < since:
-            return stopped          # not written by this batch: no need to read the issue again
+        if folder is None:
+            return stopped
         issue = read_issue(issue_path, root=root)
-        if key_file.read_text().strip() == input_key(issue_path, issue):
-            return Outcome(issue_path, "rendered", len(issue.pages), 0.0, out_dir=folder)
+        key = input_key(issue_path, issue)
+        # Rendered only if every edition's set was put in place by this batch, of these inputs.
+        for code, edition_folder, _ in edition_sets(issue, folder):
+            key_file = edition_folder / KEY_FILE
+            if key_file.stat().st_mtime < since or key_file.read_text().strip() != edition_key(key, code):
+                return stopped
+        return Outcome(issue_path, "rendered", len(issue.pages), 0.0, out_dir=folder)
     except (LayoutError, OSError):
         pass
     return stopped
@@ -394,15 +426,17 @@ def remove_partial_files(issues: list[Path], out_root: Path | None, root: Path |
     removed = 0
     for path in issues:
         try:
-            folder = out_folder(read_issue(path, root=root), out_root)
+            issue = read_issue(path, root=root)
+            folders = [folder for _, folder, _ in edition_sets(issue, out_folder(issue, out_root))]
         except LayoutError:
             continue
-        if not folder.parent.is_dir():
-            continue
-        removed += len(leftovers(folder))
-        with issue_folder_held(folder):      # which puts back or removes those
-            removed += recover(folder / PROOF_FOLDER) if folder.is_dir() else 0
-            removed += remove_temporary_files(folder) + remove_temporary_files(folder / PROOF_FOLDER)
+        for folder in folders:
+            if not folder.parent.is_dir():
+                continue
+            removed += len(leftovers(folder))
+            with issue_folder_held(folder):      # which puts back or removes those
+                removed += recover(folder / PROOF_FOLDER) if folder.is_dir() else 0
+                removed += remove_temporary_files(folder) + remove_temporary_files(folder / PROOF_FOLDER)
     return removed
 
 

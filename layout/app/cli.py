@@ -55,10 +55,14 @@ def _warn(kind: str, message: str) -> None:
     click.echo(click.style("warning:", fg="yellow", bold=True) + f" {kind}: {message}", err=True)
 
 
-def _report(layout, as_json: bool, files=(), failing: bool = False, fits=None) -> None:
+def _report(layout, as_json: bool, files=(), failing: bool = False, fits=None, collect: list | None = None,
+            shown: set | None = None) -> None:
     """The copyfit table and the warnings, or all of it as one JSON document. ``failing``: the command
     is about to fail on the overset, whose error says it: the warning would say it twice. ``fits``: the
-    copyfit the render has already worked out (its room is found by setting text: not done twice)."""
+    copyfit the render has already worked out (its room is found by setting text: not done twice).
+    ``collect``: a list the JSON document is put in instead of printed (one edition of several);
+    ``shown``: the warnings already printed (for an edition before), not printed again."""
+    shown = set() if shown is None else shown
     import json
 
     from ..base import diskcache
@@ -83,13 +87,39 @@ def _report(layout, as_json: bool, files=(), failing: bool = False, fits=None) -
         del data["warnings"]   # the copyfit's own list is the grid's; here every kind is listed
         data["files"] = [str(f) for f in files]
         data["warnings"] = [{"kind": k, "message": m} for k, m in warnings]
-        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        if issue.script is not None:
+            data["edition"] = issue.script.code
+        if collect is not None:
+            collect.append(data)
+        else:
+            click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
     for path in files:
         click.echo(f"wrote {path}")
     click.echo(table(fits))
     for kind, message in warnings:
-        _warn(kind, message)
+        if (kind, message) not in shown:     # an edition's warning the edition before it gave (the source's)
+            _warn(kind, message)
+        shown.add((kind, message))
+
+
+def _report_editions(reports: list[tuple], as_json: bool) -> None:
+    """Each edition's report, under its name, as ``_report(layout, as_json, *rest)`` for one; for several,
+    a heading for each, or one JSON document listing them (``editions``)."""
+    import json
+
+    if len(reports) == 1 and len(reports[0][0].issue.editions) == 1:
+        layout, files, kwargs = reports[0]
+        _report(layout, as_json, files, **kwargs)
+        return
+    docs: list = []
+    shown: set = set()
+    for layout, files, kwargs in reports:
+        if not as_json:
+            click.echo(click.style(f"edition {layout.issue.script.code}", bold=True) + f": {layout.issue.label}")
+        _report(layout, as_json, files, collect=docs if as_json else None, shown=shown, **kwargs)
+    if as_json:
+        click.echo(json.dumps({"editions": docs}, ensure_ascii=False, indent=2))
 
 
 class _Refused(click.ClickException):
@@ -224,12 +254,16 @@ def render_command(issue_file: Path, out_dir: Path | None, proof: bool, as_json:
         try:
             result = render(path, out_dir, proof=proof, allow_outside=allow_outside, root=root)
         except OversetRefused as exc:
-            _report(exc.layout, as_json, failing=True)   # the table says what to cut; nothing was written
+            # The table of the edition that does not fit says what to cut; nothing was written.
+            _report_editions([(exc.layout, (), {"failing": True})], as_json)
             raise
-    folder = result.report.parent
-    reports = [folder / n for n in ("preflight.txt", "preflight.json", "manifest.json", "SHA256SUMS")
-               if (folder / n).is_file()]
-    _report(result.layout, as_json, (*result.files, result.report, *reports), fits=result.copyfit)
+    reports = []
+    for edition in result.editions or (result,):
+        folder = edition.report.parent
+        extra = [folder / n for n in ("preflight.txt", "preflight.json", "manifest.json", "SHA256SUMS")
+                 if (folder / n).is_file()]
+        reports.append((edition.layout, (*edition.files, edition.report, *extra), {"fits": edition.copyfit}))
+    _report_editions(reports, as_json)
 
 
 @main.command("check")
@@ -244,21 +278,23 @@ def check_command(issue_file: Path, dump: bool, as_json: bool, allow_outside: bo
     Reports mistakes with file, line and key; characters no font has; text that does not fit (exit
     status 1) and frames left with empty lines. Exit status 0 when the issue would render.
     """
-    from .pipeline import build_layout, overset_message
+    from .pipeline import build_layouts, overset_message
 
     with _issue_from(issue_file) as path:
-        layout = build_layout(path, allow_outside=allow_outside, root=root)
+        layouts = build_layouts(path, allow_outside=allow_outside, root=root)
     if dump:
-        click.echo(layout.dump())
-    message = overset_message(layout)
-    _report(layout, as_json, failing=bool(message))
-    if message:
-        _fail(LayoutError(f"{issue_file}: overset: {message}"))
-    issue = layout.issue
+        for layout in layouts:
+            click.echo(layout.dump())
+    messages = [m for m in map(overset_message, layouts) if m]
+    _report_editions([(layout, (), {"failing": bool(messages)}) for layout in layouts], as_json)
+    if messages:
+        _fail(LayoutError(f"{issue_file}: overset: {'; '.join(messages)}"))
+    issue = layouts[0].issue
     if not as_json:
         shown = "<stdin>" if str(issue_file) == "-" else issue_file
+        editions = f", editions {', '.join(issue.editions)}" if len(layouts) > 1 else ""
         click.echo(f"ok: {shown}: {issue.label} {issue.weekday}, {len(issue.pages)} pages, "
-                   f"{len(issue.stories)} stories")
+                   f"{len(issue.stories)} stories{editions}")
 
 
 def _proof_options(command):
@@ -275,6 +311,8 @@ def _proof_options(command):
                               "numbered in the side margins."),
             click.option("--no-watermark", "no_watermark", is_flag=True,
                          help="Leave off the 校樣 stamp in the top margin."),
+            click.option("--edition", type=click.Choice(["hans", "hant", "hant-tw", "hant-hk"]),
+                         help="Which of the issue's editions (default: the first it lists)."),
             _root_option)):
         command = option(command)
     return command
@@ -285,7 +323,7 @@ def _proof_options(command):
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON, for tools.")
 @click.option("--allow-outside", is_flag=True, help="Allow texts and images outside the project folder.")
 def proof_command(issue_file: Path, out_dir: Path | None, dpi: int, show_grid: bool, no_watermark: bool,
-                  root: Path | None, as_json: bool, allow_outside: bool) -> None:
+                  edition: str | None, root: Path | None, as_json: bool, allow_outside: bool) -> None:
     """Proof ISSUE_FILE: PDFs marked beside the text, never on it — a small 校樣 stamp, frame outlines,
     story names and overset or empty lines noted in the gutters, holes shaded, the copyfit figures in
     the bottom margin — and the overset text in full on pages at the end of the issue's PDF; a PNG of
@@ -293,17 +331,17 @@ def proof_command(issue_file: Path, out_dir: Path | None, dpi: int, show_grid: b
     from .pipeline import proof
 
     result = proof(issue_file, out_dir, dpi=dpi, show_grid=show_grid, allow_outside=allow_outside, root=root,
-                   watermark=not no_watermark)
+                   watermark=not no_watermark, edition=edition)
     files = (*result.render.files, *result.pngs, result.sheet, result.render.report, result.lines)
-    _report(result.render.layout, as_json, files, fits=result.render.copyfit)
+    _report_editions([(result.render.layout, files, {"fits": result.render.copyfit})], as_json)
 
 
 @main.command()
 @_proof_options
 @click.option("--interval", type=click.FloatRange(0.05, 10), default=0.3, show_default=True,
               help="Seconds between looks at the files.")
-def watch(issue_file: Path, out_dir: Path | None, dpi: int, show_grid: bool, no_watermark: bool, root: Path | None,
-          interval: float) -> None:
+def watch(issue_file: Path, out_dir: Path | None, dpi: int, show_grid: bool, no_watermark: bool,
+          edition: str | None, root: Path | None, interval: float) -> None:
     """Keep the proof of ISSUE_FILE up to date while you edit it.
 
     Whenever the issue file, a story text, a template or a photo changes, recomposes the stories that
@@ -315,7 +353,8 @@ def watch(issue_file: Path, out_dir: Path | None, dpi: int, show_grid: bool, no_
     from ..page.copyfit import table
     from .watch import Watcher
 
-    watcher = Watcher(issue_file, out_dir, dpi=dpi, show_grid=show_grid, root=root, watermark=not no_watermark)
+    watcher = Watcher(issue_file, out_dir, dpi=dpi, show_grid=show_grid, root=root, watermark=not no_watermark,
+                      edition=edition)
     click.echo(f"watching {issue_file} (Ctrl-C to stop)")
 
     def on_update(update) -> None:
@@ -336,6 +375,47 @@ def watch(issue_file: Path, out_dir: Path | None, dpi: int, show_grid: bool, no_
 
     # Ctrl-C and SIGTERM end it as every command ends: one `stopped:` line, exit 130 or 143.
     watcher.run(on_update, on_error, interval)
+
+
+@main.command("studio")
+@click.argument("issue_file", type=_PathName(dir_okay=False))
+@click.option("--port", type=click.IntRange(0, 65535), default=8765, show_default=True,
+              help="Port on 127.0.0.1 (0: any free port). Nothing is served to the network.")
+@click.option("-o", "--output", "out_dir", type=_PathName(file_okay=False),
+              help="Folder for the proof (default: output/<total issue number>/).")
+@click.option("--dpi", type=click.Choice(["72", "100", "150"]), default="100", show_default=True,
+              help="Resolution of the page pictures shown; zooming in renders the proof's pages finer.")
+@click.option("--interval", type=click.FloatRange(0.05, 10), default=0.1, show_default=True,
+              help="Seconds between looks at the files.")
+@click.option("--open", "open_browser", is_flag=True, help="Open the studio in the default web browser.")
+@click.option("--edition", type=click.Choice(["hans", "hant", "hant-tw", "hant-hk"]),
+              help="Which of the issue's editions (default: the first it lists).")
+@_root_option
+def studio_command(issue_file: Path, port: int, out_dir: Path | None, dpi: str, interval: float,
+                   open_browser: bool, edition: str | None, root: Path | None) -> None:
+    """The live proof of ISSUE_FILE in a browser, served on this machine (http://127.0.0.1:PORT/).
+
+    Shows the proof's pages side by side, as spreads; keeps them current as `layout watch` does (only
+    what changed is recomposed, the browser updates the changed pages by itself); outlines and names
+    the frames, shows the grid position under the pointer, shades the holes, gives a story's copyfit,
+    overset text and chain on a click, compares with the proof before the last change, and writes a
+    frame dragged in the page back into ISSUE_FILE (comments kept; refused as `layout check` would
+    refuse it, and never over an edit saved meanwhile). Ctrl-C stops it.
+    """
+    from ..page.copyfit import table
+    from .studio import serve
+
+    def on_update(update) -> None:
+        pages = ", ".join(map(str, update.pages)) or "none"
+        click.echo(click.style(f"[{time.strftime('%H:%M:%S')}]", fg="cyan") +
+                   f" pages changed: {pages}; stories composed: {update.stories_composed}; {update.seconds:.2f} s")
+        click.echo(table(list(update.copyfit)))
+
+    def on_error(exc: LayoutError) -> None:
+        click.echo(click.style("error:", fg="red", bold=True) + f" {exc}", err=True)
+
+    # Ctrl-C and SIGTERM end it as every command ends: one `stopped:` line, exit 130 or 143.
+    serve(issue_file, out_dir, port, root, int(dpi), interval, open_browser, click.echo, on_update, on_error, edition)
 
 
 @main.command("diff")
@@ -453,6 +533,36 @@ def batch(targets: tuple[Path, ...], jobs: int | None, out_root: Path | None, fo
         sys.exit(stop.code if isinstance(stop, Stopped) else 130)
     if any(o.status == "failed" for o in outcomes):
         sys.exit(1)
+
+
+@main.command("makeup")
+@click.argument("plan_file", type=_PathName(dir_okay=False))
+@click.option("-o", "--output", "out_file", required=True, type=_PathName(dir_okay=False),
+              help="The issue file to write, in a folder that holds templates/ (such as issues/); with "
+                   "--proposals N, NAME-1.yaml … NAME-N.yaml, the best first.")
+@click.option("--proposals", type=click.IntRange(1, 20), default=1, show_default=True,
+              help="How many distinct layouts to write, ranked.")
+@click.option("--sheet", "sheet", type=_PathName(dir_okay=False), default=None,
+              help="Also proof every proposal (into output/makeup/) and write one PNG of them all, a row each.")
+def makeup_command(plan_file: Path, out_file: Path, proposals: int, sheet: Path | None) -> None:
+    """Make up pages from PLAN_FILE: the engine places the plan's stories (head, text, photo), jumps
+    and boxes on the grid around its fixed elements, each story fitting exactly and no grid line left
+    empty, keeping the newspaper rules (README, Make-up); writes the issue file(s) and says why."""
+    from .makeup import make_up, proposals_sheet
+
+    result = make_up(plan_file, out_file, proposals)
+    for p in result.proposals:
+        click.echo(f"wrote {p.path}  (proposal {p.rank}, cost {p.cost:.2f})")
+        for line in p.reasons:
+            click.echo(f"  {line}")
+    if len(result.proposals) < proposals:
+        _warn("makeup", f"{len(result.proposals)} distinct proposals passed, of the {proposals} asked for")
+    click.echo(f"made up {len(result.plan.pages)} pages in {result.seconds:.2f} s")
+    if sheet is not None:
+        made, folders = proposals_sheet(result, sheet, Path.cwd() / "output" / "makeup")
+        for folder in folders:
+            click.echo(f"wrote {folder}")
+        click.echo(f"wrote {made}")
 
 
 @main.command("new")

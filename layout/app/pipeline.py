@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -28,6 +29,9 @@ class RenderResult:
     copyfit: tuple[StoryFit, ...]
     report: Path                       # copyfit.json beside the PDFs
     render_id: str = ""                # the digest of the inputs, in every page's slug line
+    # Every edition's result, in the issue's order, where it is printed in more than one (this result is
+    # the first's); empty for one edition.
+    editions: tuple["RenderResult", ...] = ()
 
 
 def default_output(issue: Issue) -> Path:
@@ -35,11 +39,17 @@ def default_output(issue: Issue) -> Path:
     return Path.cwd() / "output" / issue.slug
 
 
+def edition_named(layout: IssueLayout) -> str:
+    """"edition hans: " where the issue is printed in several editions (a message names which), else ""."""
+    issue = layout.issue
+    return f"edition {issue.script.code}: " if issue.script is not None and len(issue.editions) > 1 else ""
+
+
 def overset_message(layout: IssueLayout) -> str | None:
     problems = [f"story '{f.story.id}' (last frame on page {f.story.frames[-1].place.page}): "
                 f"{f.overset.chars} characters ({f.overset.lines} lines) did not fit, "
                 f"from 「{f.overset.first_sentence}」" for f in layout.flows if f.overset]
-    return "; ".join(problems) if problems else None
+    return edition_named(layout) + "; ".join(problems) if problems else None
 
 
 def underset_messages(layout: IssueLayout, fits: list[StoryFit]) -> list[str]:
@@ -78,19 +88,38 @@ class OversetRefused(LayoutError):
 
 def build_layout(issue_path: Path, fonts: FontSet | None = None, proof: bool = False,
                  show_grid: bool = False, allow_outside: bool = False, issue: Issue | None = None,
-                 root: Path | None = None, watermark: bool = True) -> IssueLayout:
+                 root: Path | None = None, watermark: bool = True, edition: str | None = None) -> IssueLayout:
     """``issue``: the issue file already read (a batch reads it once for its key and its render).
     ``root``: the project folder (texts and images must lie inside it), else found from the issue's place.
+    ``edition``: which of the issue's editions (default its first).
     Supplied PDF pages are preflighted here, on their way in: `check` refuses what `render` would."""
     issue = issue or read_issue(issue_path, allow_outside, root)
+    check_edition(issue, edition, issue_path)
     check_supplied_pages(issue)
     layout = layout_issue(issue, fonts or default_fontset(), proof=proof, show_grid=show_grid,
-                          render_id=render_id(issue), watermark=watermark)
+                          render_id=render_id(issue), watermark=watermark, edition=edition)
     low, _ = resolution_problems(layout)
     if low and not proof:
         # check refuses what render refuses; a proof places the photo marked FPO (page/fpo.py).
-        raise LayoutError(f"{issue_path}: photo resolution: {low[0]} (a proof may place it, marked FPO)")
+        raise LayoutError(f"{issue_path}: {edition_named(layout)}photo resolution: {low[0]} "
+                          f"(a proof may place it, marked FPO)")
     return layout
+
+
+def check_edition(issue: Issue, edition: str | None, issue_path: Path) -> None:
+    if edition is not None and edition not in issue.editions:
+        raise LayoutError(f"{issue_path}: the issue is printed in the editions {', '.join(issue.editions)}, "
+                          f"not {edition}")
+
+
+def build_layouts(issue_path: Path, fonts: FontSet | None = None, proof: bool = False,
+                  show_grid: bool = False, allow_outside: bool = False, issue: Issue | None = None,
+                  root: Path | None = None) -> list[IssueLayout]:
+    """The layout of every edition the issue is printed in, in its order: each fits (or not) on its own."""
+    issue = issue or read_issue(issue_path, allow_outside, root)
+    fonts = fonts or default_fontset()
+    return [build_layout(issue_path, fonts, proof, show_grid, allow_outside, issue, root, edition=code)
+            for code in issue.editions]
 
 
 def read_issue(issue_path: Path, allow_outside: bool = False, root: Path | None = None) -> Issue:
@@ -135,29 +164,49 @@ def check_supplied_pages(issue: Issue) -> None:
 def render(issue_path: Path, out_dir: Path | None = None, fonts: FontSet | None = None,
            proof: bool = False, show_grid: bool = False, allow_outside: bool = False,
            issue: Issue | None = None, root: Path | None = None,
-           also_write: Callable[[Path], None] | None = None) -> RenderResult:
-    """Lay out and write the PDFs and copyfit.json; overset fails the render unless it is a proof.
+           also_write: Callable[[Path, str], None] | None = None) -> RenderResult:
+    """Lay out every edition and write its PDFs and copyfit.json; overset in any edition fails the render
+    (before anything is written) unless it is a proof.
 
-    The files replace the issue folder's (or its proof/'s) whole, or, on any failure, nothing.
-    ``also_write(folder)`` adds files of the caller's to the set before it is put in place (a batch's
-    key of the inputs, which must never sit beside files of another render)."""
+    Each edition's files replace its folder's (or its proof/'s) whole, or, on any failure, nothing: the
+    issue's folder for one edition, a folder of each edition's code in it for several.
+    ``also_write(folder, edition)`` adds files of the caller's to each set before it is put in place (a
+    batch's key of the inputs, which must never sit beside files of another render)."""
     fonts = fonts or default_fontset()
-    layout = printable_layout(issue_path, fonts, proof, show_grid, allow_outside, issue, root)
-    folder = output_folder(layout.issue, out_dir, proof)
-    with replaced_whole(folder, folder.parent if proof else folder) as staging:
-        result = _write_set(layout, fonts, staging, proof)
-        if also_write is not None:
-            also_write(staging)
-    return _moved(result, folder)
+    if issue is None:
+        issue = read_issue(issue_path, allow_outside, root)
+    layouts = [printable_layout(issue_path, fonts, proof, show_grid, allow_outside, issue, root, edition=code)
+               for code in issue.editions]
+    results = []
+    # Several editions: each set goes into a folder of its own inside the issue's; one made for this
+    # render is taken away again if the render fails before anything is in it.
+    made = [f for f in {output_folder(layout.issue, out_dir, proof).parent for layout in layouts}
+            if len(layouts) > 1 and not f.exists()]
+    try:
+        for layout in layouts:
+            folder = output_folder(layout.issue, out_dir, proof)
+            with replaced_whole(folder, folder.parent if proof else folder) as staging:
+                result = _write_set(layout, fonts, staging, proof)
+                if also_write is not None:
+                    also_write(staging, layout.issue.script.code)
+            results.append(_moved(result, folder))
+    except BaseException:
+        for folder in made:
+            with contextlib.suppress(OSError):
+                folder.rmdir()           # only if empty: an edition written before the failure stays
+        raise
+    return replace(results[0], editions=tuple(results)) if len(results) > 1 else results[0]
 
 
 def printable_layout(issue_path: Path, fonts: FontSet, proof: bool, show_grid: bool, allow_outside: bool,
-                     issue: Issue | None, root: Path | None, watermark: bool = True) -> IssueLayout:
-    """The layout, refused before anything is written if it must not be printed: overset (unless a
-    proof), a photo below the minimum resolution where placed."""
+                     issue: Issue | None, root: Path | None, watermark: bool = True,
+                     edition: str | None = None) -> IssueLayout:
+    """The layout of one edition, refused before anything is written if it must not be printed: overset
+    (unless a proof), a photo below the minimum resolution where placed."""
     if issue is None:
         issue = read_issue(issue_path, allow_outside, root)
-    layout = build_layout(issue_path, fonts, proof=proof, show_grid=show_grid, issue=issue, watermark=watermark)
+    layout = build_layout(issue_path, fonts, proof=proof, show_grid=show_grid, issue=issue, watermark=watermark,
+                          edition=edition)
     message = overset_message(layout)
     if message and not proof:
         raise OversetRefused(f"{issue_path}: overset: {message}", layout)
@@ -184,10 +233,13 @@ def _moved(result: RenderResult, folder: Path) -> RenderResult:
 
 
 def output_folder(issue: Issue, out_dir: Path | None, proof: bool) -> Path:
-    """The issue's folder (``-o``, else output/<總期數>/); a proof's files go to its proof/ folder."""
+    """The issue's folder (``-o``, else output/<總期數>/), and in it a folder of each edition's code where
+    it is printed in several; a proof's files go to its proof/ folder."""
     if out_dir is not None:
         check_path_name(out_dir, "output folder's path")
     folder = out_dir or default_output(issue)
+    if issue.script is not None and len(issue.editions) > 1:
+        folder = folder / issue.script.code
     return folder / PROOF_FOLDER if proof else folder
 
 
@@ -286,12 +338,12 @@ def _remove_others(folder: Path, current: set[str]) -> None:
 
 def proof(issue_path: Path, out_dir: Path | None = None, fonts: FontSet | None = None, dpi: float = 100.0,
           show_grid: bool = False, allow_outside: bool = False, root: Path | None = None,
-          watermark: bool = True) -> ProofResult:
+          watermark: bool = True, edition: str | None = None) -> ProofResult:
     """A proof: PDFs marked as such (the overset text in full at the end of the issue's), a PNG of
     every page, a contact sheet, the layout as JSON — all of them replacing the issue's proof/ whole.
     ``watermark`` False leaves the 校樣 stamp off."""
     fonts = fonts or default_fontset()
-    layout = printable_layout(issue_path, fonts, True, show_grid, allow_outside, None, root, watermark)
+    layout = printable_layout(issue_path, fonts, True, show_grid, allow_outside, None, root, watermark, edition)
     folder = output_folder(layout.issue, out_dir, proof=True)
     with replaced_whole(folder, folder.parent) as staging:
         made = write_proof(layout, fonts, staging, dpi)

@@ -26,7 +26,7 @@ from ..fonts.faces import FontSet, default_fontset
 from ..base.files import atomic_write_text, os_error, recover, remove_temporary_files, signals_deferred
 from ..issue.model import Issue, input_files
 from .delivery import issue_folder_held, record_files
-from .pipeline import output_folder, proof_index, read_issue, render_id, write_proof
+from .pipeline import check_edition, output_folder, proof_index, read_issue, render_id, write_proof
 
 STALE_FILE = "STALE.txt"
 
@@ -66,8 +66,9 @@ class Watcher:
 
     def __init__(self, issue_path: Path, out_dir: Path | None = None, dpi: float = 100.0,
                  show_grid: bool = False, fonts: FontSet | None = None, root: Path | None = None,
-                 watermark: bool = True):
+                 watermark: bool = True, edition: str | None = None):
         self.issue_path = issue_path
+        self.edition = edition                # which of the issue's editions (None: its first)
         self.root = root
         self.out_dir = out_dir
         self.dpi = dpi
@@ -85,12 +86,14 @@ class Watcher:
     def update(self) -> Update:
         start, cpu = time.perf_counter(), time.process_time()
         issue = read_issue(self.issue_path, root=self.root)
+        check_edition(issue, self.edition, self.issue_path)
         self.issue = issue
         before = set(self.cache)
         # No render id in the slug lines: it changes with every edit, and would make every page "changed".
         layout = layout_issue(issue, self.fonts, proof=True, show_grid=self.show_grid, cache=self.cache,
-                              watermark=self.watermark)
-        used = {(repr(s), repr(issue.template), True) for s in issue.stories}
+                              watermark=self.watermark, edition=self.edition)
+        # The cache holds the edition's stories (their texts converted), under the edition's template.
+        used = {(repr(s), repr(layout.issue.template), True) for s in layout.issue.stories}
         composed = len(used - before)
         for key in set(self.cache) - used:  # forget stories that are gone
             del self.cache[key]

@@ -31,7 +31,17 @@ DEFAULT_FACES = {
     "math": "NotoSansMath-Regular.ttf",
     "song-cns": "NotoSerifCJKtc-Punctuation.ttf",
     "hei-cns": "NotoSansCJKtc-BoldPunctuation.ttf",
+    # Taiwan and Hong Kong glyph forms: each file holds only the characters whose form differs from the
+    # next face tried (TC from SC, HK from TC), so a region's chain draws every character in its form.
+    "song-tw": "NotoSerifCJKtc-Regular.ttf",
+    "biaosong-tw": "NotoSerifCJKtc-Bold.ttf",
+    "hei-tw": "NotoSansCJKtc-Bold.ttf",
+    "song-hk": "NotoSerifCJKhk-Regular.ttf",
+    "biaosong-hk": "NotoSerifCJKhk-Bold.ttf",
+    "hei-hk": "NotoSansCJKhk-Bold.ttf",
 }
+# The faces put before each face of a chain for a region's glyph forms, most particular first.
+REGION_FORMS = {"tw": ("tw",), "hk": ("hk", "tw")}
 FALLBACK = ("song", "latin", "math")
 # Roles a style may name, and the face each starts from.
 DEFAULT_ROLES = {"body": "song", "headline": "biaosong", "sans": "hei", "kai": "kai"}
@@ -251,6 +261,22 @@ class FontSet:
         for role, key in CNS_PUNCTUATION_FACES.items():
             if role in roles and key in self.faces and roles[role][0] != key:
                 roles[role] = (key, *roles[role])
+        return FontSet(self.faces, roles)
+
+    def for_region(self, region: str | None) -> "FontSet":
+        """The same roles drawing the glyph forms of Taiwan or Hong Kong (None: the faces as they are,
+        mainland forms): each face of a chain that has regional forms gets them put before it. The
+        regional faces are TC or HK faces, so their punctuation sits centred (the CNS position)."""
+        if region is None:
+            return self
+        suffixes = REGION_FORMS[region]
+        roles = {}
+        for role, chain in self.roles.items():
+            regional = []
+            for key in chain:
+                regional += [f"{key}-{s}" for s in suffixes if f"{key}-{s}" in self.faces]
+                regional.append(key)
+            roles[role] = tuple(regional)
         return FontSet(self.faces, roles)
 
     def face_for(self, ch: str, role: str) -> Face | None:

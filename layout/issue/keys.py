@@ -44,6 +44,8 @@ SECTIONS: dict[str, tuple[str, tuple[Key, ...]]] = {
         Key("stories", "list", "the stories placed on the pages", True, section="story", many=True),
         Key("boxes", "list", "banners, notices and advertisements", section="box", many=True),
         Key("photos", "list", "photos with their captions", section="photo", many=True),
+        Key("editions", "editions", "the editions this issue is printed in, instead of the template's",
+            example="[hans, hant]"),
     )),
     "paper": ("The paper: set in the masthead of page 1 and the running heads.", (
         Key("name", "text", "the paper's name, set large in the masthead", True, example="徐匯報"),
@@ -177,6 +179,11 @@ SECTIONS: dict[str, tuple[str, tuple[Key, ...]]] = {
         Key("script_lint", "one of", "characters of the other script in a story (a Simplified-only character in a "
             "Traditional text, or the reverse): reported as warnings, refused as errors, or not checked",
             default="warning", choices=("warning", "error", "off")),
+        Key("editions", "editions", "the editions the paper is printed in, each converted from the one source "
+            "at render time: hans (Simplified, mainland), hant (Traditional), hant-tw (Taiwan's forms, centred "
+            "punctuation), hant-hk (Hong Kong's)", default="[hans]", example="[hans, hant-tw]"),
+        Key("quotes", "one of", "quotation marks: as the text writes them, or the edition's (“ ” ‘ ’ for hans, "
+            "「 」 『 』 for hant)", default="keep", choices=("keep", "edition")),
         Key("print", "section", "what the print shop asks for", section="print"),
     )),
     "trim": ("The trimmed page, in mm.", (

@@ -7,7 +7,7 @@ valid; files an issue names are resolved relative to its folder and kept inside 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 
@@ -15,8 +15,9 @@ import yaml
 
 from ..base.paths import known_profiles
 from .model import (NAMED_COLOURS, Block, Box, Channel, Frame, GridRect, Inline, Issue, PageSpec, Paper, Photo,
-                    PrintSettings, Story, Template, BlockKind, BorderStyle, BoxKind, FILE_FIELDS)
+                    PrintSettings, Story, Template, BlockKind, BorderStyle, BoxKind, FILE_FIELDS, issue_texts)
 from ..compose.atoms import TextStyle
+from ..compose.scripts import EDITIONS, HANS, dominant_script
 from ..compose.settings import CompositionSettings, PunctuationPosition, PunctuationStyle, Steer, Strictness
 from ..base.units import HAO, mm
 from ..base.errors import LayoutError
@@ -105,12 +106,27 @@ def load_template(node: Node, name: str) -> Template:
             latin_gap_em=m["latin_gap"].number(0, 1) if "latin_gap" in m else 0.25),
         printing=_print_settings(m["print"]) if "print" in m else PrintSettings(),
         script_lint=m["script_lint"].choice(("warning", "error", "off")) if "script_lint" in m else "warning",
+        editions=_editions(m["editions"]) if "editions" in m else (),
+        quotes=m["quotes"].choice(("keep", "edition")) if "quotes" in m else "keep",
     )
     if t.measure < 4 * size:
         raise m["columns"].error(f"{t.columns} columns leave under 4 characters per column; use fewer columns")
     if t.lines < 10:
         raise m["margins"].error("the margins leave fewer than 10 lines on the page")
     return t
+
+
+def _editions(node: Node) -> tuple[str, ...]:
+    """A list of editions, each named once."""
+    codes = []
+    for item in node.sequence():
+        code = item.choice(tuple(EDITIONS))
+        if code in codes:
+            raise item.error(f"edition {code} is listed twice")
+        codes.append(code)
+    if not codes:
+        raise node.error(f"list at least one edition ({', '.join(EDITIONS)})")
+    return tuple(codes)
 
 
 # Output profiles whose press condition is registered with the ICC: the identifier the print shop's
@@ -553,6 +569,9 @@ def load_issue(path: Path | str, allow_outside: bool = False, root: Path | None 
             found.append(item)
             placed.append((f"{what} '{item.id}'", item.place, sub.mapping(*keys(what))["place"]))
     _check_overlaps(placed)
-    return Issue(path, t, paper, im["number"].integer(1), im["total"].integer(1), im["date"].date(),
-                 tuple(pages), tuple(stories), tuple(boxes), tuple(photos),
-                 im["sample"].boolean() if "sample" in im else False, edition)
+    issue = Issue(path, t, paper, im["number"].integer(1), im["total"].integer(1), im["date"].date(),
+                  tuple(pages), tuple(stories), tuple(boxes), tuple(photos),
+                  im["sample"].boolean() if "sample" in im else False, edition)
+    editions = _editions(m["editions"]) if "editions" in m else t.editions
+    # None listed: the issue prints in the script its source is written in (Simplified if it cannot tell).
+    return replace(issue, editions=editions or (dominant_script(issue_texts(issue)) or HANS,))

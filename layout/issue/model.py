@@ -16,6 +16,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from ..compose.atoms import TextStyle
+from ..compose.scripts import Edition
 from ..compose.settings import CompositionSettings, Steer
 from ..base.standard import INK_LIMIT, MIN_PPI, WARN_PPI
 from ..base.units import Rect
@@ -73,6 +74,15 @@ class Template:
     composition: CompositionSettings = CompositionSettings()   # 避頭尾 level, punctuation, Han–Latin gap
     script_lint: str = "warning"   # characters of the other script in a story: warning, error or off
     printing: PrintSettings = PrintSettings()
+    # The editions printed (compose/scripts.py EDITIONS); none listed: one, in the source's own script.
+    editions: tuple[str, ...] = ()
+    quotes: str = "keep"           # keep the text's quotation marks, or set the edition's ("edition")
+    glyph_region: str | None = None   # tw, hk: the faces of that region's glyph forms (an edition's)
+    script: Edition | None = None  # the edition the template is set for (None: the source as read)
+
+    def words(self, text: str) -> str:
+        """The engine's own words (written in Traditional: 下轉, 總第, 責任編輯) in the edition's script."""
+        return self.script.words(text) if self.script is not None else text
 
     # Derived grid: whole-em columns, gutters take the rest of the type area.
     @property
@@ -269,12 +279,23 @@ class Issue:
     photos: tuple[Photo, ...] = ()
     sample: bool = False       # made-up sample data (a back issue rebuilt from other text): marked on every page
     edition: str | None = None  # the edition's name or code, where a paper prints more than one
+    editions: tuple[str, ...] = ("hans",)   # the editions printed, from the issue file or its template
+    # The edition this issue is set in: its texts converted to its script (issue/editions.py). None: the
+    # source as read, not yet converted.
+    script: Edition | None = None
+
+    def words(self, text: str) -> str:
+        """The engine's own words (written in Traditional: 下轉, 總第, 責任編輯) in the edition's script."""
+        return self.template.words(text)
 
     def file_name(self, pattern: str, page: int | None = None, proof: bool = False) -> str:
         """A file name from a pattern of FILE_FIELDS; a proof's ends in -proof, so a proof is never
         taken for the press file of the same page."""
         fields = {"date": f"{self.date:%Y%m%d}", "page": f"{page or 0:02d}", "number": str(self.number),
                   "total": str(self.total), "code": self.paper.code or "", "edition": self.edition or ""}
+        if len(self.editions) > 1 and "{edition}" not in pattern:
+            # Several editions: each file says which it is, whatever the shop's pattern.
+            pattern = pattern[:-len(".pdf")] + "-{edition}.pdf"
         name = re.sub(r"\{(\w+)\}", lambda m: fields[m.group(1)], pattern)
         return name[:-len(".pdf")] + "-proof.pdf" if proof else name
 
@@ -290,7 +311,7 @@ class Issue:
     @property
     def label(self) -> str:
         """徐匯報 第49期（總第1650期） 2021-11-29: the issue named in reports and messages."""
-        return f"{self.paper.name} 第{self.number}期（總第{self.total}期） {self.date}"
+        return self.words(f"{self.paper.name} 第{self.number}期（總第{self.total}期） {self.date}")
 
     def input_files(self) -> list[Path]:
         """Every file the issue's layout depends on: the issue file, the templates beside it, the
@@ -299,6 +320,21 @@ class Issue:
 
     def page(self, number: int) -> PageSpec:
         return next(p for p in self.pages if p.number == number)
+
+
+def story_texts(s: Story) -> list[str]:
+    """Every text of a story: its heads, paragraphs and jump heads."""
+    return [s.kicker or "", s.headline or "", s.deck or "", *(b.text for b in s.blocks),
+            *(f.jump_head or "" for f in s.frames)]
+
+
+def issue_texts(issue: Issue) -> list[str]:
+    """Every text the issue prints that its file and story files give."""
+    texts = [issue.paper.name, *(p.section for p in issue.pages), *(p.editor or "" for p in issue.pages)]
+    for s in issue.stories:
+        texts += story_texts(s)
+    texts += [b.text for b in issue.boxes] + [p.caption or "" for p in issue.photos]
+    return texts
 
 
 # --- loading ------------------------------------------------------------------

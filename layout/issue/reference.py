@@ -21,6 +21,8 @@ _SIMPLE = {
     "colour": {"anyOf": [{"enum": ["red", "blue", "green", "black", "grey", "gold"]},
                          {"type": "array", "items": {"type": "number", "minimum": 0, "maximum": 100},
                           "minItems": 4, "maxItems": 4}]},
+    "editions": {"type": "array", "items": {"enum": ["hans", "hant", "hant-tw", "hant-hk"]}, "minItems": 1,
+                 "uniqueItems": True},
     "[x, y]": {"type": "array", "items": {"type": "number", "minimum": 0, "maximum": 1}, "minItems": 2, "maxItems": 2},
 }
 

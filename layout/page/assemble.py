@@ -15,6 +15,7 @@ from ..base.errors import LayoutError
 from ..base.units import Rect
 from .flow import JUMP_HEAD_LINES, StoryFlow, flow_story
 from .coverage import grid_warnings
+from ..issue.editions import edition_issue
 from .script_lint import script_warnings
 from .fpo import fpo_marks
 from .verify import verify_complete, verify_drawn
@@ -64,6 +65,7 @@ def composer_for(t, fonts: FontSet) -> Composer:
     """The composer a template asks for: its 避頭尾 level, punctuation style and position, Latin gap."""
     settings = t.composition
     centred = settings.position is PunctuationPosition.CNS
+    fonts = fonts.for_region(t.glyph_region)
     return Composer(fonts.with_centred_punctuation() if centred else fonts, settings)
 
 
@@ -147,14 +149,21 @@ def _furniture(issue: Issue, composer: Composer, per_page: dict[int, list[Item]]
 
 
 def layout_issue(issue: Issue, fonts: FontSet, proof: bool = False, show_grid: bool = False,
-                 cache: dict | None = None, render_id: str = "", watermark: bool = True) -> IssueLayout:
+                 cache: dict | None = None, render_id: str = "", watermark: bool = True,
+                 edition: str | None = None) -> IssueLayout:
     """Every page as drawing primitives; a proof adds its marks beside the text, never on it (see
     proof_marks): the 校樣 stamp (unless ``watermark`` is False), frame outlines and story names, overset
     and empty lines, holes shaded, the copyfit figures, the grid if asked; and the overset text in full
     on pages of its own (``appendix``).
 
     ``cache`` (a dict kept by the caller, as `layout watch` does) holds each story's result under its
-    full description, so a story that did not change is not composed again."""
+    full description, so a story that did not change is not composed again.
+
+    ``issue`` as read is set in ``edition`` (default: its first): its texts converted to the edition's
+    script (issue/editions.py); the script lint reads the source."""
+    source = issue
+    if issue.script is None:
+        issue = edition_issue(issue, edition or issue.editions[0])
     t = issue.template
     composer = composer_for(t, fonts)
     flows = []
@@ -189,7 +198,7 @@ def layout_issue(issue: Issue, fonts: FontSet, proof: bool = False, show_grid: b
             items.extend(fpo_marks(issue, items, composer))
     slugs = {p.number: tuple(slug_line(issue, p.number, render_id, composer)) for p in issue.pages}
     pages = tuple(PageLayout(p.number, tuple(per_page[p.number]), slugs[p.number]) for p in issue.pages)
-    lint = script_warnings(issue) if t.script_lint != "off" else []
+    lint = script_warnings(source) if t.script_lint != "off" else []
     if lint and t.script_lint == "error":
         raise LayoutError(f"{issue.path}: {lint[0]} ({len(lint)} such characters; the template asks for one "
                           f"script: script_lint: error)")

@@ -280,9 +280,9 @@ def _plan(story: Story, t: Template) -> list[PlannedSlot]:
     plan = []
     for k, frame in enumerate(chain):
         slots = frame_slots(t, frame, k, JUMP_HEAD_LINES if k > 0 and frame.jump_head else 0)
-        jump_in = (f"（上接第{chain[k - 1].place.page}版）"
+        jump_in = (t.words(f"（上接第{chain[k - 1].place.page}版）")
                    if k > 0 and chain[k - 1].place.page != frame.place.page else None)
-        jump_out = (f"（下轉第{chain[k + 1].place.page}版）"
+        jump_out = (t.words(f"（下轉第{chain[k + 1].place.page}版）")
                     if k + 1 < len(chain) and chain[k + 1].place.page != frame.place.page else None)
         where = f"story '{story.id}': frame {k + 1} (page {frame.place.page})"
         if not slots:

@@ -24,7 +24,7 @@ def fpo_marks(issue: Issue, items: list[Item], composer: Composer) -> list[Item]
         ppi = effective_ppi(item.path, item.w, item.h, item.focus)
         if ppi >= printing.min_ppi:
             continue
-        text = f"FPO 只供排版 · {ppi:.0f} ppi · 付印需 {printing.min_ppi:.0f} ppi 以上"
+        text = issue.words(f"FPO 只供排版 · {ppi:.0f} ppi · 付印需 {printing.min_ppi:.0f} ppi 以上")
         line = set_lines(composer, text, "sans", FPO_SIZE, 10 * item.w, Align.LEFT)[0]
         size = FPO_SIZE * min(1.0, (item.w - 8) / line.width)
         line = set_lines(composer, text, "sans", size, 10 * item.w, Align.LEFT)[0]

@@ -264,10 +264,11 @@ def masthead(issue: Issue, composer: Composer) -> list[Item]:
                          name_top + EM_TOP * name_size, left.w, Align.LEFT, RED)
     y = name_top + name_size * NAME_LEADING + ISSUE_LINE_GAP
     sample = "　樣例資料" if issue.sample else ""
-    items += _text_at(composer, f"第{issue.number}期（總第{issue.total}期）　{date_line(issue)}{sample}", "sans",
+    items += _text_at(composer, issue.words(f"第{issue.number}期（總第{issue.total}期）　{date_line(issue)}{sample}"),
+                      "sans",
                      ISSUE_LINE_SIZE, left.x, y, left.w + t.gutter + t.measure, Align.LEFT)
     small = "　".join(x for x in (issue.paper.permit,
-                                  f"《{issue.paper.name}》數字報 {issue.paper.url}" if issue.paper.url else None) if x)
+                                  issue.words(f"《{issue.paper.name}》數字報 {issue.paper.url}") if issue.paper.url else None) if x)
     if small:
         items += _text_at(composer, small, "body", PERMIT_SIZE, left.x, y + ISSUE_LINE_GAP,
                           left.w + t.gutter + t.measure, Align.LEFT)
@@ -294,9 +295,9 @@ def photo_items(photo: Photo, t: Template, composer: Composer) -> list[Item]:
     rect = t.rect(photo.place)
     caption = photo.caption or ""
     if photo.credit:
-        caption += f"　（攝影：{photo.credit}）" if caption else f"攝影：{photo.credit}"
+        caption += t.words(f"　（攝影：{photo.credit}）" if caption else f"攝影：{photo.credit}")
     if photo.sample:
-        caption += "（樣例圖片）"
+        caption += t.words("（樣例圖片）")
     lines = set_lines(composer, caption, "kai", t.body.size, rect.w, Align.LEFT) if caption else []
     picture_h = rect.h - len(lines) * t.pitch
     if picture_h < t.pitch * 2:
@@ -360,8 +361,8 @@ def slug_line(issue: Issue, page: int, render_id: str, composer: Composer) -> li
     t = issue.template
     if not t.printing.marks:
         return []
-    parts = [issue.paper.name, f"第{issue.number}期（總第{issue.total}期）", f"{issue.date}", f"第{page}版"]
-    parts += [f"版本 {issue.edition}"] if issue.edition else []
+    parts = [issue.paper.name, issue.words(f"第{issue.number}期（總第{issue.total}期）"), f"{issue.date}", f"第{page}版"]
+    parts += [issue.words(f"版本 {issue.edition}")] if issue.edition else []
     parts += [f"render {render_id}"] if render_id else []
     width = t.trim_w / 2 - 2 * SLUG_LINE_X      # clear of the crop mark and the registration target
     line = set_lines(composer, "　".join(parts), "sans", SLUG_LINE_SIZE, 10 * width, Align.LEFT)[0]
@@ -380,10 +381,10 @@ def running_head(issue: Issue, page: int, composer: Composer) -> list[Item]:
     items: list[Item] = []
     left = f"{issue.paper.name}　{date_line(issue)}"
     items += _text_at(composer, left, "sans", size, area.x, baseline, area.w / 2, Align.LEFT)
-    middle = f"第{page}版　{spec.section}" + ("　（樣例資料）" if issue.sample else "")
+    middle = f"第{page}版　{spec.section}" + issue.words("　（樣例資料）" if issue.sample else "")
     items += _text_at(composer, middle, "sans", SECTION_SIZE, area.x, baseline, area.w, Align.CENTER)
     if spec.editor:
-        items += _text_at(composer, f"責任編輯：{spec.editor}", "body", size, area.x + area.w / 2, baseline,
+        items += _text_at(composer, issue.words("責任編輯：") + spec.editor, "body", size, area.x + area.w / 2, baseline,
                          area.w / 2, Align.RIGHT)
     rule_y = area.bottom - RUNNING_HEAD_RULE * t.pitch
     items.append(Rule(area.x, rule_y, area.right, rule_y, 1.0))
@@ -415,7 +416,7 @@ def box_items(box: Box, t: Template, composer: Composer) -> list[Item]:
         role, size = st.role, st.size
     paragraphs = [p.strip() for p in box.text.split("\n") if p.strip()]
     if box.sample:
-        paragraphs.append("（樣例內容，非新聞稿件）")
+        paragraphs.append(t.words("（樣例內容，非新聞稿件）"))
     lines = []
     for k, text in enumerate(paragraphs):
         is_note = box.sample and k == len(paragraphs) - 1

@@ -47,7 +47,7 @@ OVERSET_PAGE_PREFIX = "溢排"  # the overset pages' title starts so: what `layo
 def stamp(t: Template, composer: Composer) -> list[Item]:
     """校樣, small and boxed in red at the right of the top margin: it says what the page is without
     covering any of it."""
-    line = set_lines(composer, WATERMARK, "sans", STAMP_SIZE, 4 * STAMP_SIZE, Align.LEFT)[0]
+    line = set_lines(composer, t.words(WATERMARK), "sans", STAMP_SIZE, 4 * STAMP_SIZE, Align.LEFT)[0]
     top, height = _stamp_band(t)
     pad = 0.4 * STAMP_SIZE
     x = t.type_area.right - line.width - pad
@@ -167,13 +167,13 @@ def frames(issue: Issue, page: int, composer: Composer, lanes: _Lanes) -> list[I
     return items
 
 
-def fit_note(flow: StoryFlow) -> str | None:
+def fit_note(flow: StoryFlow, t: Template) -> str | None:
     """What the proof says beside a story's last frame: its overset, or its empty lines."""
     if flow.overset:
         o = flow.overset
-        return f"溢排 {o.chars}字／{o.lines}行 從「{o.first_sentence[:8]}…」起 → 見溢排頁"
+        return t.words(f"溢排 {o.chars}字／{o.lines}行 從「") + o.first_sentence[:8] + t.words("…」起 → 見溢排頁")
     if flow.underset_lines:
-        return f"空 {flow.underset_lines}行（約{flow.underset_lines * flow.chars_per_line}字）"
+        return t.words(f"空 {flow.underset_lines}行（約{flow.underset_lines * flow.chars_per_line}字）")
     return None
 
 
@@ -181,7 +181,7 @@ def overset_marks(flow: StoryFlow, page: int, t: Template, composer: Composer, l
     """A story that does not fit its frames (or leaves lines empty): its last frame outlined in red,
     and the note in the lane on its right, ending level with the frame's foot."""
     last = flow.story.frames[-1].place
-    note = fit_note(flow)
+    note = fit_note(flow, t)
     if note is None or last.page != page:
         return []
     rect = t.rect(last)
@@ -252,7 +252,7 @@ def copyfit_margin(flows: list[StoryFlow], page: int, t: Template, composer: Com
         parts.append(f"{flow.story.id} {used}/{available}行 {verdict}")
     if not parts:
         return []
-    text = "排版核對　" + "　｜　".join(parts)
+    text = t.words("排版核對　" + "　｜　".join(parts))
     area = t.type_area
     lines = set_lines(composer, text, "sans", 6.5, area.w, Align.LEFT)[:2]
     items: list[Item] = []
@@ -351,8 +351,8 @@ def overset_pages(issue: Issue, flows: list[StoryFlow], composer: Composer, wate
     for flow in over:
         last, o = flow.story.frames[-1].place, flow.overset
         cols = f"第{last.col}欄" if last.span == 1 else f"第{last.col}–{last.col + last.span - 1}欄"
-        head = (f"{OVERSET_PAGE_PREFIX} — {flow.story.id}：{o.chars}字，約{o.lines}行；接在第{last.page}版 {cols} "
-                f"第{last.line}–{last.line + last.lines - 1}行的末框之後")
+        head = t.words(f"{OVERSET_PAGE_PREFIX} — {flow.story.id}：{o.chars}字，約{o.lines}行；接在第{last.page}版 {cols} "
+                       f"第{last.line}–{last.line + last.lines - 1}行的末框之後")
         if entries:
             entries.append((None, BLACK))
         entries += [(ln, RED) for ln in set_lines(composer, head, "sans", t.body.size, measure, Align.LEFT)]
@@ -364,7 +364,7 @@ def overset_pages(issue: Issue, flows: list[StoryFlow], composer: Composer, wate
     per_page = per_column * len(columns)
     chunks = [entries[k:k + per_page] for k in range(0, len(entries), per_page)]
     for number, chunk in enumerate(chunks, 1):
-        title = f"{OVERSET_PAGE_PREFIX}頁 {number}/{len(chunks)} — 排不下的文字全文（校樣專用，不印）"
+        title = t.words(f"{OVERSET_PAGE_PREFIX}頁 {number}/{len(chunks)} — 排不下的文字全文（校樣專用，不印）")
         items: list[Item] = runs_at(_set(composer, title, 12.0), t.type_area.x, baseline_of(t, 1, 12.0), RED)
         for k, (line, color) in enumerate(chunk):
             if line is None:

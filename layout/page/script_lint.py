@@ -10,32 +10,8 @@ never reported."""
 
 from __future__ import annotations
 
-from functools import cache
-
-from ..fonts.charsets import big5, gb2312
+from ..compose.scripts import HANS, HANT, SCRIPT_NAMES, script_counts, script_of
 from ..issue.model import Issue
-
-HANS, HANT = "Simplified", "Traditional"
-
-
-@cache
-def _converters():
-    import opencc
-
-    return opencc.OpenCC("s2t"), opencc.OpenCC("t2s")
-
-
-@cache
-def script_of(ch: str) -> str | None:
-    """HANS for a Simplified-only character, HANT for a Traditional-only one, None for any other."""
-    if not "\u3400" <= ch <= "\u9fff":
-        return None
-    to_trad, to_simp = _converters()
-    if ch not in big5() and to_trad.convert(ch) != ch:
-        return HANS
-    if ch not in gb2312() and to_simp.convert(ch) != ch:
-        return HANT
-    return None
 
 
 def script_warnings(issue: Issue) -> list[str]:
@@ -43,12 +19,7 @@ def script_warnings(issue: Issue) -> list[str]:
     out = []
     for story in issue.stories:
         texts = [story.kicker or "", story.headline or "", story.deck or ""] + [b.text for b in story.blocks]
-        counts = {HANS: 0, HANT: 0}
-        for text in texts:
-            for ch in text:
-                kind = script_of(ch)
-                if kind:
-                    counts[kind] += 1
+        counts = script_counts(texts)
         if not counts[HANS] or not counts[HANT]:
             continue
         own = HANT if counts[HANT] >= counts[HANS] else HANS
@@ -57,5 +28,6 @@ def script_warnings(issue: Issue) -> list[str]:
                 if script_of(ch) not in (None, own):
                     context = block.text[max(0, i - 2):i + 3]
                     out.append(f"script: story '{story.id}', paragraph {k + 1}, character {i + 1}: {ch} "
-                               f"(U+{ord(ch):04X}) is {script_of(ch)}-only in a {own} text, in 「{context}」")
+                               f"(U+{ord(ch):04X}) is {SCRIPT_NAMES[script_of(ch)]}-only in a {SCRIPT_NAMES[own]} text, "
+                               f"in 「{context}」")
     return out

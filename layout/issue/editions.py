@@ -1,0 +1,54 @@
+"""An issue as one edition prints it: every text the issue file and its story files give (the paper's
+name, sections, editors, heads, body, captions, credits, boxes) converted to the edition's script
+(compose/scripts.py), the quotation marks the edition's where the template asks, and the template set
+for the edition's region (glyph forms, punctuation position). The source is never changed; each edition
+is laid out, checked for overset and verified for nothing lost on its own converted text."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from ..compose.scripts import Edition, dominant_script
+from ..compose.settings import PunctuationPosition
+from .model import Inline, Issue, PageSpec, Story, issue_texts, story_texts
+
+
+def edition_issue(issue: Issue, code: str) -> Issue:
+    """``issue`` (as read, not yet converted) in the edition ``code``."""
+    edition = Edition.named(code)
+    t = issue.template
+    # The issue's own script decides for a text too short to tell (a caption, a section's name).
+    issue_script = dominant_script(issue_texts(issue))
+    quotes = t.quotes == "edition"
+
+    def text(value: str | None, source: str | None = issue_script) -> str | None:
+        if value is None:
+            return None
+        out = edition.convert(value, source)
+        return edition.quotes(out) if quotes else out
+
+    def story(s: Story) -> Story:
+        own = dominant_script(story_texts(s), issue_script)
+        blocks = tuple(replace(b, inlines=tuple(Inline(text(i.text, own), i.bold) for i in b.inlines))
+                       for b in s.blocks)
+        frames = tuple(replace(f, jump_head=text(f.jump_head, own)) for f in s.frames)
+        return replace(s, kicker=text(s.kicker, own), headline=text(s.headline, own), deck=text(s.deck, own),
+                       blocks=blocks, frames=frames)
+
+    template = replace(t, script=edition)
+    if edition.region is not None:
+        # Taiwan and Hong Kong set their marks centred in the em box (the CNS position).
+        template = replace(template, glyph_region=edition.region,
+                           composition=replace(t.composition, position=PunctuationPosition.CNS))
+    paper = issue.paper
+    paper = replace(paper, name=text(paper.name), permit=text(paper.permit),
+                    channels=tuple(replace(c, label=text(c.label)) for c in paper.channels))
+    several = len(issue.editions) > 1
+    name = code if not issue.edition else (f"{issue.edition}-{code}" if several else issue.edition)
+    return replace(
+        issue, template=template, paper=paper, script=edition,
+        edition=name if several or issue.edition else None,
+        pages=tuple(PageSpec(p.number, text(p.section), text(p.editor)) for p in issue.pages),
+        stories=tuple(story(s) for s in issue.stories),
+        boxes=tuple(replace(b, text=text(b.text)) if b.text else b for b in issue.boxes),
+        photos=tuple(replace(p, caption=text(p.caption), credit=text(p.credit)) for p in issue.photos))
