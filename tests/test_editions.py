@@ -208,3 +208,16 @@ def test_a_taiwan_edition_embeds_the_tc_faces_and_centres_its_marks(tmp_path):
     assert b"NotoSerifCJKtc" in pdf and b"NotoSansCJKtc" in pdf
     issue = edition_issue(load_issue(path), "hant-tw")
     assert issue.template.composition.position.value == "CNS" and issue.template.glyph_region == "tw"
+
+
+def test_proofs_of_editions_live_apart_and_diff_says_which_to_give(tmp_path):
+    out = tmp_path / "out"
+    for extra in ([], ["--edition", "hant"]):
+        result = CliRunner().invoke(main, ["proof", str(ISSUE), "-o", str(out), "--dpi", "20", *extra])
+        assert result.exit_code == 0, result.output
+    assert (out / "hans" / "proof" / "20211129-01-hans-proof.pdf").is_file()
+    assert (out / "hant" / "proof" / "20211129-01-hant-proof.pdf").is_file()
+    said = CliRunner().invoke(main, ["diff", str(out), str(out)]).output
+    assert "(hans, hant): give one of them" in said and said.count("\n") == 1
+    same = CliRunner().invoke(main, ["diff", str(out / "hant"), str(out / "hant")])
+    assert same.exit_code == 0, same.output

@@ -93,6 +93,11 @@ def _proof(path: Path) -> _Proof:
             found = {int(m.group(1)): (pdf, 0) for pdf in sorted(path.glob("*-proof.pdf"))
                      if (m := _PAGE_FILE.search(pdf.name))}
         if not found:
+            # An issue printed in several editions keeps each edition's proof in a folder of its own.
+            editions = sorted(p.name for p in path.iterdir() if p.is_dir() and (p / "proof").is_dir())
+            if editions:
+                raise LayoutError(f"{path}: the issue's editions have their proofs in folders of their own "
+                                  f"({', '.join(editions)}): give one of them, such as {path / editions[0]}")
             raise LayoutError(f"{path}: no proof pages (…-NN-proof.pdf) in this folder: diff compares proofs "
                               f"only, as `layout proof` or `layout watch` write them")
         return _Proof(found, index.get("lines", {}), True, stale)
