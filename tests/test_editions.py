@@ -221,3 +221,15 @@ def test_proofs_of_editions_live_apart_and_diff_says_which_to_give(tmp_path):
     assert "(hans, hant): give one of them" in said and said.count("\n") == 1
     same = CliRunner().invoke(main, ["diff", str(out / "hant"), str(out / "hant")])
     assert same.exit_code == 0, same.output
+
+
+def test_a_bold_run_is_converted_with_the_words_around_it(tmp_path):
+    # 头发 is one word (頭髮); split by bold markup it must still read as one (not 頭發).
+    path = copy_issues(tmp_path / "issues", edition=None)
+    path.write_text(path.read_text(encoding="utf-8").replace(SAMPLE_EDITIONS, "editions: [hant]\n"),
+                    encoding="utf-8")
+    story = tmp_path / "issues" / "1650" / "study-session.md"
+    story.write_text("她的**头**发很长。\n\n" + story.read_text(encoding="utf-8"), encoding="utf-8")
+    issue = edition_issue(load_issue(path), "hant")
+    first = issue.stories[0].blocks[0]
+    assert [(i.text, i.bold) for i in first.inlines] == [("她的", False), ("頭", True), ("髮很長。", False)]

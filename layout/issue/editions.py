@@ -27,10 +27,21 @@ def edition_issue(issue: Issue, code: str) -> Issue:
         out = edition.convert(value, source)
         return edition.quotes(out) if quotes else out
 
+    def inlines(parts: tuple[Inline, ...], source: str | None) -> tuple[Inline, ...]:
+        # The paragraph converted whole, so OpenCC's phrases see the words across a bold run's edges
+        # (**头**发 is 头发), then cut back into its runs: the conversion keeps every character's place.
+        whole = text("".join(i.text for i in parts), source)
+        if len(whole) != sum(len(i.text) for i in parts):
+            return tuple(Inline(text(i.text, source), i.bold) for i in parts)
+        out, at = [], 0
+        for i in parts:
+            out.append(Inline(whole[at:at + len(i.text)], i.bold))
+            at += len(i.text)
+        return tuple(out)
+
     def story(s: Story) -> Story:
         own = dominant_script(story_texts(s), issue_script)
-        blocks = tuple(replace(b, inlines=tuple(Inline(text(i.text, own), i.bold) for i in b.inlines))
-                       for b in s.blocks)
+        blocks = tuple(replace(b, inlines=inlines(b.inlines, own)) for b in s.blocks)
         frames = tuple(replace(f, jump_head=text(f.jump_head, own)) for f in s.frames)
         return replace(s, kicker=text(s.kicker, own), headline=text(s.headline, own), deck=text(s.deck, own),
                        blocks=blocks, frames=frames)
