@@ -48,6 +48,10 @@ MATH_EXTRA = [*range(0x2190, 0x2200), *range(0x2200, 0x2300)]
 # Punctuation in Taiwan/Hong Kong (CNS) positions — 。，、 centred — taken from the TC faces.
 CNS_PUNCTUATION = [0x00B7, *range(0x2010, 0x2027), *range(0x3000, 0x3040), *range(0xFE10, 0xFE20),
                    *range(0xFE30, 0xFE50), *range(0xFF01, 0xFF61)]
+# Vertical presentation forms (Vertical Forms U+FE10–FE19, CJK Compatibility Forms U+FE30–FE4F: ︒ ︑ ﹁ ﹂ ︵ ︶ …)
+# for heads set vertically (layout/compose/vertical.py), in the SC faces' own weights: the repertoire
+# faces lack ︐–︙, and small faces of their own spare rebuilding the 10 MB faces.
+VERTICAL_FORMS = [*range(0xFE10, 0xFE1A), *range(0xFE30, 0xFE50)]
 
 
 @dataclass(frozen=True)
@@ -56,7 +60,7 @@ class Source:
     path: Path        # original file
     face: int         # index in a collection, -1 for a single font
     package: str      # the Debian package it came from
-    unicodes: str     # "repertoire", "latin", "math", "cns-punctuation", "forms-tc" or "forms-hk"
+    unicodes: str     # "repertoire", "latin", "math", "cns-punctuation", "vertical-forms", "forms-tc" or "forms-hk"
     rename: str | None = None  # new family name where the OFL's Reserved Font Names forbid the old one
 
 
@@ -73,6 +77,12 @@ SOURCES = [
            "cns-punctuation"),
     Source("NotoSansCJKtc-BoldPunctuation.ttf", NOTO_CJK / "NotoSansCJK-Bold.ttc", TC_FACE, "fonts-noto-cjk",
            "cns-punctuation"),
+    Source("NotoSerifCJKsc-Vertical.ttf", NOTO_CJK / "NotoSerifCJK-Regular.ttc", SC_FACE, "fonts-noto-cjk",
+           "vertical-forms"),
+    Source("NotoSerifCJKsc-BoldVertical.ttf", NOTO_CJK / "NotoSerifCJK-Bold.ttc", SC_FACE, "fonts-noto-cjk",
+           "vertical-forms"),
+    Source("NotoSansCJKsc-BoldVertical.ttf", NOTO_CJK / "NotoSansCJK-Bold.ttc", SC_FACE, "fonts-noto-cjk",
+           "vertical-forms"),
     # The glyph forms of Taiwan (TC) and Hong Kong (HK) for Traditional editions. A collection's faces
     # share glyphs, so only the characters whose TC glyph differs from the SC one are kept (a third of
     # the repertoire), and for HK only those whose HK glyph differs from the TC one: the engine tries
@@ -102,6 +112,8 @@ def regional_forms(path: Path, face: int, base: int) -> list[int]:
 def wanted_unicodes(kind: str) -> list[int]:
     if kind == "cns-punctuation":
         return CNS_PUNCTUATION
+    if kind == "vertical-forms":
+        return VERTICAL_FORMS
     base = sorted(ord(c) for c in newspaper_repertoire())
     if kind == "latin":
         return sorted(set(base) | set(LATIN_EXTRA))

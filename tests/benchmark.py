@@ -1,7 +1,7 @@
 """Benchmark: prints how fast the engine composes and renders on this machine, and how its lines
 compare with Typst's on texts the tests never tuned to.
 
-    python tests/benchmark.py [--runs N] [--quick] [--quality] [--makeup]
+    python tests/benchmark.py [--runs N] [--quick] [--quality] [--makeup] [--typst] [--studio]
 
 Not a test (pytest does not collect it): speed and quality are measured here, never asserted in the
 suite. Each speed figure is the median of N runs after one warm-up run, in one process (fonts loaded
@@ -144,97 +144,144 @@ def _peak_of_last_child() -> float:
     return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 
 
-def against_typst(runs: int, warm: float) -> None:
-    """Cold single-issue render, batch throughput and peak memory: layout against Typst.
+TYPST_WORKER = ("import sys, typst\n"
+                "fonts, pairs = sys.argv[1], sys.argv[2:]\n"
+                "for source, pdf in zip(pairs[0::2], pairs[1::2]):\n"
+                "    typst.compile(source, output=pdf, font_paths=[fonts], ignore_system_fonts=True)\n")
 
-    ``warm`` is the warm render of issue 1641 measured by batch_figures: the work a cold render adds
-    its start-up to."""
+
+def _typst_batch(groups: list[list[Path]], tmp: Path, fonts: str) -> float:
+    """Wall seconds of Typst setting every source, with one process per group running at once (the
+    engine's batch: one worker process per core, each setting many issues without starting again)."""
+    import subprocess
+
+    start = time.perf_counter()
+    procs = [subprocess.Popen([sys.executable, "-c", TYPST_WORKER, fonts,
+                               *[str(x) for src in group for x in (src, tmp / f"{src.stem}.pdf")]])
+             for group in groups if group]
+    for proc in procs:
+        if proc.wait():
+            raise SystemExit("typst failed")
+    return time.perf_counter() - start
+
+
+def _goal(met: bool) -> str:
+    return "met" if met else "NOT MET"
+
+
+def against_typst(runs: int, warm: float) -> None:
+    """The engine against Typst (issue 23), every figure in one run, each with its goal and whether it is
+    met: start-up, a cold render of issue 1650 against Typst setting the same stories, the batch with
+    both on the same number of worker processes (compared on the same pages and on the same stories),
+    first-run memory, the disk cache's growth, and what bytecode compilation costs where
+    PYTHONDONTWRITEBYTECODE is set. ``warm``: the warm render of 1641 measured by batch_figures."""
     import importlib.util
+    import shutil
 
     if importlib.util.find_spec("typst") is None:
         print("typst: not installed (pip install typst) — comparison skipped")
         return
+    import pypdfium2 as pdfium
+
     py = sys.executable
-    issues = sorted(p for p in (ROOT / "issues").glob("*.yaml"))
-    # An installed engine runs from compiled bytecode (pip compiles it at install, Python caches it on
-    # first import). A machine with PYTHONDONTWRITEBYTECODE set would compile every module again in
-    # every fresh process (~40 ms here), so the bytecode is compiled first, as an install would.
+    jobs = 2
+    issues = sorted((ROOT / "issues").glob("*.yaml"))
     import compileall
 
+    # An install compiles the bytecode (pip at install; Python on a first import where it may write).
     compileall.compile_dir(ROOT / "layout", quiet=1)
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
+        # Issue 1650 in one edition (its source's, Traditional): the 2-page render the goal names.
+        one = tmp / "one" / "issues"
+        shutil.copytree(ROOT / "issues", one)
+        text = (one / "1650.yaml").read_text(encoding="utf-8")
+        (one / "1650.yaml").write_text(text.replace("editions: [hans, hant]", "editions: [hant]"), encoding="utf-8")
         for path in issues:
             (tmp / f"{path.stem}.typ").write_text(typst_source(path), encoding="utf-8")
         fonts = str(ROOT / "fonts")
-        typst_cmd = [py, "-c", "import sys, typst; typst.compile(sys.argv[1], output=sys.argv[2], "
-                     "font_paths=[sys.argv[3]], ignore_system_fonts=True)"]
-        # Cold single issue: a fresh process each, median of runs; and once with empty caches, as
-        # on a machine's first run (font metrics read with fontTools, photos converted for press).
-        render_cmd = [py, "-m", "layout", "render", str(ROOT / "issues" / "1641.yaml"), "-o", str(tmp / "ours")]
-        ours = statistics.median(_run(render_cmd)[0] for _ in range(runs))
-        first = _run(render_cmd, env={**os.environ, "LAYOUT_CACHE_DIR": str(tmp / "empty-cache")})[0]
-        theirs = statistics.median(_run(typst_cmd + [str(tmp / "1641.typ"), str(tmp / "1641.pdf"), fonts])[0]
-                                   for _ in range(runs))
-        # Batch: every issue, ours with 2 workers, Typst one process per issue.
-        ours_pages = sum(len(load_issue(p).pages) for p in issues)
-        ours_batch = batch_wall(2, tmp, runs)
-        typst_times = []
-        for _ in range(runs):
-            start = time.perf_counter()
-            for path in issues:
-                _run(typst_cmd + [str(tmp / f"{path.stem}.typ"), str(tmp / f"{path.stem}.pdf"), fonts])
-            typst_times.append(time.perf_counter() - start)
-        typst_batch = statistics.median(typst_times)
-        import pypdfium2 as pdfium
+        typst_one = [py, "-c", TYPST_WORKER, fonts]
+
+        def median_run(cmd, env=None) -> float:
+            return statistics.median(_run(cmd, env=env)[0] for _ in range(runs))
+
+        bare = median_run([py, "-c", "pass"])
+        help_t = median_run([py, "-m", "layout", "--help"])
+        check_t = median_run([py, "-m", "layout", "check", str(one / "1650.yaml")])
+        cold_1650 = median_run([py, "-m", "layout", "render", str(one / "1650.yaml"), "-o", str(tmp / "o1")])
+        cold_both = median_run([py, "-m", "layout", "render", str(ROOT / "issues" / "1650.yaml"), "-o", str(tmp / "o2")])
+        typst_1650 = median_run(typst_one + [str(tmp / "1650.typ"), str(tmp / "1650.pdf")])
+        typst_1650_pages = len(pdfium.PdfDocument(str(tmp / "1650.pdf")))
+        typst_start = median_run([py, "-c", "import typst"])
+        # Without bytecode (PYTHONDONTWRITEBYTECODE set and no __pycache__ written: an editable install
+        # run from a read-only or never-compiled checkout): every fresh process compiles every module.
+        nobytecode = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", "PYTHONPYCACHEPREFIX": str(tmp / "no-pyc")}
+        cold_nobytecode = median_run([py, "-m", "layout", "render", str(one / "1650.yaml"), "-o", str(tmp / "o3")],
+                                     env=nobytecode)
+        # Batch: both on `jobs` processes. The engine's batch; Typst's sources split over as many processes.
+        ours_pages = sum(len(load_issue(p).pages) * len(load_issue(p).editions) for p in issues)
+        ours_batch = batch_wall(jobs, tmp, runs)
+        sources = sorted((tmp / f"{p.stem}.typ" for p in issues), key=lambda p: -p.stat().st_size)
+        groups = [sources[k::jobs] for k in range(jobs)]
+        typst_batch = statistics.median(_typst_batch(groups, tmp, fonts) for _ in range(runs))
         typst_pages = 0
         for path in issues:
             doc = pdfium.PdfDocument(str(tmp / f"{path.stem}.pdf"))
             typst_pages += len(doc)
             doc.close()
-        # Peak memory: our single-issue process and one worker rendering the whole archive;
-        # Typst's largest single issue.
-        mem_one = _child_peak(render_cmd)
-        mem_ours = _child_peak([py, "-m", "layout", "batch", str(ROOT / "issues"), "-j", "1", "--force", "-o",
-                                str(tmp / "mem")])
-        mem_typst = max(_child_peak(typst_cmd + [str(tmp / f"{p.stem}.typ"), str(tmp / "m.pdf"), fonts])
-                        for p in issues)
-        # What a cold render is made of: the interpreter and its imports, then the work itself.
-        bare = statistics.median(_run([py, "-c", "pass"])[0] for _ in range(runs))
-        typst_start = statistics.median(_run([py, "-c", "import typst"])[0] for _ in range(runs))
-        our_start = statistics.median(_run([py, "-c", "import layout.app.cli, layout.app.pipeline, layout.preflight.rules"])[0]
-                                      for _ in range(runs))
-        fontset = default_fontset()
-        warm_all = median_time(lambda: [render(p, tmp / "warm-all" / p.stem, fonts=fontset) for p in issues], 1)
+        # Memory: a first run (empty cache: fonts read with fontTools, photos pressed) and a warm one,
+        # one issue in a fresh process; Typst's largest issue.
+        mem_first = _child_peak([py, "-m", "layout", "render", str(one / "1650.yaml"), "-o", str(tmp / "m1")],
+                                env={**os.environ, "LAYOUT_CACHE_DIR": str(tmp / "first-cache")})
+        mem_warm = _child_peak([py, "-m", "layout", "render", str(one / "1650.yaml"), "-o", str(tmp / "m2")])
+        mem_typst = max(_child_peak(typst_one + [str(tmp / f"{p.stem}.typ"), str(tmp / "m.pdf")]) for p in issues)
+        # The disk cache a whole archive leaves, from empty: its growth per issue.
+        cache = tmp / "archive-cache"
+        import subprocess
+
+        subprocess.run([py, "-m", "layout", "batch", str(ROOT / "issues"), "-j", str(jobs), "--force", "-o",
+                        str(tmp / "cache-batch")], check=True, capture_output=True,
+                       env={**os.environ, "LAYOUT_CACHE_DIR": str(cache)})
+        cache_bytes = sum(p.stat().st_size for p in cache.rglob("*") if p.is_file())
+    from layout.base import diskcache
+
     n = len(issues)
+    pages_ratio = (ours_pages / ours_batch) / (typst_pages / typst_batch)
+    issues_ratio = typst_batch / ours_batch
     print()
-    print("against Typst (PyPI typst, same fonts, same page size, columns and body type; fresh processes)")
-    print(f"{'figure':48s} {'layout':>9s} {'typst':>9s} {'ratio':>7s}  goal")
-    print(f"{'cold render of one issue (1641), s':48s} {ours:9.2f} {theirs:9.2f} {theirs / ours:6.2f}×  ≥ 1×")
-    print(f"{'  the same with empty caches (first run), s':48s} {first:9.2f}")
-    print(f"{f'batch of {n} issues, issues/s':48s} {n / ours_batch:9.1f} {n / typst_batch:9.1f} "
-          f"{typst_batch / ours_batch:6.2f}×  ≥ 3×")
-    print(f"{'  (layout: 2 workers; typst: a process an issue)':48s}")
-    print(f"{'  pages produced, pages/s':48s} {ours_pages / ours_batch:9.1f} {typst_pages / typst_batch:9.1f} "
-          f"{(ours_pages / ours_batch) / (typst_pages / typst_batch):6.2f}×")
-    print(f"{'  pages produced by the whole archive':48s} {ours_pages:9d} {typst_pages:9d}")
-    print(f"{'peak memory, one issue in a fresh process, MB':48s} {mem_one:9.0f} {mem_typst:9.0f} "
-          f"{mem_typst / mem_one:6.2f}×  ≥ 1×")
-    print(f"{'peak memory, one worker over the archive, MB':48s} {mem_ours:9.0f} {mem_typst:9.0f} "
-          f"{mem_typst / mem_ours:6.2f}×  ≥ 1×")
-    print("  ratio > 1 means layout is faster / lighter; Typst sets the text in its own way (no masthead,")
-    print("  furniture, balancing or PDF/X), so its pages are not the same pages: the figures compare work of a kind.")
-    print()
-    print("what a cold render is made of (fresh processes, median; 'work' = cold minus start-up)")
-    print(f"{'  Python interpreter alone (python -c pass), s':48s} {bare:9.3f}")
-    print(f"{'  start-up: interpreter and imports, s':48s} {our_start:9.3f} {typst_start:9.3f}")
-    print(f"{'  work of one issue (1641), s':48s} {warm:9.3f} {theirs - typst_start:9.3f}   (layout: warm render)")
-    print(f"{'  layout with no start-up beyond the interpreter, s':48s} {bare + warm:9.3f} {theirs:9.3f}   "
-          f"(still {(bare + warm) / theirs:.1f}× Typst's cold)")
-    print(f"{'  work of all issues in one process, per issue, s':48s} {warm_all / n:9.3f}")
-    target = typst_batch / 3
-    print(f"{'  3× Typst: the whole batch within, s':48s} {target:9.3f}   "
-          f"(2 workers: ≤ {2 * target / n * 1000:.0f} ms of work an issue; layout does {warm_all / n * 1000:.0f})")
+    print(f"against Typst (PyPI typst, the same fonts, page size, columns and body type; fresh processes, "
+          f"median of {runs}; ratio: layout's figure over Typst's — for times and memory lower is better, for "
+          f"pages/s and issues/s higher)")
+    print(f"{'figure':58s} {'layout':>9s} {'typst':>9s} {'ratio':>7s}  goal")
+    print(f"{'Python interpreter alone (python -c pass), s':58s} {bare:9.3f}")
+    print(f"{'layout --help, s':58s} {help_t:9.3f} {'':9s} {'':7s}  < 0.15 s: {_goal(help_t < 0.15)}")
+    print(f"{'layout check 1650 (one edition, 2 pages), s':58s} {check_t:9.3f} {'':9s} {'':7s}  < 0.15 s: "
+          f"{_goal(check_t < 0.15)}")
+    print(f"{'start-up: interpreter and imports (import typst), s':58s} {'':9s} {typst_start:9.3f}")
+    print(f"{f'cold render of 1650, one edition (Typst: its stories, {typst_1650_pages} p.), s':58s} "
+          f"{cold_1650:9.3f} {typst_1650:9.3f} {cold_1650 / typst_1650:6.2f}×  ≤ 1.3×: "
+          f"{_goal(cold_1650 <= 1.3 * typst_1650)}")
+    print(f"{'  both editions (4 pages), s':58s} {cold_both:9.3f} {typst_1650:9.3f} {cold_both / typst_1650:6.2f}×")
+    print(f"{'  one edition, no bytecode (PYTHONDONTWRITEBYTECODE, no cache), s':58s} {cold_nobytecode:9.3f} "
+          f"{'':9s} {'':7s}  (+{(cold_nobytecode - cold_1650) * 1000:.0f} ms compiling)")
+    print(f"{f'batch of {n} issues, both on {jobs} processes, wall s':58s} {ours_batch:9.2f} {typst_batch:9.2f}")
+    print(f"{'  same pages: pages/s (each its own page count)':58s} {ours_pages / ours_batch:9.1f} "
+          f"{typst_pages / typst_batch:9.1f} {pages_ratio:6.2f}×  ≥ 3× Typst: {_goal(pages_ratio >= 3)}")
+    print(f"{'  same stories: issues/s':58s} {n / ours_batch:9.1f} {n / typst_batch:9.1f} {issues_ratio:6.2f}×  "
+          f"≥ 0.5× Typst: {_goal(issues_ratio >= 0.5)}")
+    print(f"{'  pages the archive makes (layout: every edition)':58s} {ours_pages:9d} {typst_pages:9d}")
+    print(f"{'peak memory, first run (empty cache), one issue, MiB':58s} {mem_first:9.0f} {mem_typst:9.0f} "
+          f"{mem_first / mem_typst:6.2f}×  ≤ Typst: {_goal(mem_first <= mem_typst)}")
+    print(f"{'peak memory, cache filled, one issue, MiB':58s} {mem_warm:9.0f} {mem_typst:9.0f} "
+          f"{mem_warm / mem_typst:6.2f}×  ≤ Typst: {_goal(mem_warm <= mem_typst)}")
+    print(f"{f'disk cache after the archive from empty, MiB ({n} issues)':58s} {cache_bytes / 2**20:9.1f}")
+    print(f"{'  per issue, MiB':58s} {cache_bytes / 2**20 / n:9.2f}   (budget "
+          f"{diskcache.CACHE_MAX_BYTES / 2**20:.0f} MiB, entries unused {diskcache.CACHE_MAX_AGE / 86400:.0f} days "
+          f"go: bounded: {_goal(diskcache.CACHE_MAX_BYTES <= 2**30)})")
+    print(f"{'work of one 8-page issue (1641) in a warm worker, s':58s} {warm:9.3f}")
+    print("  Typst sets the stories in its own way (no masthead, furniture, balancing, PDF/X or preflight): its")
+    print("  pages are not the same pages. 'Same pages' compares pages made per second, each engine its own count;")
+    print("  'same stories' compares issues per second, the same stories in each.")
 
 
 # --- the lines against Typst's ---------------------------------------------------------------------------
@@ -483,14 +530,15 @@ def quality_table() -> None:
             print(f"{'':5s} {'typst':7s} " + " ".join(f"{theirs[h]:9d}" for h in heads))
 
 
-def _child_peak(cmd: list[str]) -> float:
-    """Peak resident memory (MB) of one fresh process, measured by the kernel (GNU time is not needed)."""
+def _child_peak(cmd: list[str], env: dict | None = None) -> float:
+    """Peak resident memory (MiB) of one fresh process, measured by the kernel (GNU time is not needed)."""
     import subprocess
 
     code = ("import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True, "
             "stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL); "
             "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
-    out = subprocess.run([sys.executable, "-c", code, *cmd], check=True, capture_output=True, text=True).stdout
+    out = subprocess.run([sys.executable, "-c", code, *cmd], check=True, capture_output=True, text=True,
+                         env=env).stdout
     return int(out.strip()) / 1024
 
 
@@ -690,6 +738,7 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="Skip the batch, Typst and profile parts.")
     parser.add_argument("--quality", action="store_true", help="Only the lines against Typst's (issue 17).")
     parser.add_argument("--makeup", action="store_true", help="Only the make-up figures (issue 22).")
+    parser.add_argument("--typst", action="store_true", help="Only the figures against Typst (issue 23).")
     parser.add_argument("--studio", action="store_true",
                         help="Only the studio's latency, from a save to the page shown in a browser (issue 20).")
     args = parser.parse_args()
@@ -701,6 +750,14 @@ def main() -> None:
         return
     if args.makeup:
         makeup_figures(args.runs)
+        return
+    if args.typst:
+        print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+              f"{time.strftime('%Y-%m-%d')}, load {os.getloadavg()[0]:.2f}")
+        fonts = default_fontset()
+        with tempfile.TemporaryDirectory() as tmp:
+            warm = median_time(lambda: render(ROOT / "issues" / "1641.yaml", Path(tmp), fonts=fonts), args.runs)
+        against_typst(max(3, args.runs // 2), warm)
         return
 
     # Fonts cold (no metrics cache: a new machine's first run) and from the metrics cache.

@@ -57,6 +57,31 @@ def test_least_recently_used_entries_are_evicted(monkeypatch, tmp_path):
     assert diskcache.evict(limit=8 * 1050) == 0                         # under the limit: nothing goes
 
 
+def test_entries_unused_past_the_age_limit_are_evicted_whatever_the_size(monkeypatch, tmp_path):
+    monkeypatch.setenv("LAYOUT_CACHE_DIR", str(tmp_path))
+    now = time.time()
+    for k, days in enumerate((0, 10, 59, 61, 400)):
+        diskcache.write(diskcache.QR_SYMBOLS, f"entry-{k}", bytes(100))
+        stamp = now - days * 86400
+        os.utime(tmp_path / "qr" / f"entry-{k}", (stamp, stamp))
+    assert diskcache.evict(limit=10**9, max_age=60 * 86400, now=now) == 2    # 61 and 400 days unused
+    assert sorted(p.name for p in (tmp_path / "qr").iterdir()) == ["entry-0", "entry-1", "entry-2"]
+
+
+def test_a_long_run_looks_at_the_budget_again_as_it_writes(monkeypatch, tmp_path):
+    """One process writing far more than the budget (a batch of the archive in one worker) never takes
+    the folder past it by more than the share written between two looks."""
+    monkeypatch.setenv("LAYOUT_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(diskcache, "CACHE_MAX_BYTES", 100_000)
+    monkeypatch.setattr(diskcache, "_EVICTION", {"checked": False, "written": 0})
+    biggest = 0
+    for k in range(200):
+        diskcache.write(diskcache.QR_SYMBOLS, f"entry-{k}", bytes(2000))
+        biggest = max(biggest, sum(p.stat().st_size for p in (tmp_path / "qr").iterdir()))
+    entry = 2000 + diskcache.ENVELOPE.size
+    assert biggest <= 100_000 + 100_000 * diskcache.CHECK_SHARE + entry
+
+
 def test_python_api_renders_and_checks(tmp_path):
     shutil.copytree(ROOT / "issues", tmp_path / "issues")
     laid_out = layout.check(tmp_path / "issues" / "1650.yaml")

@@ -80,6 +80,6 @@ def test_an_editors_session(tmp_path):
     assert proof.exit_code == 0, proof.output
     page4 = tmp_path / "out" / "proof" / "20211206-04-proof.pdf"
     text = page_texts(page4)[0].replace(" ", "")
-    assert "FPO只供排版" in text and "徐匯濱江的新公園" in text and "攝影：張三" in text
+    assert "FPO只供排版" in text and "徐匯濱江的新公園" in text and "張三攝" in text
     page3 = page_texts(tmp_path / "out" / "proof" / "20211206-03-proof.pdf")[0]
     assert "（上接第2版）" in page3.replace(" ", "") and "奮進卓越" in page3

@@ -22,6 +22,12 @@ CLOSE = "”’」』）》〉】〕"
 PAUSE_STOP = "、，。．：；！？"
 OTHER_FULL = "…—·／～"
 LATIN = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789.,:;!?%-/()'@&_=#+~[]"
+# Vertical presentation forms (compose/vertical.py), 1 em each: pause and stop marks with their ink in the
+# top-right quarter, opening brackets in the lower half, closing ones in the upper half, ︱ ︙ in the middle.
+VERTICAL_MARKS = "︐︑︒︓︔︕︖"
+VERTICAL_OPEN = "︗︵︷︹︻︽︿﹁﹃﹇"
+VERTICAL_CLOSE = "︘︶︸︺︼︾﹀﹂﹄﹈"
+VERTICAL_LINES = "︱︙"
 UPEM = 1000
 
 
@@ -45,6 +51,14 @@ def build_test_font(path: Path) -> Path:
         chars[ch] = (1000, (100, -70, 400, 200))
     for ch in OTHER_FULL:
         chars[ch] = (1000, (0, 300, 1000, 400))
+    for ch in VERTICAL_MARKS:
+        chars[ch] = (1000, (600, 500, 900, 830))
+    for ch in VERTICAL_OPEN:
+        chars[ch] = (1000, (50, -70, 950, 300))
+    for ch in VERTICAL_CLOSE:
+        chars[ch] = (1000, (50, 500, 950, 830))
+    for ch in VERTICAL_LINES:
+        chars[ch] = (1000, (450, -70, 550, 830))
     for ch in LATIN:
         chars[ch] = (500, (50, 0, 450, 700))
     chars[" "] = (250, (0, 0, 0, 0))

@@ -63,9 +63,9 @@ def _write_file(path: str, write) -> None:
 
 
 def preflight_rules():
-    """The preflight (pikepdf), imported when the first file is written, with signals held meanwhile:
-    a stop in the middle of a C extension's initialisation crashes it (nanobind prints "Critical
-    error") instead of unwinding."""
+    """The preflight, imported when the first file is written, with signals held meanwhile: should it
+    load pikepdf (a file its own reader declines), a stop in the middle of a C extension's
+    initialisation crashes it (nanobind prints "Critical error") instead of unwinding."""
     with signals_deferred():
         from ..preflight import rules
     return rules
@@ -82,7 +82,7 @@ def _checked(target: Path, printing, write_pdf, proof: bool) -> None:
         # A proof may carry a photo below the press's resolution (marked FPO on the page) and is marked
         # a proof itself; every other rule holds for it as for a press file.
         proof_limits = replace(limits, accept_proof=True, min_ppi=0.0, warn_ppi=0.0)
-        findings = preflight.errors(preflight.check(Path(tmp), proof_limits if proof else limits))
+        findings = preflight.errors(preflight.check(Path(tmp), proof_limits if proof else limits, own_reader=True))
         if findings:
             first = findings[0]
             raise LayoutError(f"{target.name}: fails preflight rule {first.rule} on page {first.page}: "
@@ -369,8 +369,8 @@ def write_preflight_report(folder: Path, issue: Issue, render_id: str, pdfs: lis
              f"ink ≤ {printing.ink_limit:.0f} %, photos ≥ {printing.min_ppi:.0f} ppi) — render {render_id}"]
     files = []
     for pdf in pdfs:
-        findings = preflight.check(pdf, limits)
-        figures = preflight.page_figures(pdf, limits)
+        findings = preflight.check(pdf, limits, own_reader=True)
+        figures = preflight.page_figures(pdf, limits, own_reader=True)
         lines.append(preflight.report_text(Path(pdf.name), findings))
         lines += ["  " + preflight.figures_text(p) for p in figures]
         files.append({"file": pdf.name, "passed": not preflight.errors(findings),

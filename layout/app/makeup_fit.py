@@ -20,7 +20,7 @@ from ..compose.atoms import Paragraph
 from ..compose.linebreak import Composer
 from ..issue.model import BlockKind, GridRect, Story, Template
 from ..page.flow import JUMP_HEAD_LINES, block_paragraph
-from ..page.furniture import CAPTION_GAP, headline_block, set_lines
+from ..page.furniture import CAPTION_GAP, caption_lines, headline_block
 from ..page.items import TextRun
 from ..page.verify import verify_drawn
 from .makeup_plan import PlanStory, Priority
@@ -243,15 +243,12 @@ class Measurer:
     # --- photos ---------------------------------------------------------------------------------
     def caption_lines(self, story: PlanStory, span: int) -> int:
         photo = story.photo
-        caption = photo.caption or ""
-        if photo.credit:
-            caption += f"　（攝影：{photo.credit}）" if caption else f"攝影：{photo.credit}"
-        if photo.sample:
-            caption += "（樣例圖片）"
-        key = (caption, span)
+        key = (photo.caption, photo.credit, photo.sample, span)
         if key not in self._captions:
             width = self.t.rect(GridRect(1, 1, span, 1, 1)).w
-            self._captions[key] = len(set_lines(self.composer, caption, "kai", self.t.body.size, width)) if caption else 0
+            # Counted as the page draws them (page/furniture.py): the caption, then the credit's own line.
+            self._captions[key] = len(caption_lines(photo.caption, photo.credit, photo.sample, self.t, self.composer,
+                                                    width))
         return self._captions[key]
 
     def photo_heights(self, story: PlanStory, span: int) -> list[tuple[int, float]]:

@@ -49,6 +49,8 @@ def overset_message(layout: IssueLayout) -> str | None:
     problems = [f"story '{f.story.id}' (last frame on page {f.story.frames[-1].place.page}): "
                 f"{f.overset.chars} characters ({f.overset.lines} lines) did not fit, "
                 f"from 「{f.overset.first_sentence}」" for f in layout.flows if f.overset]
+    problems += [f"story '{f.story.id}': its {e.element} (page {e.page}): {e.chars} characters did not fit "
+                 f"({e.lines} lines where its place holds {e.available})" for f in layout.flows for e in f.elements_over]
     return edition_named(layout) + "; ".join(problems) if problems else None
 
 

@@ -3,9 +3,9 @@
 Disk caches live under one folder (``$LAYOUT_CACHE_DIR``, else ``$XDG_CACHE_HOME/layout``, else
 ``~/.cache/layout``), one subfolder a kind. Each is keyed by the content of what it was computed from
 (with a version number that is bumped when the computation changes), so a stale entry is never found.
-Eviction: once the folder holds more than ``LAYOUT_CACHE_MAX_MB`` (2048) MB, the least recently used
-entries are deleted (reading an entry marks it used); any entry, or the whole folder, may be deleted
-at any time. A cache that cannot be read or written only makes the engine slower, never wrong.
+Eviction (see ``evict``): an entry unused for ``LAYOUT_CACHE_MAX_DAYS`` (60) days goes, and once the
+folder holds more than ``LAYOUT_CACHE_MAX_MB`` (1024, under 1 GiB) MB the least recently used entries
+are deleted (reading an entry marks it used); any entry, or the whole folder, may be deleted at any time. A cache that cannot be read or written only makes the engine slower, never wrong.
 
 In-memory caches live for one process (a render, a batch worker, a `watch` session) and are bounded
 as ``MEMORY`` says; memos kept on an object (a line's glyphs and runs, the lines a story's flow has
@@ -50,8 +50,10 @@ PRESSED_PHOTOS = CacheKind("press", "a photo cropped, scaled and converted for p
 IMAGE_INK = CacheKind("ink", "the highest total ink of a CMYK image in a PDF (preflight's house/ink)",
                  "SHA-256 of the image stream's bytes and dictionary; rule version")
 QR_SYMBOLS = CacheKind("qr", "a QR symbol's modules, a row of 0/1 bytes each", "SHA-256 of the URL; encoding version")
+HEAD_WORDS = CacheKind("words", "where a head's words start (offsets, as jieba segments it)",
+                       "SHA-256 of the text and of the segmenter's identity (rjieba's files, the character table)")
 
-DISK = (FONT_METRICS, PHOTO_CHECKS, PRESSED_PHOTOS, IMAGE_INK, QR_SYMBOLS)
+DISK = (FONT_METRICS, PHOTO_CHECKS, PRESSED_PHOTOS, IMAGE_INK, QR_SYMBOLS, HEAD_WORDS)
 
 # In-memory caches: "module:name" → (key, bound and eviction).
 MEMORY = {
@@ -64,11 +66,14 @@ MEMORY = {
     "layout.fonts.charsets:cjk_punctuation": ("none", "process lifetime"),
     "layout.fonts.charsets:fullwidth_forms": ("none", "process lifetime"),
     "layout.fonts.charsets:newspaper_repertoire": ("none", "process lifetime"),
+    "layout.fonts.faces:_freeze_once": ("none (gc.freeze done once a process; holds nothing)", "process lifetime"),
     "layout.fonts.faces:load_face": ("font path, face key", "process lifetime (one per committed face)"),
     "layout.fonts.subset:font_program": ("font path", "process lifetime (tables' directory and metrics)"),
     "layout.compose.atoms:_TABLES": ("font set identity → role → character", "cleared past 16 font sets"),
     "layout.compose.rules_zh:_segmenter": ("none (rjieba's dictionary and the Traditional→Simplified table)",
                                            "process lifetime"),
+    "layout.compose.rules_zh:_segmenter_identity": ("none (rjieba's files' sizes and times)", "process lifetime"),
+    "layout.preflight.reader:_RECENT": ("the file's length, then its exact bytes", "cleared past 4 files"),
     "layout.compose.scripts:_opencc": ("OpenCC configuration name", "process lifetime (six at most)"),
     "layout.compose.scripts:script_of": ("character", "process lifetime (one answer a character seen)"),
     "layout.compose.scripts:_converted": ("text, its source's script, the edition's script and region",
@@ -103,17 +108,27 @@ def folder() -> Path:
     return (Path(xdg) if xdg and os.path.isabs(xdg) else Path.home() / ".cache") / "layout"
 
 
-# Eviction: the least recently used entries go once the folder holds more than this (reading an entry
-# marks it used); a render checks at most once a process, when it first writes an entry.
-CACHE_MAX_BYTES = int(os.environ.get("LAYOUT_CACHE_MAX_MB", "2048")) * 1_000_000
-KEEP_SHARE = 0.75          # evicting brings the folder down to this share of CACHE_MAX_BYTES
-_EVICTION = {"checked": False}     # the process's own flag, not a cache
+# Eviction, by size and by age. The budget: the folder is kept under LAYOUT_CACHE_MAX_MB (default 1024 MB,
+# under 1 GiB), and an entry not used for LAYOUT_CACHE_MAX_DAYS (default 60) goes. The folder is looked
+# at when a process first writes an entry and again after every CHECK_SHARE of the budget it has
+# written since, so no run — a batch of the whole archive in one worker included — takes the folder
+# past the budget by more than that share. A look costs a stat of each entry (a few ms for thousands).
+CACHE_MAX_BYTES = int(os.environ.get("LAYOUT_CACHE_MAX_MB", "1024")) * 1_000_000
+CACHE_MAX_AGE = float(os.environ.get("LAYOUT_CACHE_MAX_DAYS", "60")) * 86400
+KEEP_SHARE = 0.75          # evicting by size brings the folder down to this share of CACHE_MAX_BYTES
+CHECK_SHARE = 0.05         # written since the last look, as a share of the budget, before the next look
+_EVICTION = {"checked": False, "written": 0}     # the process's own state, not a cache
 
 
-def evict(limit: int | None = None) -> int:
-    """Delete the least recently used entries until the cache holds under KEEP_SHARE of ``limit``
-    bytes (CACHE_MAX_BYTES); the number deleted. Any entry may go at any time: only the next run is slower."""
+def evict(limit: int | None = None, max_age: float | None = None, now: float | None = None) -> int:
+    """Delete every entry unused for longer than ``max_age`` seconds (CACHE_MAX_AGE), then the least
+    recently used until the cache holds under KEEP_SHARE of ``limit`` bytes (CACHE_MAX_BYTES); the number
+    deleted. Any entry may go at any time: only the next run is slower."""
+    import time
+
     limit = CACHE_MAX_BYTES if limit is None else limit
+    max_age = CACHE_MAX_AGE if max_age is None else max_age
+    oldest = (time.time() if now is None else now) - max_age
     entries = []
     for kind in DISK:
         try:
@@ -124,11 +139,22 @@ def evict(limit: int | None = None) -> int:
                         entries.append((st.st_mtime_ns, st.st_size, entry.path))
         except OSError:
             continue
-    total = sum(size for _, size, _ in entries)
-    if total <= limit:
-        return 0
     removed = 0
-    for _, size, path in sorted(entries):
+    total = 0
+    kept = []
+    for used, size, path in entries:
+        if used / 1e9 < oldest:
+            try:
+                os.unlink(path)
+                removed += 1
+                continue
+            except OSError:
+                pass
+        total += size
+        kept.append((used, size, path))
+    if total <= limit:
+        return removed
+    for _, size, path in sorted(kept):
         if total <= limit * KEEP_SHARE:
             break
         try:
@@ -221,11 +247,30 @@ def notes() -> list[str]:
     return found
 
 
+def remembered_offsets(kind: CacheKind, text: str, identity, compute) -> frozenset[int]:
+    """A set of offsets into ``text`` worked out by ``compute(text)``, kept on disk under the SHA-256 of
+    ``identity()`` (what else the result depends on) and the text."""
+    name = hashlib.sha256(f"{identity()}\0{text}".encode("utf-8", "surrogatepass")).hexdigest()[:40]
+    entry = read(kind, name)
+    if entry is not None:
+        try:
+            offsets = [int(x) for x in entry.split()]
+            if all(0 <= x <= len(text) for x in offsets):
+                return frozenset(offsets)
+        except ValueError:
+            pass
+        reject(kind, name, "not offsets into its text")
+    found = compute(text)
+    write(kind, name, " ".join(map(str, sorted(found))).encode("ascii"))
+    return found
+
+
 def write(kind: CacheKind, name: str, data: bytes) -> None:
     target = folder() / kind.folder / name
-    if not _EVICTION["checked"]:
-        _EVICTION["checked"] = True
+    if not _EVICTION["checked"] or _EVICTION["written"] > CACHE_MAX_BYTES * CHECK_SHARE:
+        _EVICTION["checked"], _EVICTION["written"] = True, 0
         evict()
+    _EVICTION["written"] += len(data) + ENVELOPE.size
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = target.with_name(f".{target.name}.{os.getpid()}.part")

@@ -107,3 +107,16 @@ def newspaper_repertoire() -> frozenset[str]:
         chars.update(chr(c) for c in range(lo, hi + 1))
     # Unassigned code points in those blocks are no character at all.
     return frozenset(ch for ch in chars if unicodedata.category(ch) != "Cn")
+
+
+def presented(ch: str) -> str:
+    """The character a vertical presentation form stands for (︒ → 。, ︵ → （, ︱ → —; an ASCII sign's
+    full-width form: ︐ → ，); any other character itself. What a reader sees: the text a vertical head
+    reads back as (compose/vertical.py) and a PDF's text gives (pdf/cidfont.py's ToUnicode)."""
+    if not ("\ufe10" <= ch <= "\ufe4f"):
+        return ch
+    decomposition = unicodedata.decomposition(ch)
+    if not decomposition.startswith("<vertical>"):
+        return ch
+    cp = int(decomposition.split()[1], 16)
+    return chr(cp + 0xFEE0) if 0x21 <= cp <= 0x7E else chr(cp)

@@ -41,10 +41,27 @@ def edition_issue(issue: Issue, code: str) -> Issue:
 
     def story(s: Story) -> Story:
         own = dominant_script(story_texts(s), issue_script)
-        blocks = tuple(replace(b, inlines=inlines(b.inlines, own)) for b in s.blocks)
+        blocks = tuple(replace(b, inlines=inlines(b.inlines, own),   # a table's cells too, each on its own
+                               table=b.table and b.table.map_cells(lambda cell: inlines(cell, own)))
+                       for b in s.blocks)
         frames = tuple(replace(f, jump_head=text(f.jump_head, own)) for f in s.frames)
+        quote = s.pull_quote and replace(s.pull_quote, text=quoted(s.pull_quote.text, s.blocks, blocks, own))
         return replace(s, kicker=text(s.kicker, own), headline=text(s.headline, own), deck=text(s.deck, own),
-                       blocks=blocks, frames=frames)
+                       blocks=blocks, frames=frames, byline=text(s.byline, own), dateline=text(s.dateline, own),
+                       pull_quote=quote, heading=text(s.heading, own))
+
+    def quoted(quote: str, source: tuple, converted: tuple, own: str | None) -> str:
+        """A pull quote in the edition: the same words of the converted story. Converted alone, a quote
+        cut mid-phrase may come out otherwise than inside its paragraph (OpenCC works by phrases), so
+        where it does, its words are taken from the converted paragraph at the same place."""
+        out = text(quote, own)
+        if any(out in b.text for b in converted):
+            return out
+        for before, after in zip(source, converted):
+            at = before.text.find(quote)
+            if at >= 0 and len(before.text) == len(after.text):
+                return after.text[at:at + len(quote)]
+        return out
 
     template = replace(t, script=edition)
     if edition.region is not None:
@@ -61,5 +78,6 @@ def edition_issue(issue: Issue, code: str) -> Issue:
         edition=name if several or issue.edition else None,
         pages=tuple(PageSpec(p.number, text(p.section), text(p.editor)) for p in issue.pages),
         stories=tuple(story(s) for s in issue.stories),
-        boxes=tuple(replace(b, text=text(b.text)) if b.text else b for b in issue.boxes),
+        boxes=tuple(replace(b, text=text(b.text) if b.text else b.text, heading=text(b.heading),
+                            entries=tuple(replace(e, text=text(e.text)) for e in b.entries)) for b in issue.boxes),
         photos=tuple(replace(p, caption=text(p.caption), credit=text(p.credit)) for p in issue.photos))

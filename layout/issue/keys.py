@@ -32,7 +32,9 @@ def _place(where: str) -> Key:
 
 
 ROLES = ("body", "headline", "sans", "kai")
-STYLE_NAMES = ("kicker", "headline", "deck", "subhead", "lead_in", "jump", "banner", "notice")
+STYLE_NAMES = ("kicker", "headline", "deck", "subhead", "lead_in", "jump", "banner", "notice", "byline", "credit",
+               "pull_quote", "sidebar_heading", "index",
+               "table", "table_head")   # a data table's cells (default: the body type) and head row (sans)
 
 SECTIONS: dict[str, tuple[str, tuple[Key, ...]]] = {
     "issue file": ("An issue: one YAML file under issues/.", (
@@ -86,20 +88,53 @@ SECTIONS: dict[str, tuple[str, tuple[Key, ...]]] = {
             example="奮進卓越徐匯新征程 書寫趕考路上新答卷"),
         Key("deck", "text", "副題, under the headline, set after a dash (needs a head)",
             example="徐匯區委、區政府舉行學習討論會"),
-        Key("text", "text file", "the story's text file, relative to the issue (one of text or body)",
-            example="1650/study-session.md"),
+        Key("text", "text file", "the story's text file, relative to the issue (one of text or body): a paragraph "
+            "a line, ## a subhead, **…** bold, a data table as a Markdown pipe table or a ```csv block (README: "
+            "Tables)", example="1650/study-session.md"),
         Key("body", "text", "the story's text inline, one paragraph a line (one of text or body)",
             example="本報訊 …"),
         Key("paragraphs", "section", "an excerpt of the text file: paragraphs from … to … (1-based)",
             section="paragraphs"),
-        Key("head", "grid place", "where the kicker, headline and deck go", section="place",
-            example="{page: 1, col: 1, span: 6, line: 13, lines: 7}"),
+        Key("head", "grid place", "where the kicker, headline and deck go; vertical: true sets them top to bottom "
+            "(直排)", section="head", example="{page: 1, col: 1, span: 6, line: 13, lines: 7}"),
         Key("balance", "true/false", "the last frame's columns end level", default="false"),
         Key("box", "one of", "花邊: a border around the story's head and frames", choices=(
             "single", "double", "thick-thin", "dashed")),
         Key("fit_headline", "true/false", "fit the head to its place: a one-line headline grown to fill its width, "
             "or the whole head set smaller to fit (the size used is reported); without it a head that does not "
             "fit is an error", default="false"),
+        Key("byline", "text", "署名: who wrote it, set in the byline style on a line of its own over the text "
+            "(kept with the first line of text), or run in at the start of the first paragraph (byline_at)",
+            example="本報記者 王小明 通訊員 李四"),
+        Key("dateline", "text", "電頭: run in at the start of the first paragraph, in the lead-in style",
+            example="9月5日電"),
+        Key("byline_at", "one of", "where the byline goes: a line of its own over the text, or run in at the "
+            "start of the first paragraph before the dateline", default="the template's byline_at",
+            choices=("line", "run-in")),
+        Key("pull_quote", "section", "引語: a sentence of the story set larger between rules in a grid rectangle; "
+            "inside one of the story's frames the text flows around it, else it stands beside them",
+            section="pull_quote"),
+        Key("sidebar", "section", "相關鏈接: a short side text with its own heading in a bordered frame of its "
+            "own, laid out and fitted as a story named <id>-sidebar", section="sidebar"),
+    )),
+    "pull_quote": ("引語: words of the story, set larger between rules; a quote that does not fit its rectangle "
+                   "is reported as overset.", (
+        Key("text", "text", "the words quoted: they must occur in one paragraph of the story, as written", True,
+            example="社區空間要老少咸宜"),
+        _place("the quote"),
+    )),
+    "sidebar": ("相關鏈接: a story's boxed side text. Its heading takes the first two grid lines of its first "
+                "frame; its frames on a page form one rectangle, bordered.", (
+        Key("heading", "text", "the sidebar's heading", True, example="相關鏈接"),
+        Key("frames", "list", "the frames its text flows through, in reading order", True, section="frame",
+            many=True),
+        Key("text", "text file", "its text file, relative to the issue (one of text or body)",
+            example="1638/links.md"),
+        Key("body", "text", "its text inline, one paragraph a line (one of text or body)", example="……"),
+        Key("paragraphs", "section", "an excerpt of the text file: paragraphs from … to … (1-based)",
+            section="paragraphs"),
+        Key("box", "one of", "the border's style", default="single", choices=(
+            "single", "double", "thick-thin", "dashed")),
     )),
     "paragraphs": ("An excerpt of a story's text file.", (
         Key("from", "whole number", "the first paragraph taken", True, low=1, example="12"),
@@ -135,9 +170,13 @@ SECTIONS: dict[str, tuple[str, tuple[Key, ...]]] = {
     "box": ("A banner, notice or advertisement: an element that is not a flowing story.", (
         Key("id", "name", "unique among stories, boxes and photos", True, example="slogan"),
         Key("kind", "one of", "banner: reversed out of a colour ground; notice: a ruled box of 楷體 text; "
-            "ad: an advertisement", True, choices=("banner", "notice", "ad")),
+            "ad: an advertisement; index: 導讀, chosen stories a line each with the page each starts on (from "
+            "the layout)", True, choices=("banner", "notice", "ad", "index")),
         _place("the box"),
-        Key("text", "text", "the box's text, one paragraph a line (one of text or file)", example="廣告"),
+        Key("text", "text", "the box's text, one paragraph a line (one of text, file or entries)", example="廣告"),
+        Key("entries", "list", "an index box's lines: a story and a short line on it; the page number is the "
+            "page the story starts on, from the layout", section="index entry", many=True),
+        Key("heading", "text", "an index box's heading", default="導讀"),
         Key("file", "PDF file", "a supplied PDF/X-1a page placed whole instead of text, preflighted on its way in",
             example="ads/bank.pdf"),
         Key("file_page", "whole number", "which page of the supplied PDF", default="1", low=1),
@@ -145,13 +184,19 @@ SECTIONS: dict[str, tuple[str, tuple[Key, ...]]] = {
         Key("color", "colour", "a banner's ground: a name or [C, M, Y, K] percentages", default="red",
             allowed="red, blue, green, black, grey, gold, or [C, M, Y, K] within the ink limit"),
     )),
+    "index entry": ("A line of a 導讀 box.", (
+        Key("story", "story id", "the story it points to (the page is where the story starts)", True,
+            example="guxiang-2"),
+        Key("text", "text", "what to say of it, in a line or two", True, example="魯迅小說《故鄉》連載"),
+    )),
     "photo": ("A photo placed on the grid, with its caption and credit on the grid lines under it.", (
         Key("id", "name", "unique among stories, boxes and photos", True, example="front-photo"),
         Key("file", "image file", "the photo (JPEG, PNG, TIFF; RGB, CMYK or grey), relative to the issue", True,
             example="1650/sample-photo.jpg"),
         _place("the photo and its caption"),
         Key("caption", "text", "the caption, in 楷體 under the photo", example="居民在社區食堂用餐"),
-        Key("credit", "text", "who took it: printed as （攝影：…）", example="張三"),
+        Key("credit", "text", "who took it: printed under the caption, flush right, as 記者 王小明 攝 (攝 is "
+            "added unless the credit ends with it)", example="記者 王小明"),
         Key("focus", "[x, y]", "the point kept in view when cropping, each from 0 (left, top) to 1",
             default="[0.5, 0.5]"),
         Key("sample", "true/false", "a placeholder photo, marked 樣例圖片", default="false"),
@@ -182,6 +227,8 @@ SECTIONS: dict[str, tuple[str, tuple[Key, ...]]] = {
         Key("editions", "editions", "the editions the paper is printed in, each converted from the one source "
             "at render time: hans (Simplified, mainland), hant (Traditional), hant-tw (Taiwan's forms, centred "
             "punctuation), hant-hk (Hong Kong's)", default="[hans]", example="[hans, hant-tw]"),
+        Key("byline_at", "one of", "where stories' bylines go: a line of their own over the text, or run in "
+            "at the start of the first paragraph", default="line", choices=("line", "run-in")),
         Key("quotes", "one of", "quotation marks: as the text writes them, or the edition's (“ ” ‘ ’ for hans, "
             "「 」 『 』 for hant)", default="keep", choices=("keep", "edition")),
         Key("print", "section", "what the print shop asks for", section="print"),
@@ -212,6 +259,10 @@ SECTIONS: dict[str, tuple[str, tuple[Key, ...]]] = {
         Key("grey_profile", "ICC file", "the grey output profile, for greyscale photos",
             default="ISOnewspaper26v4_gr.icc"),
         Key("condition", "text", "the OutputConditionIdentifier (ICC-registered where it can be)", default="IFRA26"),
+        Key("embed_profile", "true/false", "embed the output profile (592 KB) in every PDF; false names the press "
+            "condition by its ICC-registered identifier alone, as ISO 15930-1 allows for PDF/X-1a:2001 — only "
+            "for a registered condition, and only where the print shop's RIP accepts it (preflight then warns: "
+            "house/embedded-profile)", default="true"),
         Key("ink_limit", "number", "percent total ink", default="240", low=100, high=400),
         Key("marks", "true/false", "crop and registration marks and the slug line outside the bleed",
             default="true"),
@@ -224,6 +275,17 @@ SECTIONS: dict[str, tuple[str, tuple[Key, ...]]] = {
             default="{date}-issue{total}.pdf"),
     )),
 }
+
+# A story's head is a place with one key more: set across (the default) or down (page/vertical_head.py).
+SECTIONS["head"] = ("Where a story's kicker, headline and deck go: a place on the page grid, set across or down.", (
+    *SECTIONS["place"][1],
+    Key("vertical", "true/false", "直排: the head set vertically, in columns read right to left — the kicker in one "
+        "at the right, the headline in one or two, the deck in one at the left — centred in the place; ideographs "
+        "upright, marks in their vertical forms (︒ ︑ ﹁ ﹂ ︵ ︶), one letter or digit upright, two digits side by "
+        "side in one em (縱中橫), longer Latin turned 90° clockwise. Give it a tall, narrow place with the story's "
+        "frames beside it; a column longer than the place is reported as overset (fit_headline: true sets the "
+        "head smaller to fit)", default="false"),
+))
 
 
 def keys(section: str) -> tuple[tuple[str, ...], tuple[str, ...]]:

@@ -14,8 +14,8 @@ from pathlib import Path
 import yaml
 
 from ..base.paths import known_profiles
-from .model import (NAMED_COLOURS, Block, Box, Channel, Frame, GridRect, Inline, Issue, PageSpec, Paper, Photo,
-                    PrintSettings, Story, Template, BlockKind, BorderStyle, BoxKind, FILE_FIELDS, issue_texts)
+from .model import (NAMED_COLOURS, Block, Box, Channel, Frame, GridRect, IndexEntry, Inline, Issue, PageSpec,
+                    Paper, Photo, PrintSettings, PullQuote, Story, Template, BlockKind, BorderStyle, BoxKind, FILE_FIELDS, issue_texts)
 from ..compose.atoms import TextStyle
 from ..compose.scripts import EDITIONS, HANS, dominant_script
 from ..compose.settings import CompositionSettings, PunctuationPosition, PunctuationStyle, Steer, Strictness
@@ -24,6 +24,7 @@ from ..base.errors import LayoutError
 from ..base.files import check_path_name
 from .keys import ROLES, keys
 from .supplied import check_supplied_page
+from .tables import TableSourceError, csv_table, pipe_lines, pipe_table
 from .yamlnodes import Node, load_yaml, read_text_file
 
 
@@ -56,6 +57,11 @@ DEFAULT_STYLES = {
     "jump": TextStyle("sans", 9.0),
     "banner": TextStyle("headline", 22.0),
     "notice": TextStyle("kai", 10.5),
+    "byline": TextStyle("kai", 9.0),          # 本報記者 王小明, in the body's size
+    "credit": TextStyle("sans", 7.5),         # 記者 王小明 攝 under a caption, 六號
+    "pull_quote": TextStyle("headline", 12.0),   # 引語, 小四
+    "sidebar_heading": TextStyle("sans", 10.5),  # 相關鏈接, 五號
+    "index": TextStyle("body", 10.5),         # a 導讀 box's lines, 五號
 }
 
 
@@ -108,6 +114,7 @@ def load_template(node: Node, name: str) -> Template:
         script_lint=m["script_lint"].choice(("warning", "error", "off")) if "script_lint" in m else "warning",
         editions=_editions(m["editions"]) if "editions" in m else (),
         quotes=m["quotes"].choice(("keep", "edition")) if "quotes" in m else "keep",
+        byline_at=m["byline_at"].choice(("line", "run-in")) if "byline_at" in m else "line",
     )
     if t.measure < 4 * size:
         raise m["columns"].error(f"{t.columns} columns leave under 4 characters per column; use fewer columns")
@@ -166,6 +173,7 @@ def _print_settings(node: Node) -> PrintSettings:
     settings = PrintSettings(
         profile=profile, grey_profile=grey,
         condition=m["condition"].text() if "condition" in m else REGISTERED_CONDITIONS.get(profile, Path(profile).stem),
+        embed_profile=m["embed_profile"].boolean() if "embed_profile" in m else d.embed_profile,
         ink_limit=m["ink_limit"].number(100, 400) if "ink_limit" in m else d.ink_limit,
         marks=m["marks"].boolean() if "marks" in m else d.marks,
         max_ppi=m["max_ppi"].number(72, 2400) if "max_ppi" in m else d.max_ppi,
@@ -176,6 +184,11 @@ def _print_settings(node: Node) -> PrintSettings:
     )
     if not settings.min_ppi <= settings.warn_ppi <= settings.max_ppi:
         raise node.error("resolutions must satisfy min_ppi ≤ warn_ppi ≤ max_ppi")
+    if not settings.embed_profile and settings.condition not in REGISTERED_CONDITIONS.values():
+        # ISO 15930-1: the profile may be left out only for a characterization registered with the ICC.
+        raise m["embed_profile"].error(f"the output profile can be left out only for a condition registered with "
+                                       f"the ICC ({', '.join(sorted(REGISTERED_CONDITIONS.values()))}); "
+                                       f"'{settings.condition}' is not")
     return settings
 
 
@@ -187,7 +200,9 @@ def _markdown():
     ``1. 一``, ``> 引`` and ``C:\\路徑`` print as written."""
     from markdown_it import MarkdownIt
 
-    return MarkdownIt("zero").enable(["heading", "emphasis"])
+    # Tables too: a pipe table and a ```csv block are a story's data tables (issue/tables.py); any
+    # other fenced block stays the text it is.
+    return MarkdownIt("zero").enable(["heading", "emphasis", "table", "fence"])
 
 
 def parse_body(text: str) -> tuple[Block, ...]:
@@ -209,10 +224,23 @@ def parse_body(text: str) -> tuple[Block, ...]:
         else:
             if stripped.startswith("\\{") and stripped[1:4] in STEER_MARKERS:
                 lines[k] = line[:len(line) - len(stripped)] + stripped[1:]
+    lines, where = pipe_lines(lines)     # a paragraph after a table is not one more row of it
+    steers = {k: steers[where[k] - 1] for k in range(len(lines)) if lines[k].strip() and where[k] - 1 in steers}
     text = "\n".join(lines)
     tokens = _markdown().parse(text)
     blocks: list[Block] = []
-    for opener, inline in zip(tokens, tokens[1:]):
+    skip_to = 0
+    for at, opener in enumerate(tokens):
+        if at < skip_to:
+            continue
+        inline = tokens[at + 1] if at + 1 < len(tokens) else opener
+        if opener.type == "table_open":
+            table, skip_to = pipe_table(tokens, at, lines, where)
+            blocks.append(Block(BlockKind.TABLE, (), table=table))
+            continue
+        if opener.type == "fence":
+            blocks += _fence(opener, lines, where)
+            continue
         if inline.type != "inline":
             continue
         if opener.type == "heading_open":
@@ -229,6 +257,24 @@ def parse_body(text: str) -> tuple[Block, ...]:
         for k, spans in enumerate(_paragraphs(inline.children or [])):
             blocks.append(Block(BlockKind.PARA, spans, steers.get(first + k, Steer.NORMAL)))
     return tuple(blocks)
+
+
+def _fence(token, lines: list[str], where: list[int]) -> list[Block]:
+    """A fenced block: ```csv is a data table; any other is text as written, a paragraph a line."""
+    start, end = token.map
+    closed = end - start >= 2 and lines[end - 1].strip().startswith(token.markup)
+    if token.info.strip().lower() == "csv":
+        if not closed:
+            raise TableSourceError(where[start], f"the {token.markup}csv table has no closing {token.markup} line")
+        return [Block(BlockKind.TABLE, (), table=csv_table(token.content, where[start] + 1))]
+    # Any other fence is no construct we document: its fence lines are text as written, and what lies
+    # between them is story text as anywhere else (a subhead, bold, a table).
+    closing = [Block(BlockKind.PARA, (Inline(lines[end - 1].strip()),))] if closed else []
+    try:
+        inner = parse_body("\n".join(lines[start + 1:end - 1 if closed else end]))
+    except TableSourceError as exc:
+        raise TableSourceError(where[start] + exc.line, exc.message) from None
+    return [Block(BlockKind.PARA, (Inline(lines[start].strip()),)), *inner, *closing]
 
 
 STEER_MARKERS = {"{緊}": Steer.TIGHT, "{紧}": Steer.TIGHT, "{鬆}": Steer.LOOSE, "{松}": Steer.LOOSE}
@@ -340,16 +386,16 @@ def _grid(node: Node, t: Template, pages: set[int], section: str = "place") -> t
     return GridRect(page, col, span, line, lines), m
 
 
-def _story(node: Node, t: Template, pages: set[int], base: Files) -> Story:
-    m = node.mapping(*keys("story"))
-    sid = m["id"].text()
-    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_\-]*", sid):
-        raise m["id"].error(f"story id '{sid}' must be letters, digits, - and _ (it names files)")
+def _text_of(node: Node, m: dict[str, Node], base: Files) -> tuple[tuple[Block, ...], str, Path | None]:
+    """A story's (or a sidebar's) text: its blocks, where they came from (for messages) and its text file."""
     if ("text" in m) == ("body" in m):
         raise node.error("give the story's text either inline as 'body:' or as a file with 'text:' (one of them)")
     if "text" in m:
         path = _resolve(base, m["text"], "text file")
-        blocks = parse_body(read_text_file(path, "story text"))
+        try:
+            blocks = parse_body(read_text_file(path, "story text"))
+        except TableSourceError as exc:
+            raise LayoutError(f"{path}:{exc.line}: {exc.message}") from None
         source, text_file = str(path), path
         if "paragraphs" in m:
             # An excerpt: paragraphs FROM to TO (1-based, inclusive) of the file, e.g. one part of a serial.
@@ -361,10 +407,22 @@ def _story(node: Node, t: Template, pages: set[int], base: Files) -> Story:
     elif "paragraphs" in m:
         raise m["paragraphs"].error("'paragraphs' selects from a text file: give 'text:' too")
     else:
-        blocks = parse_body(m["body"].text())
+        try:
+            blocks = parse_body(m["body"].text())
+        except TableSourceError as exc:
+            raise LayoutError(f"{node.file}:{m['body'].line + exc.line}: body: {exc.message}") from None
         source, text_file = f"{node.file}:{m['body'].line}", None
     if not blocks:
         raise (m.get("text") or m["body"]).error("the story has no text")
+    return blocks, source, text_file
+
+
+def _story(node: Node, t: Template, pages: set[int], base: Files) -> Story:
+    m = node.mapping(*keys("story"))
+    sid = m["id"].text()
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_\-]*", sid):
+        raise m["id"].error(f"story id '{sid}' must be letters, digits, - and _ (it names files)")
+    blocks, source, text_file = _text_of(node, m, base)
     frames = []
     for k, sub in enumerate(m["frames"].sequence()):
         frames.append(_frame(sub, t, pages))
@@ -374,9 +432,10 @@ def _story(node: Node, t: Template, pages: set[int], base: Files) -> Story:
                 "a jump head (續題) heads a story's continuation on another page: the first frame has none")
     if not frames:
         raise m["frames"].error("a story needs at least one frame")
-    head = None
+    head, vertical = None, False
     if "head" in m:
-        head, _ = _grid(m["head"], t, pages)
+        head, hm = _grid(m["head"], t, pages, "head")
+        vertical = hm["vertical"].boolean() if "vertical" in hm else False
 
     def optional_text(key: str) -> str | None:
         return None if key not in m or m[key].is_null() else m[key].text()
@@ -398,11 +457,97 @@ def _story(node: Node, t: Template, pages: set[int], base: Files) -> Story:
             if len(cells) != (max(cols) - min(cols) + 1) * (max(lines) - min(lines) + 1):
                 raise m["box"].error(f"a boxed story's head and frames on page {page} must together form "
                                      f"one rectangle of the grid, so the border can go round them")
+    quote = None
+    if "pull_quote" in m:
+        quote, frames = _pull_quote(m["pull_quote"], t, pages, blocks, frames)
     return Story(sid, optional_text("kicker"), optional_text("headline"), optional_text("deck"),
                  blocks, head, tuple(frames), source, m["balance"].boolean() if "balance" in m else False,
-                 box, m["fit_headline"].boolean() if "fit_headline" in m else False, text_file)
+                 box, m["fit_headline"].boolean() if "fit_headline" in m else False, text_file,
+                 optional_text("byline"), optional_text("dateline"),
+                 m["byline_at"].choice(("line", "run-in")) if "byline_at" in m else None, quote,
+                 vertical_head=vertical)
 
 
+
+
+def _pull_quote(node: Node, t: Template, pages: set[int], blocks: tuple[Block, ...],
+                frames: list[Frame]) -> tuple[PullQuote, list[Frame]]:
+    """引語: words of the story as written, in a grid rectangle that lies inside one of its frames (which
+    then flows its text around it, as around any excluded rectangle) or beside them."""
+    m = node.mapping(*keys("pull_quote"))
+    text = m["text"].text().strip()
+    if not any(text in b.text for b in blocks if b.kind is BlockKind.PARA):
+        shown = text if len(text) <= 24 else text[:24] + "…"
+        raise m["text"].error(f"a pull quote is words of the story as written: 「{shown}」 does not occur in any "
+                              f"one paragraph of its text")
+    place, _ = _grid(m["place"], t, pages)
+    cells = place.cells()
+    same_page = [(k, f) for k, f in enumerate(frames) if f.place.page == place.page]
+    inside = [(k, f) for k, f in same_page if cells <= f.place.cells()]
+    if inside:
+        k, frame = inside[0]
+        if frame.columns is not None:
+            raise m["place"].error("a frame with its own 'columns' cannot hold a pull quote: place it beside")
+        if any(cells & r.cells() for r in frame.exclude):
+            raise m["place"].error(f"the pull quote overlaps a rectangle frame {k + 1} already excludes")
+        frames[k] = replace(frame, exclude=frame.exclude + (place,))
+    elif any(cells & f.place.cells() for _, f in same_page):
+        raise m["place"].error("the pull quote lies partly inside a frame of the story: place it wholly inside "
+                               "one frame (the text flows around it) or beside the frames")
+    return PullQuote(text, place), frames
+
+
+SIDEBAR_HEADING_LINES = 2   # a sidebar's heading takes the first two grid lines of its first frame
+
+
+def _sidebar(node: Node, parent: Story, t: Template, pages: set[int], base: Files) -> Story:
+    """相關鏈接: a story's boxed side text, read as a story of its own (``<id>-sidebar``) so that it is
+    flowed, fitted, checked and converted as every story is; its heading takes the first two grid lines
+    of its first frame (the story's head), and its places on a page form one rectangle, bordered."""
+    m = node.mapping(*keys("sidebar"))
+    blocks, source, text_file = _text_of(node, m, base)
+    subs = m["frames"].sequence()
+    frames = [_frame(sub, t, pages) for sub in subs]
+    if not frames:
+        raise m["frames"].error("a sidebar needs at least one frame")
+    if frames[0].jump_head:
+        raise subs[0].mapping(*keys("frame"))["jump_head"].error(
+            "a jump head (續題) heads a continuation on another page: the first frame has none")
+    first = frames[0].place
+    if first.lines <= SIDEBAR_HEADING_LINES:
+        raise subs[0].error(f"a sidebar's first frame holds its heading in its first {SIDEBAR_HEADING_LINES} lines "
+                            f"and text under it: give it at least {SIDEBAR_HEADING_LINES + 1} lines")
+    head = replace(first, lines=SIDEBAR_HEADING_LINES)
+    if any(r.cells() & head.cells() for r in frames[0].exclude):
+        raise subs[0].error(f"an excluded rectangle overlaps the sidebar's heading (lines {first.line}–"
+                            f"{first.line + SIDEBAR_HEADING_LINES - 1})")
+    frames[0] = replace(frames[0], place=replace(first, line=first.line + SIDEBAR_HEADING_LINES,
+                                                 lines=first.lines - SIDEBAR_HEADING_LINES))
+    for page in sorted({f.place.page for f in frames}):
+        cells = set().union(*(f.place.cells() for f in frames if f.place.page == page))
+        cells |= head.cells() if head.page == page else set()
+        cols, lines = [c for c, _ in cells], [ln for _, ln in cells]
+        if len(cells) != (max(cols) - min(cols) + 1) * (max(lines) - min(lines) + 1):
+            raise m["frames"].error(f"a sidebar's frames on page {page} must together form one rectangle of the "
+                                    f"grid, so its border can go round them")
+    return Story(f"{parent.id}-sidebar", None, None, None, blocks, head, tuple(frames), source,
+                 box=m["box"].enum(BorderStyle) if "box" in m else BorderStyle.SINGLE, text_file=text_file,
+                 heading=m["heading"].text(), sidebar_of=parent.id)
+
+
+def _index_entries(node: Node, story_ids: set[str]) -> tuple[IndexEntry, ...]:
+    """導讀: a box's lines, each a story of the issue and what to say of it (its page comes from the layout)."""
+    entries = []
+    for sub in node.sequence():
+        em = sub.mapping(*keys("index entry"))
+        story = em["story"].text()
+        if story not in story_ids:
+            raise em["story"].error(f"no story '{story}' in the issue; an index points to stories by their id "
+                                    f"({', '.join(sorted(story_ids)) or 'none'})")
+        entries.append(IndexEntry(story, em["text"].text().strip()))
+    if not entries:
+        raise node.error("an index lists at least one story")
+    return tuple(entries)
 
 
 def _frame(node: Node, t: Template, pages: set[int]) -> Frame:
@@ -425,9 +570,19 @@ def _frame(node: Node, t: Template, pages: set[int]) -> Frame:
 
 
 
-def _box(node: Node, t: Template, pages: set[int], base: Files) -> Box:
+def _box(node: Node, t: Template, pages: set[int], base: Files, story_ids: set[str] = frozenset()) -> Box:
     m = node.mapping(*keys("box"))
     place, _ = _grid(m["place"], t, pages)
+    kind = m["kind"].enum(BoxKind)
+    if kind is BoxKind.INDEX:
+        if "entries" not in m or "text" in m or "file" in m:
+            raise node.error("an index box (導讀) lists its stories as 'entries:' (story and text), no 'text:' or 'file:'")
+        return Box(m["id"].text(), kind, "", place, m["sample"].boolean() if "sample" in m else False,
+                   heading=m["heading"].text() if "heading" in m else None,
+                   entries=_index_entries(m["entries"], set(story_ids)))
+    for key in ("entries", "heading"):
+        if key in m:
+            raise m[key].error(f"'{key}' belongs to an index box (kind: index)")
     if ("text" in m) == ("file" in m):
         raise node.error("a box holds either 'text:' or a supplied PDF page ('file:'), one of them")
     path, number, box = None, 1, None
@@ -559,9 +714,20 @@ def load_issue(path: Path | str, allow_outside: bool = False, root: Path | None 
             placed.append((f"story '{story.id}' head", story.head, story_m["head"]))
         for k, (frame, fnode) in enumerate(zip(story.frames, story_m["frames"].sequence())):
             placed.append((f"story '{story.id}' frame {k + 1}", frame, fnode))
+        if story.pull_quote:
+            # Inside a frame it is one of the frame's excluded rectangles: nothing else may go there either.
+            placed.append((f"story '{story.id}' pull quote", story.pull_quote.place, story_m["pull_quote"]))
+        if "sidebar" in story_m:
+            side_node = story_m["sidebar"]
+            side = _sidebar(side_node, story, t, page_set, base)
+            unique(side_node, side.id, "story")
+            stories.append(side)
+            placed.append((f"story '{side.id}' heading", side.head, side_node))
+            for k, (frame, fnode) in enumerate(zip(side.frames, side_node.mapping(*keys("sidebar"))["frames"].sequence())):
+                placed.append((f"story '{side.id}' frame {k + 1}", frame, fnode))
     boxes, photos = [], []
     for key, what, parse, found in (
-            ("boxes", "box", lambda n: _box(n, t, page_set, base), boxes),
+            ("boxes", "box", lambda n: _box(n, t, page_set, base, {s.id for s in stories}), boxes),
             ("photos", "photo", lambda n: _photo(n, t, page_set, base), photos)):
         for sub in (n.by_id() for n in m[key].sequence()) if key in m else []:
             item = parse(sub)

@@ -33,6 +33,7 @@ class PrintSettings:
     profile: str = "ISOnewspaper26v4.icc"        # ICC file in layout/data/icc/
     grey_profile: str = "ISOnewspaper26v4_gr.icc"   # for greyscale photos, the same press condition
     condition: str = "IFRA26"                    # OutputConditionIdentifier: ICC-registered where it can be
+    embed_profile: bool = True                   # False: the registered condition named, no profile embedded
     ink_limit: float = INK_LIMIT                 # percent
     marks: bool = True                           # crop and registration marks outside the bleed
     max_ppi: float = 300.0                       # photos are downsampled to this
@@ -79,6 +80,7 @@ class Template:
     quotes: str = "keep"           # keep the text's quotation marks, or set the edition's ("edition")
     glyph_region: str | None = None   # tw, hk: the faces of that region's glyph forms (an edition's)
     script: Edition | None = None  # the edition the template is set for (None: the source as read)
+    byline_at: str = "line"        # a story's byline on a line over its text, or "run-in" at its start
 
     def words(self, text: str) -> str:
         """The engine's own words (written in Traditional: 下轉, 總第, 責任編輯) in the edition's script."""
@@ -154,11 +156,14 @@ class Frame:
 class Inline:
     text: str
     bold: bool = False
+    style: str | None = None   # a template style for this run (a byline or dateline run in at a paragraph's start)
 
 
 class BlockKind(StrEnum):
     PARA = "para"              # a paragraph of body text
     SUBHEAD = "subhead"        # a 小標題 (## in the text file)
+    BYLINE = "byline"          # a story's byline on a line of its own over the text (page/news_elements.py)
+    TABLE = "table"            # a data table: a pipe table or a ```csv block in the text (page/tables.py)
 
 
 @dataclass(frozen=True)
@@ -170,10 +175,44 @@ class Block:
     # The editor's one step on a paragraph (a story-text line starting {緊} or {鬆}, the marker not part
     # of the text): set one line shorter or longer where the composer can.
     steer: Steer = Steer.NORMAL
+    table: "Table | None" = None    # a TABLE block's cells (its inlines are empty)
 
     @property
     def text(self) -> str:
+        if self.kind is BlockKind.TABLE and self.table is not None:
+            return self.table.text
         return "".join(i.text for i in self.inlines)
+
+
+Cell = tuple[Inline, ...]
+
+
+@dataclass(frozen=True)
+class Table:
+    """A data table of a story: its head row and body rows of cells, each cell a run of inlines (bold
+    where ``**`` says), and the alignment a pipe table's delimiter row asks of each column (None: the
+    engine's choice — figures on their decimal point, text flush left)."""
+
+    head: tuple[Cell, ...]
+    rows: tuple[tuple[Cell, ...], ...]
+    align: tuple[str | None, ...]     # per column: left, center, right or None
+    line: int = 0                     # the source line of its head (1-based), for messages
+
+    @property
+    def cells(self) -> tuple[Cell, ...]:
+        """Every cell in reading order: the head's, then each row's, left to right."""
+        return self.head + tuple(c for row in self.rows for c in row)
+
+    @property
+    def text(self) -> str:
+        """Every cell's text in reading order, run together: what the table prints, as the check that
+        nothing is lost reads it back."""
+        return "".join(i.text for cell in self.cells for i in cell)
+
+    def map_cells(self, convert) -> "Table":
+        """The table with every cell's inlines passed through ``convert`` (an edition's script)."""
+        return Table(tuple(convert(c) for c in self.head), tuple(tuple(convert(c) for c in r) for r in self.rows),
+                     self.align, self.line)
 
 
 @dataclass(frozen=True)
@@ -190,6 +229,22 @@ class Story:
     box: "BorderStyle | None" = None   # 花邊: a border around the story
     fit_headline: bool = False  # scale the main headline to fill its width
     text_file: Path | None = None      # the story's text file (None for an inline body)
+    byline: str | None = None          # 本報記者 王小明: over the text, or run in at its start (byline_at)
+    dateline: str | None = None        # 9月5日電: run in at the start of the first paragraph
+    byline_at: str | None = None       # "line" or "run-in"; None: the template's
+    pull_quote: "PullQuote | None" = None   # 引語: a sentence of the story set large between rules
+    heading: str | None = None         # a sidebar's heading (相關鏈接), set in its head
+    sidebar_of: str | None = None      # the story a sidebar belongs to (a sidebar is a story of its own)
+    vertical_head: bool = False        # 直排: the head set vertically in its place (page/vertical_head.py)
+
+
+@dataclass(frozen=True)
+class PullQuote:
+    """引語: words of the story set larger between rules in a grid rectangle; inside a frame the body
+    flows around it (the loader adds it to that frame's excluded rectangles)."""
+
+    text: str
+    place: GridRect
 
 
 class BorderStyle(StrEnum):
@@ -205,6 +260,15 @@ class BoxKind(StrEnum):
     BANNER = "banner"          # reversed out of a colour ground
     NOTICE = "notice"          # ruled box of 楷體 text
     AD = "ad"                  # an advertisement (placeholder until the ad arrives)
+    INDEX = "index"            # 導讀: chosen stories, a line each, with the page each starts on
+
+
+@dataclass(frozen=True)
+class IndexEntry:
+    """A line of a 導讀 box: a story and what to say of it; its page comes from the layout."""
+
+    story: str
+    text: str
 
 
 @dataclass(frozen=True)
@@ -220,6 +284,8 @@ class Box:
     file: Path | None = None   # a supplied PDF (an advertisement) placed instead of text
     file_page: int = 1         # which of its pages
     file_box: tuple[float, float, float, float] | None = None   # that page's finished box, PDF units
+    heading: str | None = None  # an index box's heading (default 導讀)
+    entries: tuple[IndexEntry, ...] = ()   # an index box's lines
 
 
 # Colours an editor may name; anything else is given as CMYK percentages.
@@ -260,7 +326,7 @@ class Photo:
     file: Path
     place: GridRect
     caption: str | None
-    credit: str | None         # 攝影：…
+    credit: str | None         # who took it: printed 記者 王小明 攝 under the caption
     focus: tuple[float, float]  # the point kept in view when cropping, 0–1 from the top-left
     sample: bool
 
@@ -325,7 +391,8 @@ class Issue:
 def story_texts(s: Story) -> list[str]:
     """Every text of a story: its heads, paragraphs and jump heads."""
     return [s.kicker or "", s.headline or "", s.deck or "", *(b.text for b in s.blocks),
-            *(f.jump_head or "" for f in s.frames)]
+            *(f.jump_head or "" for f in s.frames), s.byline or "", s.dateline or "",
+            s.pull_quote.text if s.pull_quote else "", s.heading or ""]
 
 
 def issue_texts(issue: Issue) -> list[str]:
@@ -334,6 +401,8 @@ def issue_texts(issue: Issue) -> list[str]:
     for s in issue.stories:
         texts += story_texts(s)
     texts += [b.text for b in issue.boxes] + [p.caption or "" for p in issue.photos]
+    texts += [p.credit or "" for p in issue.photos] + [b.heading or "" for b in issue.boxes]
+    texts += [e.text for b in issue.boxes for e in b.entries]
     return texts
 
 

@@ -7,7 +7,7 @@ This is the last stage that knows typography; the PDF stage only draws what it i
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..compose.linebreak import Composer
 from ..compose.settings import PunctuationPosition
@@ -19,12 +19,15 @@ from ..issue.editions import edition_issue
 from .script_lint import script_warnings
 from .fpo import fpo_marks
 from .verify import verify_complete, verify_drawn
+from .tables import table_rules
 from ..fonts.faces import FontSet
 from .proof_marks import overset_pages, page_marks
 from .furniture import (box_items, headline_block, jump_head, masthead, photo_items, running_head, slug_line,
                         column_rules, runs_at, story_border, story_separator)
 from .items import Item, TextRun
-from ..issue.model import GridRect, Issue
+from .news_elements import index_items, pull_quote_items, sidebar_heading, story_starts, story_with_byline
+from .vertical_head import vertical_head
+from ..issue.model import BoxKind, GridRect, Issue
 from ..compose.atoms import MissingGlyph
 
 
@@ -54,7 +57,7 @@ class IssueLayout:
                     f"「{flow.overset.first_sentence}」" if flow.overset else "")
             out.append(f"story {flow.story.id}: {flow.lines_used}/{flow.lines_available} lines{over}")
             for p in flow.lines:
-                out.append(f"  p{p.page} line {p.grid_line:3d} x={p.x:7.2f} {p.kind:8s} {p.line.text}")
+                out.append(f"  p{p.page} line {p.grid_line:3d} x={p.x + p.dx:7.2f} {p.kind:8s} {p.line.text}")
         for page in self.pages:
             runs = sum(isinstance(i, TextRun) for i in page.items)
             out.append(f"page {page.number}: {len(page.items)} items, {runs} text runs")
@@ -78,14 +81,33 @@ def _story_items(story, t, composer) -> tuple[StoryFlow, dict[int, list[Item]], 
     def add(page: int, items) -> None:
         per_page.setdefault(page, []).extend(items)
 
+    story = story_with_byline(story, t)   # a byline and dateline are text of the story, flowed and checked
     try:
         flow = flow_story(story, t, composer)
+        if story.pull_quote:
+            quote = story.pull_quote
+            items, over = pull_quote_items(story, t, composer)
+            if over is None:
+                verify_drawn(f"story '{story.id}': its pull quote (page {quote.place.page})", [quote.text], items,
+                             t.rect(quote.place), composer.fonts, "shorten the quote or give it more lines")
+            else:   # reported as an overset is: the render refuses it, a proof shows it
+                flow = replace(flow, elements_over=(over,))
+            add(quote.place.page, items)
+        if story.heading and story.head:
+            items = sidebar_heading(story, t, composer)
+            verify_drawn(f"story '{story.id}': its heading (page {story.head.page})", [story.heading], items,
+                         t.rect(story.head).outset(t.gutter), composer.fonts, "shorten the sidebar's heading")
+            add(story.head.page, items)
         if story.head:
             place = t.rect(story.head)
-            head = headline_block(story, place, t, composer)
-            verify_drawn(f"story '{story.id}': its head (page {story.head.page})",
-                         [x for x in (story.kicker, story.headline, story.deck) if x], head, place, composer.fonts,
-                         "shorten the kicker, headline or deck, or give the head more lines")
+            if story.vertical_head:   # 直排: set and read back there; a column too long is reported as overset
+                head, over = vertical_head(story, place, t, composer)
+                flow = replace(flow, elements_over=flow.elements_over + over)
+            else:
+                head = headline_block(story, place, t, composer)
+                verify_drawn(f"story '{story.id}': its head (page {story.head.page})",
+                             [x for x in (story.kicker, story.headline, story.deck) if x], head, place,
+                             composer.fonts, "shorten the kicker, headline or deck, or give the head more lines")
             add(story.head.page, head)
             if story.fit_headline and story.headline:
                 # Fitted as the YAML asked: say at what size, so nobody is surprised by it.
@@ -106,8 +128,10 @@ def _story_items(story, t, composer) -> tuple[StoryFlow, dict[int, list[Item]], 
         raise LayoutError(f"story '{story.id}' ({story.source}): {exc}") from None
     verify_complete(flow)
     for p in flow.lines:
-        add(p.page, runs_at(p.line, p.x, p.baseline))
+        add(p.page, runs_at(p.line, p.x + p.dx, p.baseline))
     for page, rules in column_rules(story, t).items():
+        add(page, rules)
+    for page, rules in table_rules(flow.tables, t).items():
         add(page, rules)
     if story.head:
         add(story.head.page, story_separator(story, t))
@@ -116,7 +140,7 @@ def _story_items(story, t, composer) -> tuple[StoryFlow, dict[int, list[Item]], 
     return flow, per_page, tuple(notes)
 
 
-def _furniture(issue: Issue, composer: Composer, per_page: dict[int, list[Item]]) -> None:
+def _furniture(issue: Issue, composer: Composer, per_page: dict[int, list[Item]], starts: dict[str, int]) -> None:
     """The masthead, running heads, boxes and photos, each checked to show the words the YAML gives
     it, whole and inside its place."""
     t, paper, fonts = issue.template, issue.paper, composer.fonts
@@ -136,8 +160,11 @@ def _furniture(issue: Issue, composer: Composer, per_page: dict[int, list[Item]]
                          "shorten the section or the editor's name")
             per_page[spec.number][:0] = items
     for box in issue.boxes:
-        items = box_items(box, t, composer)
-        verify_drawn(f"box '{box.id}' (page {box.place.page})", [p for p in box.text.split("\n") if p.strip()],
+        if box.kind is BoxKind.INDEX:   # 導讀: its pages from the layout (where each story starts)
+            items, parts = index_items(box, t, composer, starts)
+        else:
+            items, parts = box_items(box, t, composer), [p for p in box.text.split("\n") if p.strip()]
+        verify_drawn(f"box '{box.id}' (page {box.place.page})", parts,
                      items, t.rect(box.place), fonts, "shorten its text or give the box more room")
         per_page[box.place.page].extend(items)
     for photo in issue.photos:
@@ -182,7 +209,7 @@ def layout_issue(issue: Issue, fonts: FontSet, proof: bool = False, show_grid: b
         for page, page_items in items.items():
             per_page[page].extend(page_items)
     try:
-        _furniture(issue, composer, per_page)
+        _furniture(issue, composer, per_page, story_starts(flows))
     except MissingGlyph as exc:
         raise LayoutError(f"{issue.path}: page furniture: {exc}") from None
     appendix: tuple[PageLayout, ...] = ()

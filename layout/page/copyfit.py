@@ -55,10 +55,13 @@ class StoryFit:
     empty_lines: int
     room_chars: int
     hints: tuple[ParagraphHint, ...] = ()
+    # The story's elements that do not fit their places (a pull quote): what, page, characters, lines
+    # needed and held. Reported as an overset is.
+    elements_over: tuple[tuple[str, int, int, int, int], ...] = ()
 
     @property
     def status(self) -> str:
-        if self.overset_chars:
+        if self.overset_chars or self.elements_over:
             return "overset"
         if self.empty_lines:
             return "underset"
@@ -124,6 +127,7 @@ def story_fit(flow: StoryFlow, hints: tuple[ParagraphHint, ...] = (), room: int 
         empty_lines=empty,
         room_chars=room if room is not None else empty * flow.chars_per_line,
         hints=hints,
+        elements_over=tuple(tuple(e) for e in flow.elements_over),
     )
 
 
@@ -145,8 +149,11 @@ def paragraph_hints(flow: StoryFlow, t: Template, composer: Composer) -> tuple[P
         if p.kind is LineKind.BODY:
             placed.setdefault(p.block, []).append(p.line)
     hints: list[ParagraphHint] = []
+    blocks = flow.story.blocks
     for index, lines in sorted(placed.items()):
-        block = flow.story.blocks[index]
+        block = blocks[index]
+        # An editor counts the paragraphs of the text, not the byline line the engine put over them.
+        number = index + 1 - sum(1 for b in blocks[:index] if b.kind is BlockKind.BYLINE)
         measures = {round(ln.measure, 3) for ln in lines}
         if block.kind is not BlockKind.PARA or len(lines) < 2 or len(measures) > 1 or lines[0].start != 0 \
                 or lines[-1].end != len(block.text):
@@ -156,11 +163,11 @@ def paragraph_hints(flow: StoryFlow, t: Template, composer: Composer) -> tuple[P
         opening = block.text[:12]
         short = sum(len(u.text) for u in lines[-1].units if u.kind not in _NOT_CUT)
         if 1 <= short <= 3 and _fewer_lines_cut(composer, para, measure, short, len(lines)):
-            hints.append(ParagraphHint(HintKind.CUT, index + 1, short, opening))
+            hints.append(ParagraphHint(HintKind.CUT, number, short, opening))
         if block.steer is not Steer.TIGHT and _tightening_may_save(lines):
             tight = Paragraph(para.spans, para.indent_em, para.align, para.wordwise, Steer.TIGHT)
             if len(composer.compose(tight, measure)) < len(lines):
-                hints.append(ParagraphHint(HintKind.TIGHTEN, index + 1, 0, opening))
+                hints.append(ParagraphHint(HintKind.TIGHTEN, number, 0, opening))
     return tuple(hints)
 
 
@@ -210,6 +217,8 @@ def to_json(fits: list[StoryFit], issue_label: str, grid_warnings: Sequence[str]
                 "empty_lines": f.empty_lines, "room_characters": f.room_chars,
                 "hints": [{"kind": h.kind.value, "paragraph": h.paragraph, "characters": h.chars, "from": h.text}
                           for h in f.hints],
+                "elements_overset": [{"element": e, "page": p, "characters": c, "lines": n, "lines_available": a}
+                                     for e, p, c, n, a in f.elements_over],
             }
             for f in fits
         ],
@@ -226,6 +235,8 @@ def table(fits: list[StoryFit]) -> str:
         frames = "  ".join(f"p{p}: {u}/{a}" for p, u, a in f.frames)
         if f.overset_chars:
             verdict = f"CUT {f.overset_chars} chars ({f.overset_lines} lines) from 「{f.overset_from[:12]}」"
+        elif f.elements_over:
+            verdict = "CUT " + ", ".join(f"{c} chars of its {e}" for e, _, c, _, _ in f.elements_over)
         elif f.empty_lines:
             verdict = f"room {f.room_chars} chars ({f.empty_lines} lines empty)"
         else:
@@ -236,6 +247,8 @@ def table(fits: list[StoryFit]) -> str:
     lines.append("  ".join("-" * w for w in widths))
     for f, r in zip(fits, rows):
         lines.append("  ".join(_pad(c, w) for c, w in zip(r, widths)).rstrip())
+        for element, page, chars, needs, holds in f.elements_over:
+            lines.append(f"  {element} (p{page}): CUT {chars} chars — it needs {needs} lines, its place holds {holds}")
         if f.hints:
             shown = "; ".join(_hint(h) for h in f.hints[:HINTS_SHOWN])
             more = f" … and {len(f.hints) - HINTS_SHOWN} more (copyfit.json)" if len(f.hints) > HINTS_SHOWN else ""

@@ -28,6 +28,7 @@ from ..base.errors import LayoutError
 from ..issue.model import Block, BlockKind, Frame, Story, Template
 from ..compose.atoms import Align, Atom, MissingGlyph, Paragraph, Span, TextStyle, atomise
 from .grid import baseline_of
+from .tables import TablePart, TableParts, check_fits_somewhere, set_rows, table_paragraph
 
 LEAD_INS = ("本報訊", "本报讯")
 JUMP_HEAD_LINES = 2     # grid lines a 續題 takes at the top of the frame it heads
@@ -36,8 +37,11 @@ JUMP_HEAD_LINES = 2     # grid lines a 續題 takes at the top of the frame it h
 class LineKind(StrEnum):
     BODY = "body"
     SUBHEAD = "subhead"
+    BYLINE = "byline"        # a byline on a line of its own over the text, kept with the first line
     JUMP_OUT = "jump_out"    # （下轉第N版）, the last line a story has on the page it leaves
     JUMP_IN = "jump_in"      # （上接第M版）, the first line where it resumes
+    TABLE = "table"          # a line of a table's cell (page/tables.py): several share a grid line
+    TABLE_HEAD = "table_head"   # a table's head row repeated where the table continues (not the text's)
 
 
 @dataclass(frozen=True)
@@ -60,8 +64,9 @@ class PlacedLine:
     grid_line: int
     line: Line
     kind: LineKind
-    block: int           # index of the story block (-1 for jump lines)
+    block: int           # index of the story block (-1 for jump lines and a table's repeated head)
     frame: int           # index of the frame in the chain
+    dx: float = 0.0      # a table cell's left edge from the column's (x): the line is drawn at x + dx
 
 
 @dataclass(frozen=True)
@@ -69,6 +74,16 @@ class Overset:
     chars: int           # characters that did not fit
     lines: int           # lines they would take at the last frame's measure
     first_sentence: str  # where the overset starts
+
+
+class ElementOverset(NamedTuple):
+    """A story's element that does not fit its place (a pull quote): reported as an overset is."""
+
+    element: str         # what it is, as messages name it: "pull quote"
+    page: int
+    chars: int           # characters that did not fit
+    lines: int           # lines it needs
+    available: int       # lines its place holds
 
 
 @dataclass(frozen=True)
@@ -87,6 +102,8 @@ class StoryFlow:
     frames: tuple[FrameFit, ...]
     chars_per_line: int
     last_frame_columns: int = 1
+    elements_over: tuple[ElementOverset, ...] = ()   # the story's elements that do not fit (a pull quote)
+    tables: tuple[TablePart, ...] = ()   # the story's tables as placed, column by column: their rules
 
     @property
     def lines_available(self) -> int:
@@ -110,12 +127,23 @@ class StoryFlow:
 
 def block_paragraph(block: Block, t: Template) -> Paragraph:
     body, styles = t.body, t.styles
+    if block.kind is BlockKind.TABLE:
+        return table_paragraph(block, t)
     if block.kind is BlockKind.SUBHEAD:
         st = styles["subhead"]
         return Paragraph(tuple(Span(i.text, TextStyle(st.role, st.size)) for i in block.inlines),
                          indent_em=0.0, align=Align.CENTER)
+    if block.kind is BlockKind.BYLINE:
+        st = styles["byline"]
+        return Paragraph(tuple(Span(i.text, TextStyle(st.role, st.size)) for i in block.inlines),
+                         indent_em=0.0, align=Align.LEFT)
     spans = []
     for k, inline in enumerate(block.inlines):
+        if inline.style:
+            # A byline or dateline run in at the paragraph's start, in its own style.
+            st = styles[inline.style]
+            spans.append(Span(inline.text, TextStyle(st.role, st.size)))
+            continue
         text, role = inline.text, ("sans" if inline.bold else body.role)
         if k == 0 and text.startswith(LEAD_INS):
             lead = next(x for x in LEAD_INS if text.startswith(x))
@@ -203,7 +231,8 @@ class _LineSource:
             para = block_paragraph(block, self.t)
             # A subhead breaks between words, in lines of even length; any paragraph carries the editor's
             # 緊排 or 鬆排.
-            para = Paragraph(para.spans, para.indent_em, para.align, wordwise=block.kind is BlockKind.SUBHEAD,
+            para = Paragraph(para.spans, para.indent_em, para.align,
+                             wordwise=block.kind in (BlockKind.SUBHEAD, BlockKind.BYLINE),
                              steer=block.steer)
             try:
                 self._memo[key] = (para, atomise(para, self.composer.fonts))
@@ -213,9 +242,17 @@ class _LineSource:
 
     def _compose(self, index: int, measure: float, start: int = 0) -> list[Pending]:
         key = ("lines", index, round(measure, 4), start)
+        if self.story.blocks[index].kind is BlockKind.TABLE:
+            # A table's "lines" are its rows, set at this measure; ``start`` is the row it resumes from.
+            rows_key = ("table", index, round(measure, 4))
+            if rows_key not in self._memo:
+                self._memo[rows_key] = set_rows(self.story.blocks[index], index, self.story, self.t, self.composer,
+                                                measure)
+            return [Pending(row, LineKind.TABLE, index) for row in self._memo[rows_key] if row.start >= start]
         if key not in self._memo:
             para, atoms = self._paragraph(index)
-            kind = LineKind.SUBHEAD if self.story.blocks[index].kind is BlockKind.SUBHEAD else LineKind.BODY
+            kind = {BlockKind.SUBHEAD: LineKind.SUBHEAD, BlockKind.BYLINE: LineKind.BYLINE}.get(
+                self.story.blocks[index].kind, LineKind.BODY)
             if start == 0:
                 lines = self.composer.compose_atoms(atoms, para, measure, first_line=True)
             else:
@@ -250,12 +287,14 @@ class _LineSource:
         """How many lines everything not yet placed would take at this measure."""
         count = 0
         if self.pending:
-            line, _, index = self.pending[0]
-            count += len(self._compose(index, measure, line.start)) if line.start else len(
+            line, kind, index = self.pending[0]
+            count += _height(self._compose(index, measure, line.start)) if line.start else _height(
                 self._compose(index, measure))
-            count += sum(1 for p in self.pending if p.block != index)
+            if kind is LineKind.TABLE and line.head is not None:
+                count += line.head.lines     # a table that goes on does so under its head again
+            count += _height(p for p in self.pending if p.block != index)
         for index in range(self.next_block, len(self.story.blocks)):
-            count += len(self._compose(index, measure))
+            count += _height(self._compose(index, measure))
         return count
 
     def overset(self) -> Overset | None:
@@ -264,8 +303,9 @@ class _LineSource:
         measure = self.measure or self.t.measure
         chars, first = 0, ""
         if self.pending:
-            line, _, index = self.pending[0]
-            first = self.story.blocks[index].text[line.start:]
+            line, kind, index = self.pending[0]
+            # A table names the row it stops at.
+            first = line.label if kind is LineKind.TABLE else self.story.blocks[index].text[line.start:]
             chars += sum(len(p.line.text) for p in self.pending)
         for index in range(self.next_block, len(self.story.blocks)):
             chars += len(self.story.blocks[index].text)
@@ -304,9 +344,21 @@ def _plan(story: Story, t: Template) -> list[PlannedSlot]:
     return plan
 
 
+def _height(pending) -> int:
+    """Grid lines these pending items take: a line one, a table's row its own."""
+    return sum(p.line.lines if p.kind is LineKind.TABLE else 1 for p in pending)
+
+
+def _table_row(t: Template, slot: Slot, row: int, table_row, kind: LineKind, block: int) -> list[PlacedLine]:
+    """A table row's cells' lines from grid line ``row``, each cell at its place across the column."""
+    return [PlacedLine(slot.page, slot.x, baseline_of(t, row + i, ln.size), row + i, ln, kind, block, slot.frame, dx)
+            for cell, dx in zip(table_row.cells, table_row.xs) for i, ln in enumerate(cell)]
+
+
 def _fill(source: _LineSource, t: Template, composer: Composer, plan: list[PlannedSlot],
-          caps: dict[int, int]) -> list[PlacedLine]:
+          caps: dict[int, int], tables: TableParts | None = None) -> list[PlacedLine]:
     placed: list[PlacedLine] = []
+    tables = tables if tables is not None else TableParts()
     for k, (slot, jump_in, jump_out) in enumerate(plan):
         row = slot.line
         end = slot.line + min(slot.lines, caps.get(k, slot.lines))
@@ -322,9 +374,23 @@ def _fill(source: _LineSource, t: Template, composer: Composer, plan: list[Plann
             if item is None:
                 break
             line, kind, index = item
-            if kind is LineKind.SUBHEAD:
-                # A subhead is never left alone at the foot of a column (背題): it needs its lines
-                # and one body line after it in the same column.
+            if kind is LineKind.TABLE:
+                # A row takes whole grid lines; where the table goes on in a new column its head comes
+                # first again, and the head is kept with the first row.
+                repeat = line.head if line.head is not None and not tables.started(k, index) else None
+                after = source.pending[1].line.lines if line.start == 0 and len(source.pending) > 1 else 0
+                if row + line.lines + (repeat.lines if repeat else 0) + after > end:
+                    break
+                source.pop()
+                for part, part_kind, part_block in ((repeat, LineKind.TABLE_HEAD, -1), (line, kind, index)):
+                    if part is not None:
+                        placed += _table_row(t, slot, row, part, part_kind, part_block)
+                        tables.add(k, index, slot.page, slot.frame, slot.x, row, part)
+                        row += part.lines
+                continue
+            if kind in (LineKind.SUBHEAD, LineKind.BYLINE):
+                # A subhead (or a byline) is never left alone at the foot of a column (背題): it needs its
+                # lines and one body line after it in the same column.
                 if row + source.block_lines(index) + 1 > end and row > slot.line + (1 if jump_in else 0):
                     break
             source.pop()
@@ -365,12 +431,21 @@ def flow_story(story: Story, t: Template, composer: Composer) -> StoryFlow:
     memo: dict = {}
     caps = _balance_caps(story, t, composer, plan, memo) if story.balance else {}
     source = _LineSource(story, t, composer, memo)
-    placed = _fill(source, t, composer, plan, caps)
+    tables = TableParts()
+    placed = _fill(source, t, composer, plan, caps, tables)
+    if source.pending and source.pending[0].kind is LineKind.TABLE:
+        check_fits_somewhere(story, [p.line for p in source.pending if p.kind is LineKind.TABLE],
+                             source.pending[0].block,
+                             [p.slot.lines - (p.jump_in is not None) - (p.jump_out is not None) for p in plan])
+    parts = tables.parts()
     fits = []
     for k, frame in enumerate(story.frames):
         available = sum(p.slot.lines for p in plan if p.slot.frame == k)
-        used = sum(1 for p in placed if p.frame == k)
+        # Grid lines used, not lines set: a table's cells share their grid lines, and a row's lines
+        # count even where no cell reaches them.
+        used = len({(p.x, p.grid_line) for p in placed if p.frame == k}
+                   | {(part.x, ln) for part in parts if part.frame == k for ln in range(part.line, part.line + part.lines)})
         fits.append(FrameFit(frame.place.page, available, used, available - used))
     last_columns = len({p.slot.x for p in plan if p.slot.frame == len(story.frames) - 1})
     return StoryFlow(story, tuple(placed), source.overset(), tuple(fits), t.column_chars,
-                     last_columns)
+                     last_columns, tables=parts)

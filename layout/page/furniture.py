@@ -290,15 +290,36 @@ def masthead(issue: Issue, composer: Composer) -> list[Item]:
     return items
 
 
+def photo_credit(photo: Photo, t: Template) -> str | None:
+    """記者 王小明 攝: the credit as the paper prints it, 攝 added unless the editor wrote it."""
+    return credit_text(photo.credit, t)
+
+
+def credit_text(credit: str | None, t: Template) -> str | None:
+    if not credit or not credit.strip():
+        return None
+    credit = credit.strip()
+    return credit if credit.endswith(("攝", "摄")) else f"{credit} {t.words('攝')}"
+
+
+def caption_lines(caption: str | None, credit: str | None, sample: bool, t: Template, composer: Composer,
+                  width: float) -> list[Line]:
+    """A photo's lines under it: its caption (楷體, and 樣例圖片 for a placeholder), then its credit flush
+    right in the credit style (記者 王小明 攝), each on grid lines of its own. Make-up counts them here too."""
+    text = (caption or "") + (t.words("（樣例圖片）") if sample else "")
+    lines = set_lines(composer, text, "kai", t.body.size, width, Align.LEFT) if text else []
+    shown = credit_text(credit, t)
+    if shown:
+        st = t.styles["credit"]
+        lines += set_lines(composer, shown, st.role, st.size, width, Align.RIGHT, words=True)
+    return lines
+
+
 def photo_items(photo: Photo, t: Template, composer: Composer) -> list[Item]:
-    """A photo cropped to its grid rectangle, its caption (楷體) and credit (攝影：…) on the grid lines below."""
+    """A photo cropped to its grid rectangle, its caption (楷體) on the grid lines below, and its credit
+    (記者 王小明 攝, the credit style) flush right on the grid line under the caption."""
     rect = t.rect(photo.place)
-    caption = photo.caption or ""
-    if photo.credit:
-        caption += t.words(f"　（攝影：{photo.credit}）" if caption else f"攝影：{photo.credit}")
-    if photo.sample:
-        caption += t.words("（樣例圖片）")
-    lines = set_lines(composer, caption, "kai", t.body.size, rect.w, Align.LEFT) if caption else []
+    lines = caption_lines(photo.caption, photo.credit, photo.sample, t, composer, rect.w)
     picture_h = rect.h - len(lines) * t.pitch
     if picture_h < t.pitch * 2:
         raise LayoutError(f"photo '{photo.id}': its caption takes {len(lines)} lines of its {photo.place.lines}; "
@@ -321,8 +342,9 @@ def story_border(story: Story, page: int, t: Template) -> list[Item]:
         return []
     x0, y0 = min(r.x for r in rects), min(r.y for r in rects)
     x1, y1 = max(r.right for r in rects), max(r.bottom for r in rects)
-    # Half a gutter outside left and right, into the blank grid line above and below.
-    d, dy = t.gutter * BOX_GAP, 0.4 * t.pitch
+    # Half a gutter outside left and right, into the blank grid line above and below; a sidebar's on the
+    # grid lines' edges, so it needs no blank line around it (its heading band is its top's blank).
+    d, dy = t.gutter * BOX_GAP, (0.0 if story.sidebar_of else 0.4) * t.pitch
     outer = Rect(x0 - d, y0 - dy, x1 - x0 + 2 * d, y1 - y0 + 2 * dy)
     style = story.box
     items: list[Item] = []
@@ -351,7 +373,11 @@ def story_separator(story: Story, t: Template) -> list[Item]:
     if story.head.line <= reserved + 1 or story.box:
         return []
     rect = t.rect(story.head)
-    return [Rule(rect.x, rect.y - 0.5 * t.pitch, rect.right, rect.y - 0.5 * t.pitch, 0.5)]
+    # A vertical head stands beside its text: the rule runs over both, across the module's top.
+    beside = [t.rect(f.place) for f in story.frames if story.vertical_head and f.place.page == story.head.page
+              and f.place.line == story.head.line]
+    x0, x1 = min([rect.x] + [r.x for r in beside]), max([rect.right] + [r.right for r in beside])
+    return [Rule(x0, rect.y - 0.5 * t.pitch, x1, rect.y - 0.5 * t.pitch, 0.5)]
 
 
 def slug_line(issue: Issue, page: int, render_id: str, composer: Composer) -> list[Item]:
@@ -442,7 +468,17 @@ def column_rules(story: Story, t: Template) -> dict[int, list[Item]]:
         columns = sorted({(slot.x, slot.x + slot.measure) for slot in frame_slots(t, frame, k, skip)})
         top = t.line_y(p.line + skip) + 0.2 * t.pitch
         bottom = t.line_y(p.line + p.lines) - 0.2 * t.pitch
-        for (_, right), (left, _) in zip(columns, columns[1:]):
+        for k, ((_, right), (left, _)) in enumerate(zip(columns, columns[1:])):
             x = (right + left) / 2
-            per_page.setdefault(p.page, []).append(Rule(x, top, x, bottom, 0.3))
+            # No rule across an excluded rectangle that spans this gutter (a pull quote, a photo): it
+            # stops short of it and goes on under it. (A frame that excludes has the grid's columns.)
+            cuts = sorted((r.line, r.line + r.lines) for r in frame.exclude
+                          if r.col <= p.col + k and p.col + k + 1 < r.col + r.span)
+            y = top
+            for first, end in cuts:
+                if t.line_y(first) - 0.2 * t.pitch > y:
+                    per_page.setdefault(p.page, []).append(Rule(x, y, x, t.line_y(first) - 0.2 * t.pitch, 0.3))
+                y = max(y, t.line_y(end) + 0.2 * t.pitch)
+            if bottom > y:
+                per_page.setdefault(p.page, []).append(Rule(x, y, x, bottom, 0.3))
     return per_page

@@ -29,7 +29,7 @@ class TextRun:
     char_space: float = 0.0
     hscale: float = 1.0
     color: CMYK = BLACK
-    angle: float = 0.0       # degrees anticlockwise about (x, baseline); proofs' watermark only
+    angle: float = 0.0       # degrees anticlockwise about (x, baseline): proofs' marks, Latin turned in a vertical head
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from functools import cache
 from ..base.errors import LayoutError
 from ..fonts.subset import font_program
 from ..fonts.faces import Face
+from ..fonts.charsets import presented
 from .objects import FAST_COMPRESSION, Document, Name, Ref, Stream, deflated
 
 DEFAULT_WIDTH = 1000   # an ideograph's advance: only other widths are listed in W
@@ -61,9 +62,13 @@ def _widths(program, pairs: list[tuple[int, int]]) -> bytes:
 
 
 def _to_unicode(codes: dict[int, int]) -> bytes:
-    """CMap from codes to text: whole 256-code blocks for the BMP, one entry per code beyond it."""
-    blocks = sorted({cid >> 8 for cid, cp in codes.items() if cp <= 0xFFFF})
-    beyond = sorted((cid, cp) for cid, cp in codes.items() if cp > 0xFFFF)
+    """CMap from codes to text: whole 256-code blocks for the BMP, one entry per code beyond it, and one
+    per code of a block holding a vertical form (︒ ︵ ﹁ of a vertical head), which gives the mark it stands
+    for (。（「), so the text is searched and copied as written."""
+    vertical = {cid >> 8 for cid, cp in codes.items() if cp <= 0xFFFF and presented(chr(cp)) != chr(cp)}
+    blocks = sorted({cid >> 8 for cid, cp in codes.items() if cp <= 0xFFFF} - vertical)
+    beyond = sorted((cid, ord(presented(chr(cp)))) for cid, cp in codes.items()
+                    if cp > 0xFFFF or cid >> 8 in vertical)
     out = ["/CIDInit /ProcSet findresource begin", "12 dict begin", "begincmap",
            "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def",
            "/CMapName /Adobe-Identity-UCS def", "/CMapType 2 def",

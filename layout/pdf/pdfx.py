@@ -27,9 +27,14 @@ def _profile_stream(name: str) -> Stream:
 
 
 def output_intent(doc: Document, printing: PrintSettings) -> dict:
-    profile: Ref = doc.add(_profile_stream(printing.profile))
-    return {"Type": Name("OutputIntent"), "S": Name("GTS_PDFX"),
-            "OutputConditionIdentifier": printing.condition,
-            "OutputCondition": f"Coldset offset on newsprint, ISO 12647-3 ({printing.condition})",
-            "RegistryName": "http://www.color.org", "Info": printing.condition,
-            "DestOutputProfile": profile}
+    intent = {"Type": Name("OutputIntent"), "S": Name("GTS_PDFX"),
+              "OutputConditionIdentifier": printing.condition,
+              "OutputCondition": f"Coldset offset on newsprint, ISO 12647-3 ({printing.condition})",
+              "RegistryName": "http://www.color.org", "Info": printing.condition}
+    if printing.embed_profile:
+        profile: Ref = doc.add(_profile_stream(printing.profile))
+        intent["DestOutputProfile"] = profile
+    # Else the registered condition alone names the press (ISO 15930-1 lets PDF/X-1a:2001 leave the
+    # profile out for a characterization in the ICC's registry; the loader allows nothing else): half
+    # of every page file's bytes saved, where the print shop's RIP knows the condition.
+    return intent

@@ -2,7 +2,7 @@
 text, stroke, fill, shading and image, through form XObjects, patterns, q/Q and cm, and where on
 the page each is.
 
-It reads any PDF (pikepdf), not only ours, and knows only what preflight asks: colour spaces and
+It reads any PDF (through objects.py: the engine's own reader or pikepdf), not only ours, and knows only what preflight asks: colour spaces and
 values, overprint state, line widths, font sizes, positions and the placed size of images.
 """
 
@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Iterator
 
-import pikepdf
-from pikepdf import Name
+from . import objects
+from .objects import AnyName as Name
 
 Matrix = tuple[float, float, float, float, float, float]
 Extent = tuple[float, float, float, float]
@@ -119,7 +119,7 @@ def colour_space(obj, resources, depth: int = 0) -> ColourSpace:
         if key in named:
             return colour_space(named[key], resources, depth + 1)
         return ColourSpace(key.lstrip("/"), 0)
-    if isinstance(obj, pikepdf.Array) and len(obj):
+    if isinstance(obj, objects.AnyArray) and len(obj):
         family = str(obj[0]).lstrip("/")
         try:
             if family == "ICCBased":
@@ -191,7 +191,7 @@ class Event:
 def _is_number(value) -> bool:
     try:
         float(value)
-        return not isinstance(value, (Name, pikepdf.String))
+        return not isinstance(value, (Name, objects.AnyString))
     except (TypeError, ValueError):
         return False
 
@@ -255,11 +255,11 @@ def _path_area(path: list, ctm: Matrix) -> Extent | None:
 
 def _shading_origin(shading, ctm: Matrix) -> tuple[float, float] | None:
     """Where a shading painted with sh starts: its BBox's corner, or its axis's (or circle's) start."""
-    if not isinstance(shading, pikepdf.Dictionary | pikepdf.Stream):
+    if not isinstance(shading, objects.AnyDictionary | objects.AnyStream):
         return None
     for key in ("/BBox", "/Coords"):
         numbers = shading.get(key)
-        if isinstance(numbers, pikepdf.Array) and len(numbers) >= 2:
+        if isinstance(numbers, objects.AnyArray) and len(numbers) >= 2:
             return transform(ctm, float(numbers[0]), float(numbers[1]))
     return None
 
@@ -298,8 +298,8 @@ class _Walker:
         if self.depth > MAX_NESTING:
             return
         try:
-            instructions = pikepdf.parse_content_stream(content)
-        except pikepdf.PdfError:
+            instructions = objects.parse_content_stream(content)
+        except objects.read_errors():
             self.events.append(Event("unreadable", state, where))
             return
         spaces = resources.get("/ColorSpace") if resources is not None else None
@@ -315,7 +315,7 @@ class _Walker:
         text_scale = None            # Tm's (c, d) at the last text event: a new size is a new event
         seen: set[str] = set()       # ExtGStates and unknown operators already reported
         for inst in instructions:
-            if isinstance(inst, pikepdf.ContentStreamInlineImage):
+            if isinstance(inst, objects.AnyInlineImage):
                 box = placed_box(state.ctm)
                 self.events.append(Event("image", state.copy(), where, "inline image", inst.iimage,
                                          at=box[:2], extent=box, resources=resources))
@@ -470,7 +470,7 @@ class _Walker:
         inner.ctm = multiply(tuple(float(x) for x in pattern.get("/Matrix", IDENTITY)), base_ctm)
         here = f"pattern {name}"
         self.events.append(Event("pattern", inner, where, name, pattern))
-        if int(pattern.get("/PatternType", 0)) == 1 and isinstance(pattern, pikepdf.Stream):
+        if int(pattern.get("/PatternType", 0)) == 1 and isinstance(pattern, objects.AnyStream):
             self.depth += 1
             self.walk(pattern, pattern.get("/Resources"), inner, here)
             self.depth -= 1
@@ -481,7 +481,7 @@ class _Walker:
                 self.events.append(Event("gs", inner, here, name, pattern.ExtGState))
 
 
-def page_events(page: pikepdf.Page, trim: Extent | None = None) -> Iterator[Event]:
+def page_events(page: objects.AnyPage, trim: Extent | None = None) -> Iterator[Event]:
     walker = _Walker(trim)
     walker.walk(page, page.obj.get("/Resources"), State(), "page content")
     return iter(walker.events)

@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 from typing import Callable
 
-import pikepdf
+from . import objects
 
 from ..base.standard import PDFX_CONFORMANCE, PDFX_VERSION
 from .content import Extent, appearance_events
@@ -50,7 +50,7 @@ def _xref_is_stream(path: Path) -> bool:
         return False
 
 
-def file_findings(pdf: pikepdf.Pdf, path: Path, limits: Limits) -> list[Finding]:
+def file_findings(pdf: object, path: Path, limits: Limits) -> list[Finding]:
     out = []
     if _version(pdf.pdf_version) > (1, 3):
         out.append(finding("iso/version", None, "header", f"PDF version {pdf.pdf_version}; PDF/X-1a:2001 needs "
@@ -71,7 +71,7 @@ def file_findings(pdf: pikepdf.Pdf, path: Path, limits: Limits) -> list[Finding]
     if "/OCProperties" in pdf.Root:
         out.append(finding("iso/beyond-1.3", None, "catalog", "optional content (layers, PDF 1.5)"))
     info = pdf.trailer.get("/Info")
-    info = info if isinstance(info, pikepdf.Dictionary) else pikepdf.Dictionary()
+    info = info if isinstance(info, objects.AnyDictionary) else objects.empty_dictionary()
     if info.get("/LayoutProof") is True and not limits.accept_proof:
         out.append(finding("layout/proof", None, "Info", "a proof (LayoutProof true), not a press file"))
     out += _info(info)
@@ -103,7 +103,7 @@ def _info(info) -> list[Finding]:
 
 
 def _is_action(value) -> bool:
-    return isinstance(value, pikepdf.Dictionary) and ("/S" in value or str(value.get("/Type", "")) == "/Action")
+    return isinstance(value, objects.AnyDictionary) and ("/S" in value or str(value.get("/Type", "")) == "/Action")
 
 
 def _action_findings(action, obj: str, page: int | None, at=None) -> list[Finding]:
@@ -121,13 +121,13 @@ def _action_findings(action, obj: str, page: int | None, at=None) -> list[Findin
             target = f" to {item.URI}" if kind == "URI" and "/URI" in item else ""
             out.append(finding("iso/actions", page, obj, f"a {kind} action{target}", position=at))
         following = item.get("/Next")
-        todo += list(following) if isinstance(following, pikepdf.Array) else [following] if following else []
+        todo += list(following) if isinstance(following, objects.AnyArray) else [following] if following else []
     return out
 
 
 def _additional_actions(holder, obj: str, page: int | None, at=None) -> list[Finding]:
     aa = holder.get("/AA")
-    if not isinstance(aa, pikepdf.Dictionary):
+    if not isinstance(aa, objects.AnyDictionary):
         return []
     out = []
     for trigger, action in aa.items():
@@ -136,29 +136,29 @@ def _additional_actions(holder, obj: str, page: int | None, at=None) -> list[Fin
 
 
 def _name_tree_has(tree) -> bool:
-    if not isinstance(tree, pikepdf.Dictionary):
+    if not isinstance(tree, objects.AnyDictionary):
         return False
     return bool(tree.get("/Names")) or bool(tree.get("/Kids"))
 
 
-def _catalog(pdf: pikepdf.Pdf) -> list[Finding]:
+def _catalog(pdf: object) -> list[Finding]:
     root = pdf.Root
     out = []
     if _is_action(root.get("/OpenAction")):
         out += _action_findings(root.OpenAction, "catalog OpenAction", None)
     out += _additional_actions(root, "catalog", None) if "/AA" in root else []
     names = root.get("/Names")
-    if isinstance(names, pikepdf.Dictionary):
+    if isinstance(names, objects.AnyDictionary):
         if _name_tree_has(names.get("/JavaScript")):
             out.append(finding("iso/javascript", None, "catalog Names", "document JavaScript"))
         if _name_tree_has(names.get("/EmbeddedFiles")):
             out.append(finding("iso/embedded-files", None, "catalog Names", "embedded files"))
     outlines = root.get("/Outlines")
-    if isinstance(outlines, pikepdf.Dictionary):
+    if isinstance(outlines, objects.AnyDictionary):
         todo, count = [outlines.get("/First")], 0
         while todo and count < MAX_OUTLINE_ITEMS:
             item = todo.pop()
-            if not isinstance(item, pikepdf.Dictionary):
+            if not isinstance(item, objects.AnyDictionary):
                 continue
             count += 1
             title = str(item.get("/Title", ""))[:40]
@@ -168,7 +168,7 @@ def _catalog(pdf: pikepdf.Pdf) -> list[Finding]:
     return out
 
 
-def intent_findings(pdf: pikepdf.Pdf, limits: Limits, read_profile: Callable[[object], IccProfile | str]
+def intent_findings(pdf: object, limits: Limits, read_profile: Callable[[object], IccProfile | str]
                     ) -> list[Finding]:
     intents = [i for i in pdf.Root.get("/OutputIntents", []) if str(i.get("/S", "")) == "/GTS_PDFX"]
     out = []
@@ -223,12 +223,12 @@ def _profile_findings(stream, profile: IccProfile | str) -> list[Finding]:
     return out
 
 
-def box(page: pikepdf.Page, key: str) -> Extent | None:
+def box(page: objects.AnyPage, key: str) -> Extent | None:
     value = page.obj.get(key)
     if value is None and key in ("/MediaBox", "/CropBox"):
         # Inheritable: a page may take them from its Pages node (PDF 1.3 §3.6.2).
         node, depth = page.obj.get("/Parent"), 0
-        while value is None and isinstance(node, pikepdf.Dictionary) and depth < 64:
+        while value is None and isinstance(node, objects.AnyDictionary) and depth < 64:
             value, node, depth = node.get(key), node.get("/Parent"), depth + 1
     try:
         return tuple(float(x) for x in value) if value is not None and len(value) == 4 else None
@@ -236,11 +236,11 @@ def box(page: pikepdf.Page, key: str) -> Extent | None:
         return None
 
 
-def page_boxes(page: pikepdf.Page) -> dict[str, Extent | None]:
+def page_boxes(page: objects.AnyPage) -> dict[str, Extent | None]:
     return {key[1:]: box(page, key) for key in PAGE_BOXES}
 
 
-def trim_of(page: pikepdf.Page) -> Extent:
+def trim_of(page: objects.AnyPage) -> Extent:
     """The finished page: TrimBox, else ArtBox (ISO lets it stand in), else BleedBox or MediaBox."""
     return (box(page, "/TrimBox") or box(page, "/ArtBox") or box(page, "/BleedBox") or box(page, "/MediaBox")
             or (0.0, 0.0, 612.0, 792.0))
@@ -251,7 +251,7 @@ def _box_inside(inner: Extent, outer: Extent) -> bool:
             and inner[2] <= outer[2] + BOX_TOLERANCE and inner[3] <= outer[3] + BOX_TOLERANCE)
 
 
-def box_findings(page: pikepdf.Page, no: int, limits: Limits) -> list[Finding]:
+def box_findings(page: objects.AnyPage, no: int, limits: Limits) -> list[Finding]:
     media, trim, art = box(page, "/MediaBox"), box(page, "/TrimBox"), box(page, "/ArtBox")
     bleed = box(page, "/BleedBox") or box(page, "/CropBox") or media
     out = []
@@ -274,27 +274,27 @@ def box_findings(page: pikepdf.Page, no: int, limits: Limits) -> list[Finding]:
     return out
 
 
-def page_findings(page: pikepdf.Page, no: int) -> list[Finding]:
+def page_findings(page: objects.AnyPage, no: int) -> list[Finding]:
     """The page dictionary's own: a transparency group, additional actions."""
     out = []
     group = page.obj.get("/Group")
-    if isinstance(group, pikepdf.Dictionary) and str(group.get("/S", "")) == "/Transparency":
+    if isinstance(group, objects.AnyDictionary) and str(group.get("/S", "")) == "/Transparency":
         out.append(finding("iso/transparency", no, "page", "page is a transparency group"))
     if "/AA" in page.obj:
         out += _additional_actions(page.obj, "page", no)
     return out
 
 
-def annotation_findings(page: pikepdf.Page, no: int, content_rules: Callable, seen_fonts: set,
+def annotation_findings(page: objects.AnyPage, no: int, content_rules: Callable, seen_fonts: set,
                         limits: Limits) -> list[Finding]:
     """Annotations inside the bleed; their actions, attachments and appearances (colour, fonts)."""
     annots = page.obj.get("/Annots")
-    if not isinstance(annots, pikepdf.Array) or not len(annots):
+    if not isinstance(annots, objects.AnyArray) or not len(annots):
         return []
     bleed = box(page, "/BleedBox") or box(page, "/TrimBox") or box(page, "/ArtBox") or box(page, "/MediaBox")
     out = []
     for annot in annots:
-        if not isinstance(annot, pikepdf.Dictionary):
+        if not isinstance(annot, objects.AnyDictionary):
             continue
         subtype = str(annot.get("/Subtype", "/?")).lstrip("/")
         try:
@@ -312,13 +312,13 @@ def annotation_findings(page: pikepdf.Page, no: int, content_rules: Callable, se
             out += _action_findings(annot.A, obj, no, at)
         if "/AA" in annot:
             out += _additional_actions(annot, obj, no, at)
-        if subtype == "FileAttachment" or (isinstance(annot.get("/FS"), pikepdf.Dictionary) and "/EF" in annot.FS):
+        if subtype == "FileAttachment" or (isinstance(annot.get("/FS"), objects.AnyDictionary) and "/EF" in annot.FS):
             out.append(finding("iso/embedded-files", no, obj, "a file attachment", position=at))
         appearance = annot.get("/AP")
-        normal = appearance.get("/N") if isinstance(appearance, pikepdf.Dictionary) else None
-        streams = ([normal] if isinstance(normal, pikepdf.Stream) else
-                   [s for s in normal.values() if isinstance(s, pikepdf.Stream)]
-                   if isinstance(normal, pikepdf.Dictionary) else [])
+        normal = appearance.get("/N") if isinstance(appearance, objects.AnyDictionary) else None
+        streams = ([normal] if isinstance(normal, objects.AnyStream) else
+                   [s for s in normal.values() if isinstance(s, objects.AnyStream)]
+                   if isinstance(normal, objects.AnyDictionary) else [])
         for stream in streams:
             events = appearance_events(stream, rect or (0.0, 0.0, 0.0, 0.0), f"{obj} appearance", trim_of(page))
             out += content_rules(events)
@@ -329,10 +329,10 @@ def annotation_findings(page: pikepdf.Page, no: int, content_rules: Callable, se
 def _font_uses(resources, seen: set, depth: int = 0):
     """(resource name, font) for every font a resource dictionary reaches, through forms and patterns,
     each font once per ``seen``."""
-    if not isinstance(resources, pikepdf.Dictionary) or depth > 12:
+    if not isinstance(resources, objects.AnyDictionary) or depth > 12:
         return
     fonts = resources.get("/Font")
-    if isinstance(fonts, pikepdf.Dictionary):
+    if isinstance(fonts, objects.AnyDictionary):
         for name, font in fonts.items():
             key = font.objgen if font.objgen != (0, 0) else id(font)
             if key in seen:
@@ -341,9 +341,9 @@ def _font_uses(resources, seen: set, depth: int = 0):
             yield name, font
     for group in ("/XObject", "/Pattern"):
         items = resources.get(group)
-        if isinstance(items, pikepdf.Dictionary):
+        if isinstance(items, objects.AnyDictionary):
             for item in items.values():
-                if isinstance(item, pikepdf.Stream) and "/Resources" in item and item.objgen not in seen:
+                if isinstance(item, objects.AnyStream) and "/Resources" in item and item.objgen not in seen:
                     if item.objgen != (0, 0):
                         seen.add(item.objgen)
                     yield from _font_uses(item.Resources, seen, depth + 1)
@@ -353,9 +353,9 @@ def embedded_program(font):
     """The embedded font program (FontFile, FontFile2 or FontFile3 of its descriptor, a Type 0 font's
     through its descendant), or None."""
     descendants = font.get("/DescendantFonts")
-    target = descendants[0] if isinstance(descendants, pikepdf.Array) and len(descendants) else font
+    target = descendants[0] if isinstance(descendants, objects.AnyArray) and len(descendants) else font
     descriptor = target.get("/FontDescriptor")
-    if not isinstance(descriptor, pikepdf.Dictionary):
+    if not isinstance(descriptor, objects.AnyDictionary):
         return None
     return next((descriptor[key] for key in FONT_FILES if key in descriptor), None)
 
@@ -379,19 +379,19 @@ def font_findings(resources, no: int, seen: set, limits: Limits) -> list[Finding
         program = embedded_program(font)
         if program is None:
             out.append(finding("iso/fonts", no, obj, "font not embedded"))
-        elif isinstance(program, pikepdf.Stream):
+        elif isinstance(program, objects.AnyStream):
             out += stream_problems(program.stream_dict, no, obj)
     return out
 
 
-def page_fonts(page: pikepdf.Page) -> list[tuple[str, object]]:
+def page_fonts(page: objects.AnyPage) -> list[tuple[str, object]]:
     """Every font a page uses (its resources, forms, patterns, annotation appearances)."""
     seen: set = set()
     fonts = list(_font_uses(page.obj.get("/Resources"), seen))
     for annot in page.obj.get("/Annots", []) or []:
-        appearance = annot.get("/AP") if isinstance(annot, pikepdf.Dictionary) else None
-        normal = appearance.get("/N") if isinstance(appearance, pikepdf.Dictionary) else None
-        if isinstance(normal, pikepdf.Stream):
+        appearance = annot.get("/AP") if isinstance(annot, objects.AnyDictionary) else None
+        normal = appearance.get("/N") if isinstance(appearance, objects.AnyDictionary) else None
+        if isinstance(normal, objects.AnyStream):
             fonts += list(_font_uses(normal.get("/Resources"), seen))
     return fonts
 

@@ -8,14 +8,14 @@ from __future__ import annotations
 import math
 from typing import Sequence
 
-import pikepdf
+from . import objects
 
 MAX_CALCULATOR_STEPS = 10_000   # a type 4 function is a short program; a loop-free one far shorter
 
 
 def evaluate(fn, inputs: Sequence[float]) -> list[float] | None:
     try:
-        if isinstance(fn, pikepdf.Array):     # one single-output function per component
+        if isinstance(fn, objects.AnyArray):     # one single-output function per component
             out = []
             for part in fn:
                 value = evaluate(part, inputs)
@@ -42,7 +42,7 @@ def evaluate(fn, inputs: Sequence[float]) -> list[float] | None:
         bounds = [float(v) for v in fn.get("/Range", [])]
         return [_clip(v, bounds[2 * i], bounds[2 * i + 1]) if 2 * i + 1 < len(bounds) else v
                 for i, v in enumerate(out)]
-    except (pikepdf.PdfError, ValueError, TypeError, IndexError, KeyError, AttributeError, ZeroDivisionError,
+    except (*objects.read_errors(), ValueError, TypeError, IndexError, KeyError, AttributeError, ZeroDivisionError,
             OverflowError):
         return None
 

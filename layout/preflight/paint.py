@@ -8,8 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-import pikepdf
-from pikepdf import Name
+from . import objects
+from .objects import AnyName as Name
 
 from .content import Event, Extent, colour_space, inside, overlaps, scale_of
 from .findings import HAIRLINE, SMALL_TEXT, THIN_RULE, Finding, Limits, Point, finding
@@ -94,7 +94,7 @@ def ink_of(space, values) -> float | None:
 
 def _palette(space) -> list[tuple[float, ...]]:
     table = space.table
-    data = table.read_bytes() if isinstance(table, pikepdf.Stream) else bytes(table)
+    data = table.read_bytes() if isinstance(table, objects.AnyStream) else bytes(table)
     n = space.base.components or 1
     return [tuple(b / 255 for b in data[i:i + n]) for i in range(0, len(data) - n + 1, n)]
 
@@ -115,7 +115,7 @@ def _percentages(values) -> str:
 
 def _filters(stream_dict) -> list[str]:
     value = stream_dict.get("/Filter") if stream_dict is not None else None
-    names = [value] if isinstance(value, Name) else list(value) if isinstance(value, pikepdf.Array) else []
+    names = [value] if isinstance(value, Name) else list(value) if isinstance(value, objects.AnyArray) else []
     return [FILTER_ABBREVIATIONS.get(str(n), str(n)) for n in names]
 
 
@@ -273,7 +273,7 @@ def _black(ev: Event, space, values, obj: str, out: _Collector, no: int) -> None
 
 def _shading(ev: Event, limits: Limits, out: _Collector, no: int) -> None:
     shading = ev.obj
-    if not isinstance(shading, pikepdf.Dictionary | pikepdf.Stream):
+    if not isinstance(shading, objects.AnyDictionary | objects.AnyStream):
         return
     obj = f"{ev.where}, shading {ev.name}"
     space = colour_space(shading.get("/ColorSpace", Name.DeviceGray), None)
@@ -304,7 +304,7 @@ def _shading(ev: Event, limits: Limits, out: _Collector, no: int) -> None:
 
 
 def _halftone(ht, no: int, obj: str, out: _Collector, depth: int = 0) -> None:
-    if isinstance(ht, Name) or depth > 2 or not isinstance(ht, pikepdf.Dictionary | pikepdf.Stream):
+    if isinstance(ht, Name) or depth > 2 or not isinstance(ht, objects.AnyDictionary | objects.AnyStream):
         return      # /Default: the device's own screen
     kind = int(ht.get("/HalftoneType", 0))
     if kind not in (1, 5):
@@ -374,7 +374,7 @@ def _image(ev: Event, limits: Limits, image_ink: Callable, out: _Collector, no: 
     alternates = image.get("/Alternates")
     if alternates is not None:
         printing = any(bool(a.get("/DefaultForPrinting", False)) for a in alternates
-                       if isinstance(a, pikepdf.Dictionary))
+                       if isinstance(a, objects.AnyDictionary))
         out.add(("alt", obj), finding("iso/alternates", no, obj, "an alternate image is the default for printing"
                                       if printing else "alternate images (Alternates)",
                                       "error" if printing else "warning", at))
@@ -417,7 +417,7 @@ def _image_ink_of(image, space, inline: bool, image_ink: Callable) -> float | No
         return max((i for i in inks if i is not None), default=None)
     if space.family == "Separation" and not inline and int(image.get("/BitsPerComponent", 8)) == 8:
         try:
-            data = pikepdf.PdfImage(image).read_bytes()
+            data = objects.image_samples(image)
         except Exception:  # noqa: BLE001 — an exotic filter; the other rules still run
             return None
         decode = [float(v) for v in image.get("/Decode", [0, 1])]

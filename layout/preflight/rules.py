@@ -72,8 +72,7 @@ import math
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
-import pikepdf
-
+from . import objects, reader
 from .content import Extent, page_events
 from .document import (annotation_findings, box_findings, file_findings, font_findings, font_is_embedded,
                        intent_findings, page_boxes, page_findings, page_fonts, trim_of)
@@ -131,7 +130,9 @@ def _profile(stream) -> IccProfile | str:
     def parse():
         try:
             return read_profile(stream.read_bytes())
-        except pikepdf.PdfError as exc:
+        except reader.Declined:
+            raise             # the own reader's limit, not the file's fault: never remembered
+        except objects.read_errors() as exc:
             return str(exc)
 
     return _PROFILES.get(stream.read_raw_bytes(), parse)
@@ -191,7 +192,7 @@ def _signature(obj) -> str:
     memo: dict[tuple[int, int], bytes] = {}
 
     def value(o) -> bytes:
-        if isinstance(o, (pikepdf.Stream, pikepdf.Dictionary, pikepdf.Array)) and o.is_indirect:
+        if isinstance(o, (objects.AnyStream, objects.AnyDictionary, objects.AnyArray)) and o.is_indirect:
             key = o.objgen
             if key in memo:
                 return memo[key]
@@ -202,14 +203,14 @@ def _signature(obj) -> str:
 
     def direct(o) -> bytes:
         h = hashlib.sha256()
-        if isinstance(o, pikepdf.Stream):
+        if isinstance(o, objects.AnyStream):
             h.update(b"S" + value(o.stream_dict) + hashlib.sha256(o.read_raw_bytes()).digest())
-        elif isinstance(o, pikepdf.Dictionary):
+        elif isinstance(o, objects.AnyDictionary):
             h.update(b"D")
             for key in sorted(o.keys()):
                 if key != "/Length":
                     h.update(key.encode() + b"=" + value(o[key]))
-        elif isinstance(o, pikepdf.Array):
+        elif isinstance(o, objects.AnyArray):
             h.update(b"[")
             for x in o:
                 h.update(value(x))
@@ -221,11 +222,11 @@ def _signature(obj) -> str:
     return value(obj).hex()
 
 
-def _page_signature(page: pikepdf.Page) -> str:
+def _page_signature(page: objects.AnyPage) -> str:
     """What the content rules look at: the content streams and every resource but the font programs
     (only a font's name appears in a finding)."""
     resources = page.obj.get("/Resources")
-    parts = [_signature(page.obj.get("/Contents", pikepdf.Array()))]
+    parts = [_signature(page.obj.get("/Contents", objects.empty_array()))]
     if resources is not None:
         for key in sorted(resources.keys()):
             if key == "/Font":
@@ -237,7 +238,9 @@ def _page_signature(page: pikepdf.Page) -> str:
 
 def _decoded_ink(image) -> float | None:
     try:
-        pil = pikepdf.PdfImage(image).as_pil_image()
+        pil = objects.image_of(image)
+    except reader.Declined:
+        raise                 # read again by pikepdf; nothing is remembered
     except Exception:  # noqa: BLE001 — an exotic filter; the other rules still run
         return None
     if pil.mode != "CMYK":
@@ -255,7 +258,7 @@ def _decoded_ink(image) -> float | None:
     return peak / 255 * 100
 
 
-def _content(page: pikepdf.Page, no: int, limits: Limits, trim: Extent) -> tuple[list[Finding], ContentFigures]:
+def _content(page: objects.AnyPage, no: int, limits: Limits, trim: Extent) -> tuple[list[Finding], ContentFigures]:
     """The page's content findings and figures, decided once for identical content, resources and trim.
     The key holds the limits the content rules use (not the switches: house rules are dropped later,
     and a proof's pages are the same pages)."""
@@ -269,20 +272,33 @@ def _content(page: pikepdf.Page, no: int, limits: Limits, trim: Extent) -> tuple
             _CONTENT.clear()
         findings, figures = content_findings(page_events(page, trim), trim, limits, _image_ink)
         contents = page.obj.get("/Contents")
-        for stream in (contents if isinstance(contents, pikepdf.Array) else [contents] if contents else []):
-            if isinstance(stream, pikepdf.Stream):
+        for stream in (contents if isinstance(contents, objects.AnyArray) else [contents] if contents else []):
+            if isinstance(stream, objects.AnyStream):
                 findings += stream_problems(stream.stream_dict, 0, "page content")
+        if _declined(page):
+            return findings, figures     # the file goes to pikepdf: what the own reader found is not kept
         _CONTENT[key] = (findings, figures)
     findings, figures = _CONTENT[key]
     return [replace(f, page=no) for f in findings], figures
 
 
-def _open_pdf(path: Path) -> tuple[pikepdf.Pdf | None, list[Finding]]:
+def _declined(page) -> bool:
+    return isinstance(page, reader.ReadPage) and page.doc.declined is not None
+
+
+def _open_pdf(path: Path, own: bool = False) -> tuple[object | None, list[Finding]]:
+    """The file opened by the engine's own reader (``own``: a file the engine wrote; ``Declined`` if
+    it cannot be sure of it) or by pikepdf."""
+    if own:
+        try:
+            return reader.open_pdf(path), []
+        except OSError as exc:
+            return None, [finding("iso/file", None, "file", f"not a readable PDF ({exc})")]
     try:
-        return pikepdf.open(path), []
-    except pikepdf.PasswordError:
+        return objects.open_with_pikepdf(path), []
+    except objects.password_error():
         return None, [finding("iso/encryption", None, "file", "encrypted with a password: it cannot be read")]
-    except (pikepdf.PdfError, OSError, ValueError) as exc:
+    except (*objects.read_errors(), OSError, ValueError) as exc:
         return None, [finding("iso/file", None, "file", f"not a readable PDF ({exc})")]
 
 
@@ -294,9 +310,23 @@ def _sorted(findings: list[Finding], limits: Limits) -> list[Finding]:
     return sorted(kept, key=lambda f: (f.page or 0, _ORDER[f.rule], f.severity, f.obj, f.message))
 
 
-def check(path: Path, limits: Limits = Limits()) -> list[Finding]:
-    """Every finding for one PDF; an unreadable or encrypted file is a finding, never an exception."""
-    pdf, findings = _open_pdf(path)
+def check(path: Path, limits: Limits = Limits(), own_reader: bool = False) -> list[Finding]:
+    """Every finding for one PDF; an unreadable or encrypted file is a finding, never an exception.
+    ``own_reader``: a file the engine wrote, read by its own reader (no pikepdf); where that reader
+    declines the file (anything it is not sure of), pikepdf reads it, so the findings are the same."""
+    if own_reader:
+        try:
+            findings = _check(path, limits, own=True)
+            if findings is not None:
+                return findings
+        except reader.Declined:
+            pass
+    return _check(path, limits, own=False)
+
+
+def _check(path: Path, limits: Limits, own: bool) -> list[Finding] | None:
+    """The findings with one reader; None where the own reader declined the file on the way."""
+    pdf, findings = _open_pdf(path, own)
     if pdf is None:
         return findings
     with pdf:
@@ -318,6 +348,8 @@ def check(path: Path, limits: Limits = Limits()) -> list[Finding]:
                     limits)
             except Exception as exc:  # noqa: BLE001 — as above: one damaged page, the others still checked
                 findings.append(finding("iso/file", no, "page", f"cannot be checked whole: {exc}"))
+        if own and (pdf.declined is not None or any(f.rule == "iso/file" for f in findings)):
+            return None       # the own reader was not sure, or a file of ours reads as damaged: pikepdf decides
     return _sorted(findings, limits)
 
 
@@ -329,11 +361,23 @@ def _font_figure(font) -> FontFigure:
                       str(font.get("/Subtype", "?")).lstrip("/"))
 
 
-def page_figures(path: Path, limits: Limits = Limits()) -> list[PageFigures]:
+def page_figures(path: Path, limits: Limits = Limits(), own_reader: bool = False) -> list[PageFigures]:
     """Per page, for the shop's per-issue report: highest total ink and where, lowest image
     resolution and which image, the fonts and the boxes. Right after ``check`` of the same file with
-    the same limits the content is not walked again (the pages' results are remembered)."""
-    pdf, _ = _open_pdf(path)
+    the same limits the content is not walked again (the pages' results are remembered).
+    ``own_reader`` as for ``check``."""
+    if own_reader:
+        try:
+            figures = _page_figures(path, limits, own=True)
+            if figures is not None:
+                return figures
+        except reader.Declined:
+            pass
+    return _page_figures(path, limits, own=False) or []
+
+
+def _page_figures(path: Path, limits: Limits, own: bool) -> list[PageFigures] | None:
+    pdf, _ = _open_pdf(path, own)
     if pdf is None:
         return []
     out = []
@@ -347,6 +391,8 @@ def page_figures(path: Path, limits: Limits = Limits()) -> list[PageFigures]:
                 figures, fonts = ContentFigures(), ()
             out.append(PageFigures(no, figures.ink, figures.ink_obj, figures.ink_position, figures.ppi,
                                    figures.ppi_obj, figures.ppi_position, fonts, page_boxes(page)))
+        if own and pdf.declined is not None:
+            return None
     return out
 
 
