@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from layout.app.cli import main
+from layout.base.errors import LayoutError
 from layout.compose.scripts import HANS, HANT, Edition, script_of
 from layout.fonts.charsets import big5, gb2312, tongyong_guifan
 from layout.issue.editions import edition_issue
@@ -233,3 +234,27 @@ def test_a_bold_run_is_converted_with_the_words_around_it(tmp_path):
     issue = edition_issue(load_issue(path), "hant")
     first = issue.stories[0].blocks[0]
     assert [(i.text, i.bold) for i in first.inlines] == [("她的", False), ("頭", True), ("髮很長。", False)]
+
+
+def test_a_render_failing_in_one_edition_leaves_every_edition_as_it_was(tmp_path, monkeypatch, real_fonts):
+    import layout.app.pipeline as pipeline
+
+    path = copy_issues(tmp_path / "issues", edition=None)
+    out = tmp_path / "out"
+    pipeline.render(path, out, fonts=real_fonts)
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    # The caption changes (every edition's pages would change); the second edition's write fails.
+    path.write_text(path.read_text(encoding="utf-8").replace("圖片位置", "圖片說明"), encoding="utf-8")
+    write_set = pipeline._write_set
+
+    def failing(layout, *args, **kwargs):
+        if layout.issue.script.code == "hant":
+            raise OSError(28, "No space left on device (simulated)")
+        return write_set(layout, *args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "_write_set", failing)
+    with pytest.raises(LayoutError, match="no space left"):
+        pipeline.render(path, out, fonts=real_fonts)
+    after = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert after == before
+    assert not [p for p in out.rglob(".*")]

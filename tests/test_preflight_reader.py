@@ -56,6 +56,10 @@ def test_every_file_of_the_samples_reads_the_same_with_either_reader(rendered):
     (b"/ColorSpace /DeviceCMYK", b"/ColorSpace /DeviceRGB ", "iso/colour"),    # an RGB photo
     (b"/GTS_PDFXVersion (PDF/X-1:2001)", b"/GTS_PDFXVersion (PDF/X-3:2002)", "iso/info"),
     (b"/S /GTS_PDFX", b"/S /GTS_PDFA", "iso/output-intent"),
+    # A header line ended by CR (the version too new), and a page that lost its /Type beside an RGB
+    # colour space: the own reader declines both, and pikepdf's findings are the ones given.
+    (b"%PDF-1.3\n", b"%PDF-1.4\r", "iso/version"),
+    (b"<</Type /Page", b"<</Tipe /Page", None),
 ])
 def test_damage_a_rule_catches_is_caught_the_same_by_both(rendered, tmp_path, old, new, rule):
     """Same-length edits, so the cross-reference table still holds and the own reader reads the file."""
@@ -66,7 +70,8 @@ def test_damage_a_rule_catches_is_caught_the_same_by_both(rendered, tmp_path, ol
     damaged.write_bytes(data.replace(old, new))
     own, theirs = both(damaged)
     assert own == theirs
-    assert rule in {f.rule for f in preflight.errors(own[0])}
+    if rule is not None:
+        assert rule in {f.rule for f in preflight.errors(own[0])}
 
 
 def test_files_it_is_not_sure_of_go_to_pikepdf(rendered, tmp_path):

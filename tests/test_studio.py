@@ -136,6 +136,25 @@ def test_a_broken_file_keeps_the_last_good_pages_marked_stale(studio, issue_copy
     assert studio.state["stale"] is None and all(p["rev"] == 3 for p in studio.state["pages"])
 
 
+def test_a_drag_on_a_stale_view_never_overwrites_the_editors_save(studio, issue_copy):
+    """After a failed update the pages shown are the last good file's: a drag made on them must be
+    refused, keeping what the editor saved in a text editor meanwhile."""
+    studio.step()
+    text = issue_copy.read_text(encoding="utf-8")
+    frame = "- {page: 1, col: 4, span: 3, line: 35, lines: 24}"
+    assert frame in text
+    # Saved in a text editor: a frame shortened, and a character no font has (the update fails).
+    saved = text.replace(frame, frame.replace("lines: 24", "lines: 20")).replace(
+        "headline: 學習貫徹", "headline: \U0001F600學習貫徹", 1)
+    issue_copy.write_text(saved, encoding="utf-8")
+    studio.step()
+    assert studio.state["stale"] is not None
+    with pytest.raises(PlaceRefused):
+        studio.place({"kind": "frame", "id": "community-spaces", "frame": 1, "col": 4, "span": 3, "line": 36,
+                      "lines": 24, "digest": studio.state["digest"]})
+    assert issue_copy.read_text(encoding="utf-8") == saved
+
+
 def test_error_parts_of_the_loaders_messages():
     assert error_parts("issues/1650.yaml:25: stories[study-session].frames[2].span: columns 5–7 run past") == {
         "file": "issues/1650.yaml", "line": 25, "key": "stories[study-session].frames[2].span",

@@ -306,3 +306,14 @@ def test_a_table_mistake_in_a_story_file_names_the_file_and_line(tmp_path):
         load_issue(tmp_path / "issues" / "1638.yaml")
     assert str(exc.value) == (f"{text}:{row + 1}: this table row has 6 cells but the table's head has 5: give "
                               f"every row as many cells as the head")
+
+
+def test_markers_inside_a_plain_fence_are_read_once():
+    # The inside of a fence that is not a table is story text: read from the lines as written, so an
+    # escaped \{緊} prints as {緊} and a {緊} steers its paragraph, as anywhere else.
+    from layout.compose.settings import Steer
+    from layout.issue.loader import parse_body
+
+    blocks = parse_body("```\n\\{緊}結語\n{緊}段落一。\n```")
+    assert [(b.text, b.steer) for b in blocks] == [("```", Steer.NORMAL), ("{緊}結語", Steer.NORMAL),
+                                                   ("段落一。", Steer.TIGHT), ("```", Steer.NORMAL)]

@@ -179,24 +179,28 @@ def render(issue_path: Path, out_dir: Path | None = None, fonts: FontSet | None 
         issue = read_issue(issue_path, allow_outside, root)
     layouts = [printable_layout(issue_path, fonts, proof, show_grid, allow_outside, issue, root, edition=code)
                for code in issue.editions]
-    results = []
-    # Several editions: each set goes into a folder of its own inside the issue's; one made for this
-    # render is taken away again if the render fails before anything is in it.
+    # Several editions: each set goes into a folder of its own inside the issue's. Every edition's set is
+    # written in full before any is put in place, so a failure in one (a write, a stop, a preflight)
+    # leaves every edition's folder as it was; a folder made for this render is taken away again.
     made = [f for f in {output_folder(layout.issue, out_dir, proof).parent for layout in layouts}
             if len(layouts) > 1 and not f.exists()]
+    staged = []
     try:
-        for layout in layouts:
-            folder = output_folder(layout.issue, out_dir, proof)
-            with replaced_whole(folder, folder.parent if proof else folder) as staging:
+        with contextlib.ExitStack() as sets:
+            for layout in layouts:
+                folder = output_folder(layout.issue, out_dir, proof)
+                staging = sets.enter_context(replaced_whole(folder, folder.parent if proof else folder))
                 result = _write_set(layout, fonts, staging, proof)
                 if also_write is not None:
                     also_write(staging, layout.issue.script.code)
-            results.append(_moved(result, folder))
+                staged.append((result, folder))
+            # Leaving the block puts each set in place, the last edition's first.
     except BaseException:
         for folder in made:
             with contextlib.suppress(OSError):
-                folder.rmdir()           # only if empty: an edition written before the failure stays
+                folder.rmdir()           # only if empty
         raise
+    results = [_moved(result, folder) for result, folder in staged]
     return replace(results[0], editions=tuple(results)) if len(results) > 1 else results[0]
 
 

@@ -255,7 +255,7 @@ class Studio:
             update = self.watcher.update()
         except LayoutError as exc:
             stale = self.watcher.mark_stale(exc)
-            self._failed(exc, stale, digest)
+            self._failed(exc, stale)
             if on_error:
                 on_error(exc)
             return
@@ -287,7 +287,7 @@ class Studio:
             state["kept"] = self._kept_names()
         self._publish(state)
 
-    def _failed(self, error: LayoutError, stale, digest: str) -> None:
+    def _failed(self, error: LayoutError, stale) -> None:
         said = str(error)
         if stale is not None and said != self.last_error:
             # mark_stale drew the red band on every page it has: every page's picture is new.
@@ -299,10 +299,10 @@ class Studio:
             state["pages"] = [{**p, "rev": self.revisions.get(p["number"], 0),
                                "image": re.sub(r"v=[^&]*$", f"v={self.session}-{self.revisions.get(p['number'], 0)}",
                                                p["image"]), "status": "error"} for p in state["pages"]]
+        # The digest stays the last good view's: the pages shown are not of the file on disk, so a drag
+        # made on them is refused (the file changed since the view was made) and the editor's save kept.
         state.update(stale={**error_parts(said), "at": time.strftime("%H:%M:%S"),
-                            "good": stale.good if stale else None},
-                     digest=digest)
-        self.digest = digest
+                            "good": stale.good if stale else None})
         self._publish(state)
 
     def _copyfit(self) -> dict:

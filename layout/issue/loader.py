@@ -213,7 +213,8 @@ def parse_body(text: str) -> tuple[Block, ...]:
     # 緊排 / 鬆排: a paragraph's own first characters ask for one step tighter or looser; taken off the
     # source line before it is parsed (so the marker is never printed), and ``\{緊}`` stays text.
     steers: dict[int, Steer] = {}
-    lines = text.split("\n")
+    source = text.split("\n")      # as written: what a fence's inside is parsed from again
+    lines = list(source)
     for k, line in enumerate(lines):
         stripped = line.lstrip()
         for marker, steer in STEER_MARKERS.items():
@@ -239,7 +240,7 @@ def parse_body(text: str) -> tuple[Block, ...]:
             blocks.append(Block(BlockKind.TABLE, (), table=table))
             continue
         if opener.type == "fence":
-            blocks += _fence(opener, lines, where)
+            blocks += _fence(opener, lines, where, source)
             continue
         if inline.type != "inline":
             continue
@@ -259,8 +260,10 @@ def parse_body(text: str) -> tuple[Block, ...]:
     return tuple(blocks)
 
 
-def _fence(token, lines: list[str], where: list[int]) -> list[Block]:
-    """A fenced block: ```csv is a data table; any other is text as written, a paragraph a line."""
+def _fence(token, lines: list[str], where: list[int], source: list[str]) -> list[Block]:
+    """A fenced block: ```csv is a data table; any other is text as written, a paragraph a line.
+    ``lines`` are the text's lines as parsed (markers taken off), ``where`` each one's number in
+    ``source``, the lines as written."""
     start, end = token.map
     closed = end - start >= 2 and lines[end - 1].strip().startswith(token.markup)
     if token.info.strip().lower() == "csv":
@@ -271,7 +274,8 @@ def _fence(token, lines: list[str], where: list[int]) -> list[Block]:
     # between them is story text as anywhere else (a subhead, bold, a table).
     closing = [Block(BlockKind.PARA, (Inline(lines[end - 1].strip()),))] if closed else []
     try:
-        inner = parse_body("\n".join(lines[start + 1:end - 1 if closed else end]))
+        # The inside parsed again from the lines as written, so a {緊} or \{緊} in it is read once.
+        inner = parse_body("\n".join(source[where[start]:where[end - 1] - 1 if closed else where[end - 1]]))
     except TableSourceError as exc:
         raise TableSourceError(where[start] + exc.line, exc.message) from None
     return [Block(BlockKind.PARA, (Inline(lines[start].strip()),)), *inner, *closing]

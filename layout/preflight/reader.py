@@ -382,7 +382,11 @@ class ReadFile:
         self.declined: str | None = None
         if not data.startswith(b"%PDF-"):
             raise Declined("no %PDF header")
-        self.pdf_version = data[5:data.find(b"\n", 5, 20)].strip().decode("latin-1")
+        # The engine ends its header line with LF; any other header is for pikepdf to read.
+        header = re.match(rb"%PDF-(\d\.\d)\n", data[:16])
+        if header is None:
+            raise Declined("a header line not as the engine writes it")
+        self.pdf_version = header.group(1).decode("latin-1")
         offsets, self.trailer = self._xref()
         self.objects: dict[tuple[int, int], object] = {}
         for key, offset in offsets.items():
@@ -513,8 +517,10 @@ class ReadFile:
                 if "/Resources" not in node or "/MediaBox" not in node:
                     raise Declined("a page that inherits its resources or media box")
                 out.append(ReadPage(node, self))
-            else:
-                todo += reversed(node.get("/Kids", PdfArray()))
+            elif node.get("/Type") == "/Pages" and isinstance(node.get("/Kids"), PdfArray):
+                todo += reversed(node["/Kids"])
+            else:          # neither a page nor a node of pages: pikepdf decides what it is
+                raise Declined("a page tree node that is neither /Page nor /Pages with /Kids")
         return out
 
 
