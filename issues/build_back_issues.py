@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import re
 import sys
 from pathlib import Path
 
@@ -122,11 +123,11 @@ def build_issue(k: int, fonts) -> str:
     jump_page = rng.choice([2, 3])
     first = Frame(GridRect(1, 1, lead_span, top + head_lines, first_lines))
     jump_top = t.running_head_lines + 1
-    need = plan.lines_needed(lead_blocks, [first], jump_page, 1, 2, jump_top, 30, jump_head=lead[3].split()[0][:9])
+    need = plan.lines_needed(lead_blocks, [first], jump_page, 1, 2, jump_top, 30, jump_head=jump_head_of(lead[3]))
     stories.append(story_yaml(lead, grid(1, 1, cols, top, head_lines),
                               [grid(1, 1, lead_span, top + head_lines, first_lines),
-                               grid(jump_page, 1, 2, jump_top, need) + f"  # jump_head: {lead[3].split()[0][:9]}"],
-                              jump_head=lead[3].split()[0][:9], fit=not plan.head_fits(lead, 1, 1, cols, top, head_lines)))
+                               grid(jump_page, 1, 2, jump_top, need) + f"  # jump_head: {jump_head_of(lead[3])}"],
+                              jump_head=jump_head_of(lead[3]), fit=not plan.head_fits(lead, 1, 1, cols, top, head_lines)))
     boxes.append(("banner", "深入貫徹落實\n徐匯區第十一次黨代會精神", grid(1, lead_span + 1, 2, top + head_lines, first_lines)))
     used_top = top + head_lines + first_lines + 1
     second_blocks = parse_body(read_text_file(HERE / second[1], "text"))
@@ -216,6 +217,17 @@ def build_issue(k: int, fonts) -> str:
         out.append(f"  - id: box-{n + 1}\n    kind: {kind}\n" + ("    sample: true\n" if kind != "banner" else "")
                    + f"    text: |\n{body}\n    place: {place}")
     return "\n".join(out) + "\n"
+
+
+def jump_head_of(headline: str) -> str:
+    """A 續題 from a headline: its first phrase (up to a space or a pause), at most ten characters, its
+    quotation marks closed — never a cut inside a quotation (從“搖籃”到“拐杖 is no head)."""
+    phrase = re.split(r"[ ，、：；。！？]", headline)[0]
+    if len(phrase) > 10:
+        phrase = phrase[:8].rstrip("“‘「『（《")
+    for opening, closing in ("“”", "‘’", "「」", "『』", "（）", "《》"):
+        phrase += closing * (phrase.count(opening) - phrase.count(closing))
+    return phrase
 
 
 def story_yaml(seed, head: str, frames: list[str], jump_head: str | None = None, fit: bool = False) -> str:

@@ -415,3 +415,13 @@ def test_whole_paragraph_breaking_properties(test_fonts, text, em, indent, steer
             assert all(text[e - 1] in "/.-_?&=#" for e in inside), (m.group(), [ln.text for ln in lines])
         else:
             assert not inside, (m.group(), [ln.text for ln in lines])
+
+
+def test_an_apostrophe_in_a_latin_word_is_set_at_a_letters_width(real_fonts):
+    # The CJK faces draw ’ an em wide (as Chinese punctuation); inside It’s it takes the Latin face.
+    from layout.compose.atoms import Paragraph, Span, TextStyle, atomise
+
+    atoms = atomise(Paragraph((Span("It’s 的", TextStyle("body", 10.0)),)), real_fonts)
+    word = atoms[0]
+    assert word.text == "It’s" and word.faces[2].key == "latin"
+    assert word.width < 2.5 * 10.0

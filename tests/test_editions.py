@@ -59,10 +59,30 @@ def test_engine_words_in_the_edition_script():
     assert Edition.named("hant").words("（下轉第2版）責任編輯：") == "（下轉第2版）責任編輯："
 
 
-def test_quotation_marks_by_convention_not_apostrophes():
+def test_quotation_marks_by_nesting_level_not_apostrophes():
+    # By level, whatever the source used: the outermost pair gets the edition's outer marks.
     text = "從“搖籃”到‘拐杖’，Xi’an 的“老‘小’”"
-    assert Edition.named("hant").quotes(text) == "從「搖籃」到『拐杖』，Xi’an 的「老『小』」"
+    assert Edition.named("hant").quotes(text) == "從「搖籃」到「拐杖」，Xi’an 的「老『小』」"
     assert Edition.named("hans").quotes("「老『小』」") == "“老‘小’”"
+    # 魯迅's texts quote with 『』 alone: outer marks in either edition.
+    assert Edition.named("hans").quotes("『這好極！他，——怎樣？……』") == "“這好極！他，——怎樣？……”"
+    # Marks around Latin words in Latin text stay, as does an apostrophe; a quotation left open keeps its level.
+    assert Edition.named("hant").quotes("with “curly quotes” and it’s fine") == "with “curly quotes” and it’s fine"
+    assert Edition.named("hant").quotes("“第一段未完") == "「第一段未完"
+
+
+def test_old_variant_forms_take_the_standard_form_and_the_rest_are_reported(tmp_path):
+    # 鄕 躱 偸 (old forms neither national set has) print as 乡 躲 偷 / 鄉 躲 偷; Unicode lists no
+    # variant for 靑, so the Simplified edition prints it as written, with a warning naming it.
+    assert Edition.named("hans").convert("故鄕躱偸", HANT) == "故乡躲偷"
+    assert Edition.named("hant").convert("故鄕躱偸", HANT) == "故鄉躲偷"
+    path = copy_issues(tmp_path / "issues", edition="hans")
+    story = tmp_path / "issues" / "1650" / "study-session.md"
+    story.write_text(story.read_text(encoding="utf-8").replace("11月24日", "11月24日靑年", 1), encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", str(path)])
+    assert result.exit_code == 0, result.output
+    assert ("edition hans prints 靑 (U+9751), which 通用規範漢字表 and GB 2312 do not have, 1 time, "
+            "first in story 'study-session', paragraph 1") in result.output
 
 
 # --- the sample in both editions ----------------------------------------------------------------
@@ -258,3 +278,9 @@ def test_a_render_failing_in_one_edition_leaves_every_edition_as_it_was(tmp_path
     after = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
     assert after == before
     assert not [p for p in out.rglob(".*")]
+
+
+def test_watch_of_an_edition_the_issue_does_not_print_stops_at_once(tmp_path):
+    result = CliRunner().invoke(main, ["watch", str(ISSUE), "--edition", "hant-tw", "-o", str(tmp_path / "o")])
+    assert result.exit_code == 1 and "printed in the editions hans, hant, not hant-tw" in result.output
+    assert not (tmp_path / "o").exists()

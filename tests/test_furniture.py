@@ -127,3 +127,61 @@ def test_qr_modules_from_the_disk_cache_are_segnos(tmp_path, monkeypatch):
     assert furniture._qr_matrix(url) == expected                  # read back
     kept.write_bytes(b"\x01\x00\n\x07")                           # damaged: encoded again
     assert furniture._qr_matrix(url) == expected
+
+
+def test_a_filled_headline_never_runs_past_its_head(test_fonts):
+    """fit_headline grows a one-line headline to fill its width; where that size is too tall for the
+    head's rectangle, the headline is set smaller instead of running into what lies under it."""
+    from dataclasses import replace
+
+    from layout.base.units import Rect
+    from layout.compose.linebreak import Composer
+    from layout.issue.model import Story
+    from layout.page.furniture import HEAD_LEADING
+
+    t = load_issue(ISSUE).template
+    story = Story("s", None, "會議", None, (), None, (), "test", fit_headline=True)
+    composer = Composer(test_fonts)
+    # Two ideographs filling 200 pt would be 100 pt tall; the head is 2 grid lines.
+    rect = Rect(0, 0, 200, 2 * t.pitch)
+    items = headline_block(story, rect, t, composer)
+    sizes = {round(i.size, 2) for i in items if hasattr(i, "size")}
+    assert sizes and max(sizes) * HEAD_LEADING <= rect.h + 1e-6
+    # Where the grown size fits, it is still used: larger than the style's 30 pt.
+    tall = Rect(0, 0, 200, 20 * t.pitch)
+    filled = [i for i in headline_block(replace(story), tall, t, composer) if hasattr(i, "size")]
+    assert max(i.size for i in filled) > t.styles["headline"].size
+
+
+def test_a_story_border_stays_under_the_running_head_rule_and_clear_of_the_text():
+    # Issue 1638 p8: guxiang-8 (box: double) has its head on line 4, right under the 報眉 (lines 1–3),
+    # and its frames across all six columns. Its border's outer rule was 0.4 pitch above line 4 (over the
+    # running head's rule, which is 0.25 pitch above line 4, 1 pt) and half a gutter past the type area.
+    from dataclasses import replace
+
+    from layout.page.furniture import BORDER_CLEAR, BOX_GAP, RUNNING_HEAD_RULE, border_outline, story_border
+
+    issue = load_issue(ROOT / "issues" / "1638.yaml")
+    t = issue.template
+    story = next(s for s in issue.stories if s.id == "guxiang-8")
+    area, top = t.type_area, t.line_y(4)
+    rule_foot = top - RUNNING_HEAD_RULE * t.pitch + 0.5
+    outline = border_outline(story, 8, t)
+    # Below the rule (the outer stroke's half weight 0.25 and the clearance), and the inner rule (1.5 in,
+    # 0.5 pt) still above the head's grid line, clear of its type.
+    assert outline.y == pytest.approx(rule_foot + BORDER_CLEAR + 0.25)
+    assert outline.y + 1.5 + 0.25 <= top
+    # Text flush with the type area's edges leaves no room inside: the strokes keep clear of it, as close
+    # outside as they allow — no longer half a gutter past the type area.
+    assert outline.x == pytest.approx(area.x - 1.75 - BORDER_CLEAR)
+    assert outline.right == pytest.approx(area.right + 1.75 + BORDER_CLEAR)
+    assert area.x - outline.x < t.gutter * BOX_GAP / 2
+    # A boxed story inside the type area: half a gutter outside its columns, as before; below, into the
+    # blank line under it, but never past the type area's foot.
+    narrow = replace(story, frames=tuple(replace(f, place=replace(f.place, col=2, span=4, lines=t.lines - 7))
+                                         for f in story.frames),
+                     head=replace(story.head, col=2, span=4))
+    inner = border_outline(narrow, 8, t)
+    assert inner.x == pytest.approx(t.column_x(2) - t.gutter * BOX_GAP)
+    assert inner.bottom <= area.bottom - 0.25 + 1e-9
+    assert story_border(story, 7, t) == []

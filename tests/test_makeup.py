@@ -180,8 +180,136 @@ def test_each_rule_fails_on_a_page_that_breaks_it(project, fonts):
     # jumps: a frame on page 2 for a story the plan keeps on page 1.
     jumped = replace(other, frames=other.frames + (Frame(GridRect(2, 1, 2, 4, 10), "續"),))
     assert "jumps" in _rules(_with(issue, jumped), roles, fonts)
+
+    # head-fits: a head given one line fewer than its block needs draws past its rectangle onto its text.
+    tight = replace(other, head=replace(other.head, lines=2), fit_headline=False,
+                    frames=(replace(other.frames[0], place=replace(other.frames[0].place,
+                                                                   line=other.head.line + 2)),))
+    found = [v for v in check_rules(_with(issue, tight), roles, composer_for(issue.template, fonts))
+             if v.rule == "head-fits"]
+    assert found and f"the head of '{other.id}'" in found[0].message and "its own text" in found[0].message
+
+    # text-start: the photo moved over the first columns of its story's text (where the text begins).
+    f = with_photo.frames[0]
+    left = replace(photo, place=replace(photo.place, col=f.place.col, line=f.place.line, span=1))
+    ex = GridRect(1, f.place.col, 1, f.place.line, photo.place.lines + 1)
+    round_left = replace(with_photo, frames=(replace(f, exclude=(ex,)),))
+    bad = replace(_with(issue, round_left), photos=tuple(left if p.id == photo.id else p for p in issue.photos))
+    assert "text-start" in _rules(bad, roles, fonts)
     assert set(MAKEUP_RULES) == {"modular", "lead", "headline-order", "tombstone", "head-under-photo", "reading-order",
-                          "photo-with-story", "jumps"}
+                                 "photo-with-story", "jumps", "head-fits", "text-start"}
+
+
+def _one_story_issue(story: Story, photos=()):
+    """A one-page issue of the plans' template holding ``story`` (for hand-worked rule checks)."""
+    import datetime as dt
+
+    from layout.issue.model import Issue, PageSpec, Paper
+
+    t = load_plan(ROOT / "issues" / "plans" / "1650-front.yaml").template
+    return Issue(ROOT / "issues" / "x.yaml", t, Paper("報", None, None), 1, 1, dt.date(2021, 1, 4), (PageSpec(1, "要聞", None),),
+                 (story,), (), tuple(photos))
+
+
+def test_a_head_too_tall_for_its_rectangle_breaks_head_fits(test_fonts):
+    """On the test font, 會議精神 at the headline's 30 pt takes one line of 4 em (120 pt, in 6 columns)
+    and a block of 1.2 × 30 = 36 pt. A head of 2 grid lines (28 pt) is 8 pt short: the block, set from
+    the rectangle's top, draws 8.0 pt past its foot onto the text under it. In 3 lines (42 pt) it is
+    centred with 3 pt above and below: it fits."""
+    roles = Roles({"a": Priority.LEAD}, {"a": 1}, {"a": None})
+    composer = composer_for(load_plan(ROOT / "issues" / "plans" / "1650-front.yaml").template, test_fonts)
+    blocks = load_plan(ROOT / "issues" / "plans" / "1650-front.yaml").pages[0].stories[0].blocks
+    for lines, over in ((2, 8.0), (3, None)):
+        story = Story("a", None, "會議精神", None, blocks, GridRect(1, 1, 6, 13, lines),
+                      (Frame(GridRect(1, 1, 6, 13 + lines, 30)),), "test")
+        found = [v for v in check_rules(_one_story_issue(story), roles, composer) if v.rule == "head-fits"]
+        if over is None:
+            assert found == []
+        else:
+            assert len(found) == 1 and f"draws {over:.1f} pt past its rectangle" in found[0].message
+            assert "its own text" in found[0].message
+
+
+def test_no_head_is_proposed_that_touches_what_lies_under_it(project, fonts):
+    """1650's community-spaces in 6 columns was proposed with a head of 2 grid lines (28 pt) and its
+    headline grown to 25.9 pt: a block of 0.1 + 1 + 0.1 em = 31.1 pt, its em box 0.5 pt past the head's
+    foot, touching the photo under it. In every proposal each head's lines, with the head's own leading
+    (0.1 em) under the last one, lie inside its rectangle."""
+    from layout.page.furniture import HEAD_LINE_TOP, headline_block
+    from layout.page.grid import EM_TOP
+    from layout.page.items import TextRun
+
+    result = _proposals(project, "1650-front.yaml", 3, fonts)
+    for proposal in result.proposals:
+        layout = build_layout(proposal.path, fonts)
+        t = layout.issue.template
+        composer = composer_for(t, fonts)
+        for story in layout.issue.stories:
+            rect = t.rect(story.head)
+            runs = [i for i in headline_block(story, rect, t, composer) if isinstance(i, TextRun)]
+            foot = max(r.baseline + (1 - EM_TOP + HEAD_LINE_TOP) * r.size for r in runs)
+            top = min(r.baseline - (EM_TOP + HEAD_LINE_TOP) * r.size for r in runs)
+            assert top >= rect.y - 0.05 and foot <= rect.bottom + 0.05, (proposal.path.name, story.id, foot - rect.bottom)
+
+
+def test_a_storys_text_starts_under_its_head_at_the_top_left(project, fonts):
+    """A story's photo goes across the top of its text or over its last columns, never over the first
+    column where the text begins, and no column under a photo is shorter than 5 lines: on 1650's front
+    page the first proposal put community-spaces' photo over columns 1–3 with three 3-line legs under it."""
+    result = _proposals(project, "1650-front.yaml", 3, fonts)
+    for proposal in result.proposals:
+        issue = load_issue(proposal.path)
+        for photo in issue.photos:
+            story = _story(issue, result.plan.story(photo.id.removesuffix("-photo")).id)
+            frame = story.frames[0]
+            assert (frame.place.col, frame.place.line) not in photo.place.cells()
+            assert frame.place.line == story.head.line + story.head.lines or \
+                frame.place.line == photo.place.line + photo.place.lines + 1
+            for ex in frame.exclude:
+                assert ex.col + ex.span == frame.place.col + frame.place.span      # over the last columns
+                assert frame.place.line + frame.place.lines - (ex.line + ex.lines) >= 5
+        layout = build_layout(proposal.path, fonts)
+        for flow in layout.flows:
+            first = next(p for p in flow.lines if p.kind.name in ("BODY", "SUBHEAD"))
+            frame = flow.story.frames[0].place
+            assert first.x == pytest.approx(layout.issue.template.column_x(frame.col)), flow.story.id
+    # The rule says so on any page, and the README lists it.
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "*text start*" in readme and "*head fits*" in readme
+
+
+def test_a_proposal_fits_every_edition_it_prints(project, fonts):
+    """A template that prints [hans, hant-tw]: Taiwan's marks are centred and never squeezed, so a story
+    takes more lines there. Every proposal fits exactly and keeps every rule in both editions, as the
+    render lays them out (pipeline.build_layouts)."""
+    from layout.app.pipeline import build_layouts
+
+    templates = project / "issues" / "templates"
+    text = (templates / "xuhuibao-tabloid.yaml").read_text(encoding="utf-8")
+    (templates / "xuhuibao-tw.yaml").write_text(text.replace("name: xuhuibao-tabloid", "name: xuhuibao-tw")
+                                                + "editions: [hans, hant-tw]\n", encoding="utf-8")
+    plan_text = (project / "issues" / "plans" / "1650-front.yaml").read_text(encoding="utf-8")
+    plan = _plan(project, "1650-tw.yaml", plan_text.replace("template: xuhuibao-tabloid", "template: xuhuibao-tw"))
+    result = make_up(plan, project / "issues" / "tw.yaml", 2, fonts)
+    roles = plan_roles(result.plan)
+    for proposal in result.proposals:
+        layouts = build_layouts(proposal.path, fonts)
+        assert [lo.issue.script.code for lo in layouts] == ["hans", "hant-tw"]
+        for layout in layouts:
+            assert all(f.overset is None for f in layout.flows), layout.issue.script.code
+            assert all(f.underset_lines == 0 for f in layout.flows), layout.issue.script.code
+            composer = composer_for(layout.issue.template, fonts)
+            assert check_rules(layout.issue, roles, composer, layout) == []
+        render(proposal.path, project / "out-tw", fonts)      # refuses an edition that oversets
+
+
+def test_a_plans_editions_are_written_into_the_issue(project, fonts):
+    plan_text = (project / "issues" / "plans" / "1650-front.yaml").read_text(encoding="utf-8")
+    plan = _plan(project, "1650-ed.yaml", plan_text.replace("template: xuhuibao-tabloid\n",
+                                                            "template: xuhuibao-tabloid\neditions: [hans, hant]\n"))
+    result = make_up(plan, project / "issues" / "ed.yaml", 1, fonts)
+    assert load_plan(plan).editions == ("hans", "hant")
+    assert load_issue(result.proposals[0].path).editions == ("hans", "hant")
 
 
 # --- the measure the search uses is the engine's ------------------------------------------------
@@ -198,10 +326,10 @@ def test_the_fill_simulation_agrees_with_the_engines_flow(fonts):
         for span in (1, 2, 3, 6):
             total = sum(c for c, _ in blocks)
             for lines in {max(2, total // span - 1), max(2, total // span), total // span + 1, total // span + 3}:
-                for exclude in (None, (1, 8)) if span > 1 and lines > 10 else (None,):
+                for exclude in (None, (0, 1, 8), (span - 1, 1, 8)) if span > 1 and lines > 10 else (None,):
                     sim = simulate(blocks, [FrameShape(span, lines, exclude)])
                     frame = Frame(GridRect(1, 1, span, 13, lines), None, None,
-                                  (GridRect(1, 1, exclude[0], 13, exclude[1]),) if exclude else ())
+                                  (GridRect(1, 1 + exclude[0], exclude[1], 13, exclude[2]),) if exclude else ())
                     model = Story(story.id, None, None, None, story.blocks, None, (frame,), "test", balance=True)
                     flow = flow_story(model, t, composer)
                     assert (sim.overset == 0) == (flow.overset is None), (story.id, span, lines, exclude)

@@ -171,3 +171,14 @@ def test_no_permission_to_write(tmp_path):
         locked.chmod(0o755)
     assert result.returncode == 1 and result.stderr.count("\n") == 1, result.stderr
     assert result.stderr == f"error: {locked}: cannot write into this folder: permission denied\n"
+
+
+def test_makeup_never_replaces_an_issue_file_unasked(tmp_path):
+    from conftest import copy_issues
+
+    path = copy_issues(tmp_path / "issues")
+    before = path.read_bytes()
+    plan = tmp_path / "issues" / "plans" / "1650-front.yaml"
+    result = CliRunner().invoke(main, ["makeup", str(plan), "-o", str(path)])
+    assert result.exit_code == 1 and "already there" in result.output and "--force" in result.output
+    assert result.output.count("\n") == 1 and path.read_bytes() == before

@@ -81,6 +81,23 @@ def test_dateline_runs_in_and_the_byline_follows_it(test_fonts):
     assert story_with_byline(alone, t).blocks[0].text == "大山\u3000" + TEXT
 
 
+def test_a_dateline_takes_the_place_of_the_texts_own_lead_in(test_fonts):
+    # The text opens with 本報訊 and the YAML gives a dateline: one lead-in is printed, the dateline
+    # (the desk's), in either mode — never 九月（大山）本報訊 ….
+    t = small_template()
+    s = replace(story(["本報訊 " + TEXT], [frame(1, 1, 3, 1, 10)]), byline="大山", byline_at="run-in", dateline="九月")
+    set_story = story_with_byline(s, t)
+    assert [(i.text, i.style) for i in set_story.blocks[0].inlines] == \
+        [("九月", "lead_in"), ("（大山）", "byline"), (TEXT, None)]
+    flow = flow_story(set_story, t, Composer(test_fonts))
+    verify_complete(flow)
+    assert _text(flow) == "九月（大山）" + TEXT
+    assert [b.text for b in story_with_byline(replace(s, byline_at="line"), t).blocks] == ["大山", "九月\u3000" + TEXT]
+    assert story_with_byline(replace(s, byline=None), t).blocks[0].text == "九月\u3000" + TEXT
+    # Without a dateline the text's own 本報訊 stays, in line mode too.
+    assert story_with_byline(replace(s, dateline=None, byline_at="line"), t).blocks[1].text == "本報訊 " + TEXT
+
+
 def test_copyfit_counts_the_texts_paragraphs_not_the_byline_line(test_fonts):
     # The hints name paragraphs as the editor counts them in the text file: the byline line is not one.
     t = small_template()
@@ -145,8 +162,59 @@ def test_pull_quote_between_rules_and_its_room_by_hand(test_fonts):
     over_story = _quote_story("一二三四五六七八九十人大中天日月", place, [frame(1, 1, 3, 1, 10)])
     items, over = pull_quote_items(over_story, t, Composer(test_fonts))
     drawn = "".join(i.text for i in items if isinstance(i, TextRun))
-    assert over is not None and (over.element, over.page, over.available) == ("pull quote", 1, 3)
-    assert over.lines == 4 and len(drawn) + over.chars == 16 and "一二三四五六七八九十人大中天日月".startswith(drawn)
+    # Reported in grid lines, as the place is given: the 4 lines need 2 × 4.5 + 2 × 3.5 + 3 × 14 + 10 =
+    # 68 pt, 5 grid lines of 15 pt; the place has 4.
+    assert over is not None and (over.element, over.page, over.lines, over.available) == ("pull quote", 1, 5, 4)
+    assert len(drawn) + over.chars == 16 and "一二三四五六七八九十人大中天日月".startswith(drawn)
+
+
+def test_a_quote_line_ending_in_a_trimmed_mark_keeps_its_em_inside(test_fonts):
+    # 上下左右、 at 10 pt in a 50 pt rectangle: 4.5 em with 、 trimmed to ½ em at the line's end, so
+    # the composer centres it 2.5 pt in — but 、 is drawn with its whole em, which then ends at 52.5 pt,
+    # past the edge. The line moves in by those 2.5 pt: its em boxes take exactly 0–50 pt. The break
+    # stays where 避頭尾 allows it (、 never opens a line): 上下左右、 / 本報訊我區.
+    from layout.page.verify import run_extent
+
+    t = small_template()
+    place = GridRect(1, 2, 1, 3, 4)
+    rect = t.rect(place)
+    s = replace(story(["一二三上下左右、本報訊我區四五"], [frame(1, 1, 1, 1, 10)]),
+                pull_quote=PullQuote("上下左右、本報訊我區", place))
+    items, over = pull_quote_items(s, t, Composer(test_fonts))
+    assert over is None
+    runs = [i for i in items if isinstance(i, TextRun)]
+    assert [r.text for r in runs] == ["上下左右、", "本報訊我區"]
+    boxes = [run_extent(r, test_fonts) for r in runs]
+    assert [(b.x - rect.x, b.right - rect.x) for b in boxes] == [(0.0, 50.0), (0.0, 50.0)]
+
+
+def test_a_pull_quote_is_broken_to_fit_across_its_place_real_fonts(tmp_path, real_fonts):
+    # The reviewer's case: 經過居民“點單”、部門“接單” in one column: its first line ended in 、 reaching
+    # 4.5 pt past the edge and the render failed however many lines the quote had. Every em box drawn
+    # is inside now, in each edition.
+    from layout.page.verify import run_extent
+
+    body = "區民政局有關負責人介紹，今年的民生實事項目在年初經過居民“點單”、部門“接單”，列入區政府年度計劃。" * 3
+    path = _issue(tmp_path, f"""  - id: lead
+    headline: 學習討論會
+    body: |
+      {body}
+    head: {{page: 2, col: 1, span: 4, line: 4, lines: 4}}
+    frames:
+      - {{page: 2, col: 1, span: 3, line: 8, lines: 20}}
+    pull_quote:
+      text: 經過居民“點單”、部門“接單”
+      place: {{page: 2, col: 4, span: 1, line: 8, lines: 8}}
+""")
+    issue = load_issue(path)
+    for edition in issue.editions:
+        layout = layout_issue(issue, real_fonts, edition=edition)
+        flow = layout.flows[0]
+        assert not flow.elements_over
+        rect = layout.issue.template.rect(flow.story.pull_quote.place)
+        runs = [i for i in layout.pages[1].items if isinstance(i, TextRun) and rect.contains(
+            run_extent(i, real_fonts), tolerance=20) and i.size == layout.issue.template.styles["pull_quote"].size]
+        assert runs and all(rect.contains(run_extent(r, real_fonts), tolerance=0.01) for r in runs)
 
 
 def test_the_body_flows_around_a_pull_quote_and_the_column_rules_stop_at_it(test_fonts):
@@ -220,6 +288,23 @@ def test_a_pull_quote_inside_a_frame_is_excluded_and_one_across_its_edge_refused
         load_issue(path)
 
 
+def test_a_pull_quote_goes_on_a_page_of_its_story_touching_its_frames(tmp_path):
+    # On a page where the story has no frame (its head alone is not enough): refused, naming the page.
+    quote = "    pull_quote:\n      text: 堅持穩中求進工作總基調\n"
+    path = _issue(tmp_path, LEAD + quote + "      place: {page: 1, col: 1, span: 2, line: 20, lines: 6}\n")
+    with pytest.raises(LayoutError) as exc:
+        load_issue(path)
+    assert re.search(r"e\.yaml:\d+: stories\[lead\]\.pull_quote\.place\.page: .*page 1 holds none of the story's "
+                     r"frames", str(exc.value))
+    # On its page but touching none of its frames (columns 1–4, lines 8–27): refused.
+    path = _issue(tmp_path / "b", LEAD + quote + "      place: {page: 2, col: 6, span: 1, line: 12, lines: 5}\n")
+    with pytest.raises(LayoutError, match=r"stories\[lead\]\.pull_quote\.place: .*touches none of its frames"):
+        load_issue(path)
+    # Beside a frame, touching it (column 5 against column 4): accepted.
+    path = _issue(tmp_path / "c", LEAD + quote + "      place: {page: 2, col: 5, span: 1, line: 12, lines: 5}\n")
+    assert load_issue(path).stories[0].pull_quote.place == GridRect(2, 5, 1, 12, 5)
+
+
 def test_a_pull_quote_that_does_not_fit_is_reported_as_an_overset(tmp_path, real_fonts):
     from layout.app.pipeline import overset_message
 
@@ -267,6 +352,52 @@ def test_a_sidebar_is_a_story_of_its_own_with_its_heading_and_border(tmp_path, r
     border = [i for i in page2 if type(i).__name__ == "Rectangle" and i.stroke is not None
               and abs(i.y - band.y) < 0.01]
     assert border and border[0].y + border[0].h == pytest.approx(t.line_y(14))
+
+
+def test_a_sidebar_heading_is_set_smaller_to_fit_its_band_by_hand(test_fonts):
+    # The band: 1 column × 2 grid lines, 50 × 30 pt; the heading 0.5 em (5 pt) in: 45 pt for it.
+    # 一二三四五六七八九 at 10 pt: 4 a line, 3 lines, where the band holds 2 (12 pt apart: 12 + 10 ≤ 30).
+    # At 90 % (9 pt): 5 a line, 2 lines 10.8 pt apart, 19.8 pt centred in the 30: em tops 5.1 and 15.9.
+    from layout.page.news_elements import sidebar_heading
+
+    t = small_template()
+    s = replace(story(["一二三"], [frame(1, 1, 1, 3, 5)]), head=GridRect(1, 1, 1, 1, 2), heading="一二三四五六七八九")
+    items, over = sidebar_heading(s, t, Composer(test_fonts))
+    band = t.rect(s.head)
+    runs = [i for i in items if isinstance(i, TextRun)]
+    assert over is None and [(r.text, r.size) for r in runs] == [("一二三四五", 9.0), ("六七八九", 9.0)]
+    assert [round(r.baseline - 0.88 * r.size - band.y, 2) for r in runs] == [5.1, 15.9]
+    assert all(r.x == band.x + 5 for r in runs)
+    # Too long even at 70 %: two lines drawn in the band, the rest reported as an overset, the band in red.
+    s = replace(s, heading="徐匯新聞社區老少故鄉上下左右本報")
+    items, over = sidebar_heading(s, t, Composer(test_fonts))
+    runs = [i for i in items if isinstance(i, TextRun)]
+    assert (over.element, over.page, over.chars, over.lines, over.available) == ("heading", 1, 6, 3, 2)
+    assert [r.text for r in runs] == ["徐匯新聞", "社區老少故鄉"] and {r.size for r in runs} == {7.0}
+    assert all(band.y <= r.baseline - 0.88 * r.size and r.baseline + 0.12 * r.size <= band.bottom for r in runs)
+
+
+def test_a_sidebar_heading_too_long_for_its_band_fails_the_render_naming_it(tmp_path, real_fonts):
+    from layout.app.pipeline import overset_message
+    from layout.page.verify import run_extent
+
+    # One column: the long heading takes two lines at 90 % in its band, drawn inside it, and is noted.
+    one_col = SIDEBAR.replace("heading: 相關鏈接", "heading: 這是一個非常長的相關鏈接標題文字要換行") \
+        .replace("col: 5, span: 2", "col: 5, span: 1")
+    layout = layout_issue(load_issue(_issue(tmp_path, LEAD + one_col)), real_fonts)
+    side = next(f for f in layout.flows if f.story.id == "lead-sidebar")
+    band = layout.issue.template.rect(side.story.head)
+    heading = [i for i in layout.pages[1].items if isinstance(i, TextRun)
+               and band.y <= i.baseline <= band.bottom + 5 and band.x - 1 <= i.x <= band.right
+               and i.size < layout.issue.template.styles["sidebar_heading"].size]
+    assert "".join(r.text for r in heading) == "這是一個非常長的相關鏈接標題文字要換行"
+    assert all(band.contains(run_extent(r, real_fonts), tolerance=0.01) for r in heading)
+    assert not side.elements_over and any("its heading is set at" in w for w in layout.grid_warnings)
+    # Longer still: the render refuses it, naming the story and its heading, as an overset.
+    longer = one_col.replace("標題文字要換行", "標題文字要換行還有更多的字數讓它放不下去了吧")
+    layout = layout_issue(load_issue(_issue(tmp_path / "b", LEAD + longer)), real_fonts)
+    message = overset_message(layout)
+    assert message and "story 'lead-sidebar': its heading (page 2)" in message
 
 
 def test_a_sidebar_too_short_for_its_heading_is_refused(tmp_path):
@@ -346,3 +477,22 @@ def test_sample_1638_carries_every_element_and_its_simplified_edition_converts_t
     study = next(f for f in layout.flows if f.story.id == "study-session")
     assert study.story.pull_quote.text in "".join(b.text for b in study.story.blocks)
     assert not study.elements_over and study.overset is None
+
+
+def test_sample_1638_no_frame_of_a_story_sits_under_another_on_its_page():
+    # 1638 p4 had guxiang-4's frame 1 across six columns right over its frame 2 across five: reading down
+    # column 1 ran from frame 1 into frame 2, which goes on from column 6. A later frame on the same page
+    # sits beside the earlier ones (or on other columns), never under their columns.
+    from pathlib import Path
+
+    from layout.issue.loader import load_issue
+
+    issue = load_issue(Path(__file__).parent.parent / "issues" / "1638.yaml")
+    for placed in issue.stories:
+        for k, later in enumerate(placed.frames):
+            for earlier in placed.frames[:k]:
+                a, b = earlier.place, later.place
+                if a.page != b.page:
+                    continue
+                shared = set(range(a.col, a.col + a.span)) & set(range(b.col, b.col + b.span))
+                assert not (shared and b.line >= a.line + a.lines), (placed.id, a, b)

@@ -65,8 +65,10 @@ def test_widths_decimal_alignment_and_wrapping_worked_by_hand(test_fonts):
     # Decimal point of column 2 at 35 − 10 = 25: 12.5 starts at 25 − 10 = 15, 1,234 (no point) ends at 25.
     assert first.cells[1].lines[0].xs == pytest.approx((15.0, 20.0, 25.0, 30.0))
     assert second.cells[1].lines[0].xs[0] == pytest.approx(0.0) and second.cells[1].lines[0].width == pytest.approx(25)
-    # Decimal point of column 3 at 30 − 20 = 10: 3% starts at 10 − 5 = 5, -0.25% at 10 − 10 = 0.
-    assert first.cells[2].lines[0].xs == pytest.approx((5.0, 10.0))
+    # Decimal point of column 3 at 30 − 20 = 10: 3% starts at 10 − 5 = 5, -0.25% at 10 − 10 = 0; 3% has no
+    # point, so its % stands in the suffix slot after the point's place and the fraction, 10 + 5 + 10 = 25,
+    # under the % of -0.25%.
+    assert first.cells[2].lines[0].xs == pytest.approx((5.0, 25.0))
     assert second.cells[2].lines[0].xs == pytest.approx((0.0, 5.0, 10.0, 15.0, 20.0, 25.0))
 
 
@@ -81,6 +83,20 @@ def test_natural_widths_that_fit_share_what_is_left_equally(test_fonts):
     # The figures are flush on the decimal point, now at 60 − 5 in column 3 (its widest fraction, %).
     assert table.rows[0].cells[2].lines[0].xs == pytest.approx((50.0, 55.0))
     assert all(r.lines == 1 for r in table.rows)
+
+
+def test_a_figure_with_no_point_stands_where_its_point_would_be(test_fonts):
+    # 82.5% and 61% (the 完成率 column of 1638 p5): digits, point and % each ½ em, 5 pt at 10 pt. Integer
+    # parts 10, point 5, fraction 5, suffix 5: the column needs 25 pt; in 25 pt (the head 人 is 10) the
+    # point is at 25 − 15 = 10. 61 ends at the point (0, 5), its % in the suffix slot at 10 + 5 + 5 = 20,
+    # under the % of 82.5% — not at 10, under the point.
+    rows = ((cell("82.5%"),), (cell("61%"),))
+    table = set_table((cell("人", HEAD),), rows, (None,), 25.0, Composer(test_fonts), 10.0)
+    assert table.widths == pytest.approx((25.0,))
+    with_point, without = (r.cells[0].lines[0] for r in table.rows)
+    assert with_point.xs == pytest.approx((0.0, 5.0, 10.0, 15.0, 20.0))
+    assert without.xs == pytest.approx((0.0, 5.0, 20.0))
+    assert without.text == "61%" and without.width == pytest.approx(with_point.width)
 
 
 def test_digits_are_tabular_at_the_widest_digits_width(test_fonts, test_face):
@@ -119,6 +135,19 @@ def test_cell_text_breaks_under_kinsoku_and_least_width_keeps_marks_with_their_t
     assert all(ln.width <= table.widths[0] + 0.01 for ln in table.rows[0].cells[0].lines)
 
 
+def test_a_head_breaks_between_words_only(test_fonts):
+    # 社區空間（人） segments 社區 / 空間 / （ 人 ）. In a column of 30 pt (3 em: the head over the figure 1),
+    # the composer alone sets 社區空／間（人） (two lines, one broken inside 空間) rather than a third line
+    # holding （人）; a head keeps each word's ideographs together, so it is 社區／空間／（人）, as the
+    # hant-tw edition of 1638 p5 sets 養老／床位／（張） and hans now sets 养老／床位／（张）.
+    table = set_table((cell("社區空間（人）", HEAD),), ((cell("1"),),), (None,), 30.0, Composer(test_fonts), 10.0)
+    assert table.widths == pytest.approx((30.0,))
+    assert [ln.text for ln in table.head.cells[0].lines] == ["社區", "空間", "（人）"] and table.head.lines == 3
+    # Wide enough for two lines between words: 社區／空間（人）, as before.
+    table = set_table((cell("社區空間（人）", HEAD),), ((cell("1"),),), (None,), 40.0, Composer(test_fonts), 10.0)
+    assert [ln.text for ln in table.head.cells[0].lines] == ["社區", "空間（人）"]
+
+
 # --- in the flow (page/tables.py) --------------------------------------------------------------------
 
 LONG = """一二三四五六七八九十
@@ -152,9 +181,31 @@ def test_long_table_continues_in_the_next_frame_under_its_head_again(test_fonts)
     # Decimal point at 25 + (25 − 15) = 35 from the column's edge: 4.25 starts at 35 − 5, 3 ends at 35.
     four = next(p for p in cells if p.line.text == "4.25")
     assert four.dx + four.line.xs[0] == pytest.approx(30.0)
-    # The frames' lines used: 3 + 3 of 6; then 4 table lines and 1 of text, and 1 more in the next column.
-    assert [f.used for f in flow.frames] == [6, 6]
-    assert [part.rows for part in flow.tables] == [(1, 1, 1), (1, 2, 1)]
+    # The frames' lines used: 3 + 3 of 6; then 4 table lines, the blank line under the table's foot rule
+    # (the last row's: text goes on), and the text in the next column.
+    assert [f.used for f in flow.frames] == [6, 7]
+    assert [part.rows for part in flow.tables] == [(1, 1, 1), (1, 2, 2)]
+    assert [part.blank for part in flow.tables] == [0, 1]
+    text = [(p.x, p.grid_line) for p in flow.lines if p.block == 2]
+    assert text[0] == (t.column_x(3), 1)
+
+
+def test_a_grid_line_is_left_blank_between_the_tables_foot_rule_and_the_text_after_it(test_fonts):
+    # 一二三 (one line, indent 2 em) on line 1; the table's head on 2, its rows on 3 and 4; its heavy foot rule
+    # at the top of line 5, which is left blank; 天日月 starts on line 6, a whole pitch under the rule.
+    t = small_template()
+    s = story_of("一二三\n| 區 | 人 |\n|---|---|\n| 一 | 1 |\n| 二 | 2 |\n天日月", [frame(1, 1, 1, 1, 10)])
+    flow = flow_story(s, t, Composer(test_fonts))
+    after = [p.grid_line for p in flow.lines if p.block == 2]
+    assert after == [6]
+    assert not any(p.grid_line == 5 for p in flow.lines)
+    across = [r for r in table_rules(flow.tables, t)[1] if r.y1 == r.y2]
+    assert [(r.y1, r.width) for r in across][-1] == (t.line_y(5), TABLE_HEAD_RULE)
+    assert flow.frames[0].used == 6
+    # A table that ends the story leaves no line after it.
+    s = story_of("一二三\n| 區 | 人 |\n|---|---|\n| 一 | 1 |", [frame(1, 1, 1, 1, 10)])
+    flow = flow_story(s, t, Composer(test_fonts))
+    assert flow.frames[0].used == 3 and flow.tables[0].blank == 0
 
 
 def test_every_cells_text_is_drawn_once_in_order(test_fonts):

@@ -76,10 +76,13 @@ def test_one_or_two_digits_stand_upright_and_longer_latin_is_turned(test_fonts):
 
 def test_a_latin_phrase_with_spaces_is_one_turned_run(test_fonts):
     units = _units("社區ABC 12a空間", test_fonts)
-    assert [u.source for u in units] == ["社", "區", "ABC 12a", "空", "間"]
+    # Its words turned one by one (12a too, however short), a Latin word space between them, so a
+    # column may end between two words.
+    assert [u.source for u in units] == ["社", "區", "ABC", " ", "12a", "空", "間"]
+    assert [u.orientation.value for u in units[2:5:2]] == ["rotated", "rotated"]
     # 6 letters of ½ em and a ¼-em space: 32.5 pt, 2.5 pt from 區 and 空.
-    assert units[2].length == 32.5
-    assert set_column(units, GAP).ys == (0, 10, 22.5, 57.5, 67.5)
+    assert sum(u.length for u in units[2:5]) == 32.5
+    assert set_column(units, GAP).ys == (0, 10, 22.5, 37.5, 40, 57.5, 67.5)
 
 
 def test_cns_marks_stand_centred_as_they_are(test_fonts):
@@ -106,6 +109,10 @@ def test_without_vertical_forms_brackets_are_turned_and_gb_marks_move_top_right(
         ("人", "upright"), ("（", "rotated"), ("大", "upright"), ("）", "rotated"), ("。", "upright")]
     stop = units[-1]
     assert (stop.dx, stop.dy, stop.bottom) == (5.0, -5.0, 5.0)   # its ink from the lower left to the top right
+    # ！ ？ ： ； stand centred down the em as their forms do: moved only across, to the middle (its ink
+    # is in the left half: 2.5 pt right), keeping the whole em (nothing for a neighbour to take).
+    bang = _units("大！", fonts)[-1]
+    assert (bang.dx, bang.dy, bang.top, bang.bottom) == (2.5, 0.0, 0.0, 0.0)
 
 
 def test_columns_never_open_with_a_closing_mark(test_fonts):
@@ -121,6 +128,83 @@ def test_a_head_takes_one_column_then_the_editors_parts(test_fonts):
     assert [c.source for c in fit_vertical(composer, "徐匯新聞", "headline", SIZE, 40)] == ["徐匯新聞"]
     columns = fit_vertical(composer, "徐匯新聞 故鄉祝福老少", "headline", SIZE, 60)
     assert [c.source for c in columns] == ["徐匯新聞", "故鄉祝福老少"]
+
+
+def test_marks_whose_vertical_forms_have_no_blank_half_keep_their_em(test_fonts):
+    # 大！！？？……——」: ！ and ？ have a blank half across a horizontal line ('halt'), but their forms
+    # ︕ ︖ stand centred down their em: nothing is taken from them, so each keeps 10 pt, and …… and
+    # —— keep their 2 em each. Only ﹂ gives its blank lower half, at the column's foot.
+    units = _units("大！！？？……——」", test_fonts)
+    assert [u.text for u in units] == ["大", "︕", "︕", "︖", "︖", "︙︙", "︱︱", "﹂"]
+    assert [(u.top, u.bottom) for u in units[1:7]] == [(0.0, 0.0)] * 6
+    column = set_column(units, GAP)
+    assert column.ys == (0, 10, 20, 30, 40, 50, 70, 90)
+    assert (column.length, column.reach) == (95, 100)
+    # A form that has a blank half still gives it: ︒ its lower half to ︖ after it (1.5 em for the two).
+    assert set_column(_units("大。？大", test_fonts), GAP).ys == (0, 10, 15, 25)
+
+
+def test_the_two_strokes_of_a_two_em_dash_meet(test_fonts):
+    # ︱ is blank for 0.074 em at each end of its em (Noto CJK): in ——, the second is drawn 8.52 pt
+    # (1 − 2 × 0.074 em) under the first instead of 10 pt, the pair shifted down 0.74 pt, so the two
+    # strokes meet at the unit's middle and the line is centred in its 20 pt.
+    from layout.page.vertical_head import unit_runs
+
+    dash = next(u for u in _units("大——大", test_fonts) if u.source == "——")
+    runs = unit_runs(dash, 0.0, 100.0)
+    assert [r.text for r in runs] == ["︱", "︱"]
+    tops = [r.baseline - 0.88 * SIZE for r in runs]
+    assert tops == [pytest.approx(100.74), pytest.approx(100.74 + 8.52)]
+    stroke = [(top + 0.74, top + SIZE - 0.74) for top in tops]        # each glyph's ink, 0.074 em in
+    assert stroke[0][1] == pytest.approx(stroke[1][0]) == pytest.approx(110.0)   # they meet in the middle
+    assert (stroke[0][0] - 100, 120 - stroke[1][1]) == (pytest.approx(1.48), pytest.approx(1.48))
+
+
+def test_the_vertical_forms_blank_halves_are_the_faces(real_fonts):
+    # VERTICAL_BLANK against the committed faces: a form said to have a blank half has no ink in it;
+    # every other form's ink crosses its em's middle. And ︱ is blank no more than DASH_BLANK at its ends.
+    from fontTools.ttLib import TTFont
+
+    from layout.compose.vertical import DASH_BLANK, VERTICAL_BLANK
+
+    forms = set(VERTICAL_FORMS.values())
+    checked = 0
+    for face in {f.path for f in real_fonts.faces.values()}:
+        font = TTFont(face, lazy=True)
+        cmap, glyf, upem = font.getBestCmap(), font["glyf"], font["head"].unitsPerEm
+        em_top = font["OS/2"].sTypoAscender
+        middle = em_top - upem / 2
+        for form in forms:
+            name = cmap.get(ord(form))
+            if name is None or not glyf[name].numberOfContours:
+                continue
+            g = glyf[name]
+            top, bottom = VERTICAL_BLANK.get(form, (0.0, 0.0))
+            if top:
+                assert g.yMax <= middle + 0.05 * upem, (face.name, form)
+            elif bottom:
+                assert g.yMin >= middle - 0.05 * upem, (face.name, form)
+            else:
+                assert g.yMin < middle < g.yMax, (face.name, form)
+            if form == "︱":
+                assert (em_top - g.yMax) / upem <= DASH_BLANK + 1e-3 and (g.yMin - (em_top - upem)) / upem \
+                    <= DASH_BLANK + 1e-3, face.name
+            checked += 1
+    assert checked > 50
+
+
+def test_latin_words_of_a_vertical_head_are_parted_by_word_spaces(test_fonts):
+    composer = Composer(test_fonts)
+    # "AB CD": one turned phrase, a ¼-em word space between the words: 10 + 2.5 + 10 = 22.5 pt, in one
+    # column of 25 pt (with an ideographic space it was 30 pt, and the words went into two columns).
+    [column] = fit_vertical(composer, "AB CD", "headline", SIZE, 25)
+    assert column.source == "AB CD" and column.length == 22.5
+    assert column.ys == (0, 10, 12.5)
+    # Too long for one column: broken between two words, the space at the first's foot taking no room.
+    columns = fit_vertical(composer, "AB CD EF GH", "headline", SIZE, 25)
+    assert [c.source for c in columns] == ["AB CD ", "EF GH"] and [c.length for c in columns] == [22.5, 22.5]
+    # Between Han and Latin a space still parts the editor's parts.
+    assert [c.source for c in fit_vertical(composer, "徐匯新聞 AB", "headline", SIZE, 40)] == ["徐匯新聞", "AB"]
 
 
 def test_reading_back_folds_marks_to_the_forms_they_are_set_in():

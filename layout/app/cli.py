@@ -103,6 +103,23 @@ def _report(layout, as_json: bool, files=(), failing: bool = False, fits=None, c
         shown.add((kind, message))
 
 
+def _edition_printed(issue_file: Path, edition: str | None, root: Path | None) -> None:
+    """`watch` and `studio` keep going after a mistake in the file, but an edition the issue does not
+    print is a mistake in the command: it stops before starting (where the file can be read at all)."""
+    if edition is None:
+        return
+    from .pipeline import check_edition, read_issue
+
+    try:
+        issue = read_issue(issue_file, root=root)
+    except LayoutError:
+        return                       # the watch shows it, and goes on until the file is put right
+    try:
+        check_edition(issue, edition, issue_file)
+    except LayoutError as exc:
+        _fail(exc)
+
+
 def _report_editions(reports: list[tuple], as_json: bool) -> None:
     """Each edition's report, under its name, as ``_report(layout, as_json, *rest)`` for one; for several,
     a heading for each, or one JSON document listing them (``editions``)."""
@@ -353,6 +370,7 @@ def watch(issue_file: Path, out_dir: Path | None, dpi: int, show_grid: bool, no_
     from ..page.copyfit import table
     from .watch import Watcher
 
+    _edition_printed(issue_file, edition, root)
     watcher = Watcher(issue_file, out_dir, dpi=dpi, show_grid=show_grid, root=root, watermark=not no_watermark,
                       edition=edition)
     click.echo(f"watching {issue_file} (Ctrl-C to stop)")
@@ -405,6 +423,7 @@ def studio_command(issue_file: Path, port: int, out_dir: Path | None, dpi: str, 
     from ..page.copyfit import table
     from .studio import serve
 
+    _edition_printed(issue_file, edition, root)
     def on_update(update) -> None:
         pages = ", ".join(map(str, update.pages)) or "none"
         click.echo(click.style(f"[{time.strftime('%H:%M:%S')}]", fg="cyan") +
@@ -544,12 +563,20 @@ def batch(targets: tuple[Path, ...], jobs: int | None, out_root: Path | None, fo
               help="How many distinct layouts to write, ranked.")
 @click.option("--sheet", "sheet", type=_PathName(dir_okay=False), default=None,
               help="Also proof every proposal (into output/makeup/) and write one PNG of them all, a row each.")
-def makeup_command(plan_file: Path, out_file: Path, proposals: int, sheet: Path | None) -> None:
+@click.option("--force", is_flag=True, help="Replace issue files of these names that are already there.")
+def makeup_command(plan_file: Path, out_file: Path, proposals: int, sheet: Path | None, force: bool) -> None:
     """Make up pages from PLAN_FILE: the engine places the plan's stories (head, text, photo), jumps
     and boxes on the grid around its fixed elements, each story fitting exactly and no grid line left
     empty, keeping the newspaper rules (README, Make-up); writes the issue file(s) and says why."""
     from .makeup import make_up, proposals_sheet
 
+    # An issue file is an editor's work (perhaps the printed issue itself): never replaced unasked.
+    names = [out_file] if proposals == 1 else [out_file.with_name(f"{out_file.stem}-{k}{out_file.suffix}")
+                                               for k in range(1, proposals + 1)]
+    there = [n for n in names if n.exists()]
+    if there and not force:
+        _fail(LayoutError(f"{there[0]}: a file of this name is already there; make-up never replaces an issue "
+                          f"file unasked: give -o another name, or --force"))
     result = make_up(plan_file, out_file, proposals)
     for p in result.proposals:
         click.echo(f"wrote {p.path}  (proposal {p.rank}, cost {p.cost:.2f})")

@@ -22,15 +22,24 @@ import yaml
 
 from ..base.errors import LayoutError
 from ..base.files import atomic_write_text
+from ..compose.scripts import HANS, dominant_script
 from ..fonts.faces import FontSet, default_fontset
-from ..issue.model import Box, Frame, GridRect, Issue, PageSpec, Paper, Photo, Story
+from ..issue.editions import edition_issue
+from ..issue.model import Box, Frame, GridRect, Issue, PageSpec, Paper, Photo, Story, issue_texts
 from ..page.assemble import composer_for
 from ..page.copyfit import paragraph_hints
 from ..page.flow import flow_story
-from .makeup_fit import FrameShape, Measurer
+from .makeup_fit import EditionText, FrameShape, Measurer
 from .makeup_plan import Plan, PlanPage, PlanStory, Priority, load_plan
 from .makeup_rules import Roles, check_rules
-from .makeup_search import (Module, PageProblem, Placed, box_modules, continuation_modules, story_modules)
+from .makeup_search import (
+    Module,
+    PageProblem,
+    Placed,
+    box_modules,
+    continuation_modules,
+    story_modules,
+)
 
 PER_PAGE = 12        # a page's arrangements laid out by the engine, at most, for each issue carried on
 
@@ -83,8 +92,10 @@ def make_up(plan_path: Path, out: Path, proposals: int = 1, fonts: FontSet | Non
                           f"{plan.project / 'issues'})")
     fonts = fonts or default_fontset()
     t = plan.template
-    composer = composer_for(t, fonts)
-    measurer = Measurer(t, composer)
+    editions = plan_editions(plan, fonts)
+    composer = editions[0].composer
+    measurer = Measurer(t, composer, editions)
+    codes = tuple(ed.code for ed in editions)
     roles = plan_roles(plan)
     states = [IssueSoFar(0.0)]
     for page in plan.pages:
@@ -96,8 +107,8 @@ def make_up(plan_path: Path, out: Path, proposals: int = 1, fonts: FontSet | Non
                 if found >= max(PER_PAGE // max(1, len(states)), proposals):
                     break           # enough of this page for this issue; the rest cost more
                 candidate = extend(state, page.number, arrangement, cost)
-                issue = issue_model(plan, candidate, out, upto=page.number)
-                if page_fails(issue, page, roles, composer, candidate):
+                issue = issue_model(plan, candidate, out, upto=page.number, editions=codes)
+                if page_fails(issue, page, roles, editions, candidate):
                     continue
                 carried.append(candidate)
                 found += 1
@@ -110,7 +121,7 @@ def make_up(plan_path: Path, out: Path, proposals: int = 1, fonts: FontSet | Non
         if len(written) == proposals:
             break
         path = paths[len(written)]
-        issue = issue_model(plan, state, path)
+        issue = issue_model(plan, state, path, editions=codes)
         reasons = explain(plan, state, issue, composer)
         if write:
             atomic_write_text(path, issue_yaml(plan, issue, path, reasons, len(written) + 1, state.cost))
@@ -146,6 +157,46 @@ def plan_roles(plan: Plan) -> Roles:
 
 def photo_id(story: PlanStory) -> str:
     return f"{story.id}-photo"
+
+
+def source_issue(plan: Plan) -> Issue:
+    """Every text the plan's issue prints, placed nowhere yet (each box and photo on a placeholder cell):
+    the issue whose editions the make-up measures and checks."""
+    t = plan.template
+    stories, photos = [], []
+    for page in plan.pages:
+        for s in page.stories:
+            stories.append(Story(s.id, s.kicker, s.headline, s.deck, s.blocks, None, (), s.where))
+            if s.photo:
+                photos.append(Photo(photo_id(s), s.photo.file, GridRect(page.number, 1, 1, 1, 1), s.photo.caption,
+                                    s.photo.credit, s.photo.focus, s.photo.sample))
+    boxes = [Box(b.id, b.kind, b.text, GridRect(p.number, 1, 1, 1, 1), b.sample) for p in plan.pages for b in p.boxes]
+    paper = Paper(plan.paper["name"], plan.paper.get("permit"), plan.paper.get("url"))
+    issue = plan.issue
+    return Issue(plan.path, t, paper, int(issue["number"]), int(issue["total"]), dt.date.fromisoformat(issue["date"]),
+                 tuple(PageSpec(p.number, p.section, p.editor) for p in plan.pages), tuple(stories), tuple(boxes),
+                 tuple(photos), bool(issue.get("sample", False)))
+
+
+def plan_editions(plan: Plan, fonts: FontSet) -> list[EditionText]:
+    """Every edition the proposed issue prints — the plan's ``editions:``, else its template's, else the one
+    its source is written in, as the issue file's loader decides — each with its template, its composer and
+    the plan's stories converted to its script (issue/editions.py): each is measured and checked."""
+    source = source_issue(plan)
+    codes = plan.editions or plan.template.editions or (dominant_script(issue_texts(source)) or HANS,)
+    source = replace(source, editions=codes)
+    out = []
+    for code in codes:
+        converted = edition_issue(source, code)
+        photos = {p.id: p for p in converted.photos}
+        stories = {}
+        for s, c in zip((s for p in plan.pages for s in p.stories), converted.stories):
+            photo = s.photo and replace(s.photo, caption=photos[photo_id(s)].caption,
+                                        credit=photos[photo_id(s)].credit)
+            stories[s.id] = replace(s, blocks=c.blocks, kicker=c.kicker, headline=c.headline, deck=c.deck,
+                                    photo=photo)
+        out.append(EditionText(code, converted.template, composer_for(converted.template, fonts), stories))
+    return out
 
 
 def page_problem(plan: Plan, page: PlanPage, state: IssueSoFar, measurer: Measurer, relaxed: bool = False) -> PageProblem:
@@ -189,8 +240,10 @@ def jump_head_text(story: PlanStory, span: int, plan: Plan) -> str:
     return text[:max(2, fits)].rstrip("，、：；。")
 
 
-def issue_model(plan: Plan, state: IssueSoFar, path: Path, upto: int | None = None) -> Issue:
-    """The issue the placements describe, as the model the engine lays out (``upto``: its first pages)."""
+def issue_model(plan: Plan, state: IssueSoFar, path: Path, upto: int | None = None,
+                editions: tuple[str, ...] = ()) -> Issue:
+    """The issue the placements describe, as the model the engine lays out (``upto``: its first pages),
+    printed in ``editions`` (plan_editions; none: the model's default)."""
     t = plan.template
     stories: dict[str, Story] = {}
     photos: list[Photo] = []
@@ -216,8 +269,8 @@ def issue_model(plan: Plan, state: IssueSoFar, path: Path, upto: int | None = No
                 place = GridRect(number, col, width, frame_line, body.frame.lines)
                 exclude = ()
                 if body.frame.exclude:
-                    k, n = body.frame.exclude
-                    exclude = (GridRect(number, col, k, frame_line, n),)
+                    first, k, n = body.frame.exclude
+                    exclude = (GridRect(number, col + first, k, frame_line, n),)
                 if body.photo:
                     dc, span, dl, n = body.photo
                     ph = story.photo
@@ -235,43 +288,54 @@ def issue_model(plan: Plan, state: IssueSoFar, path: Path, upto: int | None = No
                   if upto is None or p.number <= upto)
     paper = Paper(plan.paper["name"], plan.paper.get("permit"), plan.paper.get("url"))
     issue = plan.issue
-    return Issue(path, t, paper, int(issue["number"]), int(issue["total"]), dt.date.fromisoformat(issue["date"]),
+    made = Issue(path, t, paper, int(issue["number"]), int(issue["total"]), dt.date.fromisoformat(issue["date"]),
                  pages, tuple(stories.values()), tuple(boxes), tuple(photos), bool(issue.get("sample", False)))
+    return replace(made, editions=editions) if editions else made
 
 
-def page_fails(issue: Issue, page: PlanPage, roles: Roles, composer, state: IssueSoFar) -> list[str]:
-    """What is wrong with the page as the engine lays it out: a story of it (complete on it) that does not
-    fit exactly, or a rule broken (reading order is checked on the whole issue's layout at the end)."""
-    t = issue.template
+def page_fails(issue: Issue, page: PlanPage, roles: Roles, editions: list[EditionText],
+               state: IssueSoFar) -> list[str]:
+    """What is wrong with the page as the engine lays it out, in any edition the issue prints: a story of
+    it (complete on it) that does not fit exactly, or a rule broken (reading order is checked on the whole
+    issue's layout at the end)."""
     problems = []
-    for story in issue.stories:
-        pages = {f.place.page for f in story.frames}
-        if page.number not in pages:
-            continue
-        if state.home(story.id) is not None and story.frames[-1].place.page == page.number \
-                and len(story.frames) == 1:
-            continue          # its first part, going on to a later page: checked there
-        flow = flow_story(story, t, composer)
-        if flow.overset is not None or flow.underset_lines:
-            problems.append(f"story '{story.id}' does not fit exactly")
-    problems += [str(v) for v in check_rules(issue, roles, composer) if v.page == page.number]
+    for ed in editions:
+        printed = edition_issue(issue, ed.code) if ed.code else issue
+        t, composer = printed.template, ed.composer
+        said = f"edition {ed.code}: " if len(editions) > 1 else ""
+        for story in printed.stories:
+            pages = {f.place.page for f in story.frames}
+            if page.number not in pages:
+                continue
+            if state.home(story.id) is not None and story.frames[-1].place.page == page.number \
+                    and len(story.frames) == 1:
+                continue          # its first part, going on to a later page: checked there
+            flow = flow_story(story, t, composer)
+            if flow.overset is not None or flow.underset_lines:
+                problems.append(f"{said}story '{story.id}' does not fit exactly")
+        problems += [said + str(v) for v in check_rules(printed, roles, composer) if v.page == page.number]
+        if problems:
+            break
     return problems
 
 
 def verify_file(path: Path, roles: Roles, fonts: FontSet) -> list[str]:
-    """The proposal laid out from its file by the pipeline, as `layout check` does: no overset, no line
-    empty, no grid hole, every rule."""
-    from .pipeline import build_layout, overset_message
+    """The proposal laid out from its file by the pipeline in every edition it prints, as `layout check`
+    and `layout render` do: no overset, no line empty, no grid hole, every rule — in each edition."""
+    from .pipeline import build_layouts, overset_message
 
-    layout = build_layout(path, fonts)
     problems = []
-    message = overset_message(layout)
-    if message:
-        problems.append(message)
-    problems += [f"story '{f.story.id}': {f.underset_lines} lines empty" for f in layout.flows if f.underset_lines]
-    problems += [w for w in layout.grid_warnings if "covered by no element" in w or "is empty" in w]
-    composer = composer_for(layout.issue.template, fonts)
-    problems += [str(v) for v in check_rules(layout.issue, roles, composer, layout)]
+    layouts = build_layouts(path, fonts)
+    for layout in layouts:
+        said = f"edition {layout.issue.script.code}: " if len(layouts) > 1 else ""
+        message = overset_message(layout)
+        if message:
+            problems.append(message)
+        problems += [f"{said}story '{f.story.id}': {f.underset_lines} lines empty" for f in layout.flows
+                     if f.underset_lines]
+        problems += [said + w for w in layout.grid_warnings if "covered by no element" in w or "is empty" in w]
+        composer = composer_for(layout.issue.template, fonts)
+        problems += [said + str(v) for v in check_rules(layout.issue, roles, composer, layout)]
     return problems
 
 
@@ -313,6 +377,7 @@ def issue_yaml(plan: Plan, issue: Issue, path: Path, reasons: list[str], rank: i
     numbers = _Flow(plan.issue)
     numbers["date"] = dt.date.fromisoformat(plan.issue["date"])
     data: dict = {"template": plan.template_name, "paper": paper, "issue": numbers,
+                  **({"editions": _FlowList(plan.editions)} if plan.editions else {}),
                   "pages": [_Flow({k: v for k, v in (("number", p.number), ("section", p.section),
                                                      ("editor", p.editor)) if v is not None}) for p in issue.pages],
                   "stories": [], "photos": [], "boxes": []}

@@ -24,6 +24,7 @@ from ..page.furniture import CAPTION_GAP, caption_lines, headline_block
 from ..page.items import TextRun
 from ..page.verify import verify_drawn
 from .makeup_plan import PlanStory, Priority
+from .makeup_rules import HEAD_TOLERANCE, LEG_MIN, head_overrun
 
 # Headline sizes by priority, as shares of the template's headline size: the lead at the full size or
 # grown to fill its width, a second at most that, a brief at most a second's least (a head is set
@@ -51,13 +52,27 @@ class SimSlot:
 
 @dataclass(frozen=True)
 class FrameShape:
-    """A text frame relative to its module: span and lines, an excluded rectangle at its top-left
-    (columns, lines: a photo and the blank line under it), a jump head."""
+    """A text frame relative to its module: span and lines, an excluded rectangle at its top (first
+    column offset, columns, lines: a photo over its last columns and the blank line under it), a jump head."""
 
     span: int
     lines: int
-    exclude: tuple[int, int] | None = None
+    exclude: tuple[int, int, int] | None = None
     jump_head: bool = False
+
+
+@dataclass(frozen=True)
+class EditionText:
+    """One edition the issue prints, as the measurer sets it: its template (script, glyph region,
+    punctuation position) and composer, and the plan's stories converted to its script (by id)."""
+
+    code: str | None
+    t: Template
+    composer: Composer
+    stories: dict
+
+    def story(self, story: PlanStory) -> PlanStory:
+        return self.stories.get(story.id, story)
 
 
 def count_slots(shape: FrameShape, frame: int, jump_in: bool, jump_out: bool) -> list[SimSlot] | None:
@@ -66,8 +81,8 @@ def count_slots(shape: FrameShape, frame: int, jump_in: bool, jump_out: bool) ->
     slots = []
     for col in range(shape.span):
         start = top
-        if shape.exclude and col < shape.exclude[0]:
-            start = max(top, shape.exclude[1])
+        if shape.exclude and shape.exclude[0] <= col < shape.exclude[0] + shape.exclude[1]:
+            start = max(top, shape.exclude[2])
         if start < shape.lines:
             slots.append(SimSlot(shape.lines - start, frame, col))
     if not slots:
@@ -168,8 +183,11 @@ class Body:
 class Measurer:
     """Composes stories and heads for the make-up search, once each (memos kept on the measurer)."""
 
-    def __init__(self, t: Template, composer: Composer):
+    def __init__(self, t: Template, composer: Composer, editions: list[EditionText] | None = None):
+        """``editions``: every edition the issue prints (default one: the stories as given, set with ``t``);
+        a body or head is proposed only where it fits every edition exactly."""
         self.t, self.composer = t, composer
+        self.editions = editions or [EditionText(None, t, composer, {})]
         self._lines: dict[tuple, tuple[tuple[int, bool], ...]] = {}
         self._heads: dict[tuple, Head | None] = {}
         self._captions: dict[tuple, int] = {}
@@ -177,39 +195,52 @@ class Measurer:
         self.composed = 0          # paragraphs composed (the rest came from the memo)
 
     # --- text -----------------------------------------------------------------------------------
-    def block_lines(self, story: PlanStory) -> tuple[tuple[int, bool], ...]:
-        """Lines each paragraph and subhead takes at the grid's measure, with whether it is a subhead."""
-        t = self.t
+    def block_lines(self, story: PlanStory, edition: EditionText | None = None) -> tuple[tuple[int, bool], ...]:
+        """Lines each paragraph and subhead takes at the grid's measure, with whether it is a subhead, in
+        ``edition`` (default the first the issue prints)."""
+        ed = edition or self.editions[0]
+        t, story = ed.t, ed.story(story)
         digest = hashlib.sha256(repr(story.blocks).encode()).hexdigest()
         key = (digest, round(t.measure, 4), repr(t.composition), repr(t.body), repr(t.styles.get("subhead")),
-               repr(t.styles.get("lead_in")))
+               repr(t.styles.get("lead_in")), t.glyph_region)
         if key not in self._lines:
             out = []
             for block in story.blocks:
                 para = block_paragraph(block, t)
                 para = Paragraph(para.spans, para.indent_em, para.align,
                                  wordwise=block.kind is BlockKind.SUBHEAD, steer=block.steer)
-                out.append((len(self.composer.compose(para, t.measure)), block.kind is BlockKind.SUBHEAD))
+                out.append((len(ed.composer.compose(para, t.measure)), block.kind is BlockKind.SUBHEAD))
                 self.composed += 1
             self._lines[key] = tuple(out)
         return self._lines[key]
 
+    def every_edition(self, story: PlanStory) -> list[tuple[tuple[int, bool], ...]]:
+        """The story's block lines in each edition the issue prints (each set of counts once)."""
+        return list(dict.fromkeys(self.block_lines(story, ed) for ed in self.editions))
+
     # --- heads ----------------------------------------------------------------------------------
     def _head_at(self, story: PlanStory, span: int, lines: int, fit: bool) -> float | None:
-        """The headline's size in a head of ``span`` columns and ``lines`` lines, or None if it does not fit."""
+        """The headline's size in a head of ``span`` columns and ``lines`` lines (in the first edition), or
+        None if it does not fit in every edition: drawn whole, its block inside the rectangle with its own
+        leading under its last line, so it never touches what lies below (makeup_rules: head-fits)."""
         key = (story.id, story.kicker, story.headline, story.deck, span, lines, fit)
         if key not in self._heads:
             place = GridRect(1, 1, span, 1, lines)
-            model = Story(story.id, story.kicker, story.headline, story.deck, (), place, (), "plan",
-                          fit_headline=fit)
-            rect = self.t.rect(place)
-            try:
-                items = headline_block(model, rect, self.t, self.composer)
-                verify_drawn("head", [x for x in (story.kicker, story.headline, story.deck) if x], items, rect,
-                             self.composer.fonts, "")
-                self._heads[key] = max(i.size for i in items if isinstance(i, TextRun))
-            except LayoutError:
-                self._heads[key] = None
+            sizes = []
+            for ed in self.editions:
+                s = ed.story(story)
+                model = Story(s.id, s.kicker, s.headline, s.deck, (), place, (), "plan", fit_headline=fit)
+                rect = ed.t.rect(place)
+                try:
+                    items = headline_block(model, rect, ed.t, ed.composer)
+                    verify_drawn("head", [x for x in (s.kicker, s.headline, s.deck) if x], items, rect,
+                                 ed.composer.fonts, "")
+                except LayoutError:
+                    break
+                if head_overrun(items, rect) > HEAD_TOLERANCE:
+                    break
+                sizes.append(max(i.size for i in items if isinstance(i, TextRun)))
+            self._heads[key] = sizes[0] if len(sizes) == len(self.editions) else None
         return self._heads[key]
 
     def heads(self, story: PlanStory, span: int, spans: range | None = None) -> list[Head]:
@@ -242,13 +273,15 @@ class Measurer:
 
     # --- photos ---------------------------------------------------------------------------------
     def caption_lines(self, story: PlanStory, span: int) -> int:
+        """The caption's lines at ``span`` columns: the most any edition takes."""
         photo = story.photo
-        key = (photo.caption, photo.credit, photo.sample, span)
+        key = (story.id, photo.caption, photo.credit, photo.sample, span)
         if key not in self._captions:
             width = self.t.rect(GridRect(1, 1, span, 1, 1)).w
             # Counted as the page draws them (page/furniture.py): the caption, then the credit's own line.
-            self._captions[key] = len(caption_lines(photo.caption, photo.credit, photo.sample, self.t, self.composer,
-                                                    width))
+            self._captions[key] = max(
+                len(caption_lines(p.caption, p.credit, p.sample, ed.t, ed.composer, width))
+                for ed in self.editions for p in (ed.story(story).photo,))
         return self._captions[key]
 
     def photo_heights(self, story: PlanStory, span: int) -> list[tuple[int, float]]:
@@ -274,71 +307,85 @@ class Measurer:
 
     # --- bodies ---------------------------------------------------------------------------------
     def bodies(self, story: PlanStory, span: int, may_jump: bool) -> list[Body]:
-        """Every body the story can have at ``span`` columns that holds its text exactly (or, where it may
-        jump, its first part: the frame full and the text going on)."""
+        """Every body the story can have at ``span`` columns that holds its text exactly in every edition
+        (or, where it may jump, its first part: the frame full and the text going on in every edition).
+        Its photo goes across the top of its text or over its last columns with the text round it, never
+        where the text begins; a column of text under a photo holds at least LEG_MIN lines."""
         key = (story.id, span, may_jump)
         if key in self._bodies:
             return self._bodies[key]
-        blocks = self.block_lines(story)
-        total = sum(c for c, _ in blocks)
+        texts = self.every_edition(story)
+        totals = [sum(c for c, _ in blocks) for blocks in texts]
+        total, least = max(totals), min(totals)
+        longest = max(len(blocks) for blocks in texts)
         out: list[Body] = []
 
         def exact(shape_for) -> int | None:
-            """The fewest lines that hold the text with none left empty (beyond balancing), or None."""
-            start = max(1, math.ceil(total / span))
-            for lines in range(start, start + 8 + len(blocks) // 3):
+            """The fewest lines that hold the text in every edition with none left empty (beyond
+            balancing), or None."""
+            start = max(1, math.ceil(least / span))
+            for lines in range(start, start + 8 + longest // 3 + (total - least) // span):
                 shape = shape_for(lines)
                 if shape is None:
                     continue
-                sim = simulate(blocks, [shape])
-                if sim is None or sim.overset:
+                sims = [simulate(blocks, [shape]) for blocks in texts]
+                if any(sim is None or sim.overset for sim in sims):
                     continue
-                return lines if sim.underset == 0 else None
+                return lines if all(sim.underset == 0 for sim in sims) else None
             return None
+
+        def full(shape: FrameShape) -> bool:
+            """The frame full in every edition, the text going on."""
+            return all(sim is not None and sim.overset for sim in (simulate(b, [shape]) for b in texts))
 
         plain = exact(lambda n: FrameShape(span, n))
         # A story's photo is always placed with it: only a story without one has bodies of text alone.
         if plain is not None and not story.photo:
             out.append(Body(plain, FrameShape(span, plain), 0, None, 0.0))
         if may_jump and not story.photo:
-            for lines in range(JUMP_LEAST, plain or total):
-                out.append(Body(lines, FrameShape(span, lines), 0, None, 0.0, continues=True))
+            for lines in range(JUMP_LEAST, plain or least):
+                if full(FrameShape(span, lines)):
+                    out.append(Body(lines, FrameShape(span, lines), 0, None, 0.0, continues=True))
         if story.photo:
             # The photo across the body's top, the text under it after a blank line.
             for ph, crop in self.photo_heights(story, span):
                 if plain is not None:
                     out.append(Body(ph + 1 + plain, FrameShape(span, plain), ph + 1, (0, span, 0, ph), crop))
                 if may_jump:
-                    for lines in range(JUMP_LEAST, plain or total):
-                        out.append(Body(ph + 1 + lines, FrameShape(span, lines), ph + 1, (0, span, 0, ph), crop,
-                                        continues=True))
-            # The photo in the first columns, the text round it (under it and beside it).
+                    for lines in range(JUMP_LEAST, plain or least):
+                        if full(FrameShape(span, lines)):
+                            out.append(Body(ph + 1 + lines, FrameShape(span, lines), ph + 1, (0, span, 0, ph), crop,
+                                            continues=True))
+            # The photo over the last columns, the text round it: from the top left under the head, down
+            # the first columns, then under the photo (never fewer than LEG_MIN lines there).
             for k in range(1, span):
+                first = span - k
                 for ph, crop in self.photo_heights(story, k):
-                    n = exact(lambda lines: FrameShape(span, lines, (k, ph + 1)) if lines >= ph + 2 + 2 else None)
+                    n = exact(lambda lines: FrameShape(span, lines, (first, k, ph + 1))
+                              if lines >= ph + 1 + LEG_MIN else None)
                     if n is not None:
-                        out.append(Body(n, FrameShape(span, n, (k, ph + 1)), 0, (0, k, 0, ph), crop))
+                        out.append(Body(n, FrameShape(span, n, (first, k, ph + 1)), 0, (first, k, 0, ph), crop))
                     if may_jump:
                         # Its first part: the frame full round the photo, the text going on.
-                        for lines in range(ph + 1 + JUMP_LEAST, n or ph + 2 + total):
-                            capacity = span * lines - k * (ph + 1)
-                            if capacity >= total:
+                        for lines in range(ph + 1 + max(JUMP_LEAST, LEG_MIN), n or ph + 2 + least):
+                            if span * lines - k * (ph + 1) >= least:
                                 break
-                            out.append(Body(lines, FrameShape(span, lines, (k, ph + 1)), 0, (0, k, 0, ph), crop,
-                                            continues=True))
+                            shape = FrameShape(span, lines, (first, k, ph + 1))
+                            if full(shape):
+                                out.append(Body(lines, shape, 0, (first, k, 0, ph), crop, continues=True))
         self._bodies[key] = out
         return out
 
     def continuation(self, story: PlanStory, home: FrameShape, span: int) -> Body | None:
         """The rest of a story that jumped from ``home``: its frame at ``span`` columns under a jump head
-        (two lines) and （上接第N版）, holding the rest exactly, or None."""
-        blocks = self.block_lines(story)
+        (two lines) and （上接第N版）, holding the rest exactly in every edition, or None."""
+        texts = self.every_edition(story)
         for lines in range(JUMP_HEAD_LINES + 2, self.t.lines):
             shape = FrameShape(span, lines, None, True)
-            sim = simulate(blocks, [home, shape])
-            if sim is None or sim.overset:
+            sims = [simulate(blocks, [home, shape]) for blocks in texts]
+            if any(sim is None or sim.overset for sim in sims):
                 continue
-            if sim.underset:
+            if any(sim.underset for sim in sims):
                 return None
             return Body(lines, shape, 0, None, 0.0)
         return None

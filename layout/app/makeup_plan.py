@@ -17,7 +17,7 @@ import yaml
 
 from ..base.errors import LayoutError
 from ..issue.keys import keys
-from ..issue.loader import Files, _resolve, load_template, parse_body, project_root
+from ..issue.loader import Files, _editions, _resolve, load_template, parse_body, project_root
 from ..issue.model import Block, BoxKind, GridRect, Template
 from ..issue.yamlnodes import Node, load_yaml, read_text_file
 
@@ -34,7 +34,7 @@ PRIORITIES = {"lead": Priority.LEAD, "second": Priority.SECOND, "brief": Priorit
 
 # The keys of a plan, by section (required, optional), as issue/keys.py gives them for an issue file.
 PLAN_KEYS = {
-    "plan": (("template", "paper", "issue", "pages"), ()),
+    "plan": (("template", "paper", "issue", "pages"), ("editions",)),
     "page": (("number", "section"), ("editor", "stories", "boxes")),
     "story": (("id", "priority"), ("text", "body", "paragraphs", "kicker", "headline", "deck", "photo", "jump",
                                    "jump_head")),
@@ -110,6 +110,7 @@ class Plan:
     issue: dict                      # the plan's issue: section as data
     pages: tuple[PlanPage, ...]
     project: Path
+    editions: tuple[str, ...] = ()   # the plan's editions: (as an issue file's) instead of the template's
 
     def story(self, sid: str) -> PlanStory:
         return next(s for p in self.pages for s in p.stories if s.id == sid)
@@ -177,7 +178,8 @@ def load_plan(path: Path) -> Plan:
         _check_fixed_overlaps(pg, boxes)
         pages.append(PlanPage(number, pg["section"].text(), pg["editor"].text() if "editor" in pg else None,
                               tuple(stories), tuple(boxes)))
-    return Plan(path, name, t, paper, issue, tuple(pages), project)
+    editions = _editions(m["editions"]) if "editions" in m else ()
+    return Plan(path, name, t, paper, issue, tuple(pages), project, editions)
 
 
 def _unique(node: Node, item_id: str, seen: dict[str, int]) -> None:

@@ -9,13 +9,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..base.units import Rect
 from ..compose.linebreak import Composer
 from ..issue.model import GridRect, Issue, Story
 from ..page.assemble import IssueLayout
 from ..page.flow import LineKind
-from ..page.furniture import headline_block
+from ..page.furniture import HEAD_LINE_TOP, headline_block
+from ..page.grid import EM_TOP
 from ..page.items import TextRun
 from .makeup_plan import Priority
+
+LEG_MIN = 5           # lines a column of text under a photo holds at least (a shorter one is a stub)
+HEAD_TOLERANCE = 0.05  # pt a head's drawn block may pass its rectangle's edge (rounding)
 
 MAKEUP_RULES = {
     "modular": "a story's head, text frames and photo on a page form one rectangle of the grid, or an L the "
@@ -33,6 +38,11 @@ MAKEUP_RULES = {
                         "or text",
     "jumps": "a story's text lies on its own page and, only where the plan allows it, on the one page it "
              "may jump to, under a jump head (續題)",
+    "head-fits": "a head's drawn block (its lines with their own leading) lies inside its head rectangle, clear "
+                 "of the element below",
+    "text-start": "a story's text begins at the top left of its text, right under its head (or under its own photo "
+                  "set across the text's whole width): a photo goes over the later columns, never where the text "
+                  f"begins, and no column of text under a photo is a stub of fewer than {LEG_MIN} lines",
 }
 
 
@@ -63,6 +73,30 @@ def headline_size(story: Story, issue: Issue, composer: Composer) -> float:
     return max((i.size for i in items if isinstance(i, TextRun)), default=0.0)
 
 
+def head_overrun(items, rect: Rect) -> float:
+    """How far (pt) a head's drawn block passes its rectangle's top or foot (0: inside). The block is each
+    line's em box with the head's own leading above and below it (HEAD_LINE_TOP of its size), so a head
+    that lies inside keeps a visible gap to the element under its rectangle."""
+    over = 0.0
+    for run in (i for i in items if isinstance(i, TextRun) and not i.angle):
+        top = run.baseline - EM_TOP * run.size - HEAD_LINE_TOP * run.size
+        bottom = run.baseline + (1 - EM_TOP) * run.size + HEAD_LINE_TOP * run.size
+        over = max(over, rect.y - top, bottom - rect.bottom)
+    return over
+
+
+def _below(issue: Issue, story: Story) -> str:
+    """What starts on the grid line under a story's head, in its columns (for a message)."""
+    h = story.head
+    line, cols = h.line + h.lines, set(range(h.col, h.col + h.span))
+    places = [(f"story '{s.id}'", f.place) for s in issue.stories for f in s.frames]
+    places += [(f"photo '{p.id}'", p.place) for p in issue.photos] + [(f"box '{b.id}'", b.place) for b in issue.boxes]
+    for name, r in places:
+        if r.page == h.page and r.line == line and cols & set(range(r.col, r.col + r.span)):
+            return "its own text" if name == f"story '{story.id}'" else name
+    return "the grid line below"
+
+
 def _cells(rect: GridRect) -> set[tuple[int, int]]:
     return rect.cells()
 
@@ -78,6 +112,34 @@ def _full(box: tuple[int, int, int, int]) -> set[tuple[int, int]]:
     return {(c, ln) for c in range(c0, c1 + 1) for ln in range(l0, l1 + 1)}
 
 
+def _text_start(story: Story, photos: list, n: int) -> list[Violation]:
+    """The story's text begins at the top left of its first frame on its head's page, right under the head
+    (or under its own photo across the frame's width); no column under a photo is a stub."""
+    out = []
+    frames = [f for f in story.frames if f.place.page == n]
+    if not frames:
+        return out
+    f, h = frames[0].place, story.head
+    under = h.line + h.lines
+    corner = (f.col, f.line)
+    own = [p.place for p in photos if p.place.page == n]
+    on_top = [r for r in own if r.col == f.col and r.span == f.span and r.line == under
+              and f.line == r.line + r.lines + 1]
+    if any(corner in r.cells() for r in (*frames[0].exclude, *own)) or (f.line != under and not on_top):
+        out.append(Violation("text-start", n, f"story '{story.id}': its text does not begin at the top left under "
+                                              f"its head (frame column {f.col}, line {f.line}; head ends on line "
+                                              f"{under - 1})"))
+    for frame in frames:
+        p = frame.place
+        for r in (r for r in frame.exclude if any(ph.cells() <= r.cells() for ph in own)):
+            below = p.line + p.lines - (r.line + r.lines)
+            if 0 < below < LEG_MIN:
+                out.append(Violation("text-start", n, f"story '{story.id}': columns {r.col}–{r.col + r.span - 1} "
+                                                      f"under its photo hold {below} lines, a stub (fewer than "
+                                                      f"{LEG_MIN})"))
+    return out
+
+
 def check_rules(issue: Issue, roles: Roles, composer: Composer, layout: IssueLayout | None = None) -> list[Violation]:
     """Every rule of MAKEUP_RULES on every page of the issue; the stories the roles do not name (no plan
     placed them) are held to the geometric rules only."""
@@ -88,7 +150,9 @@ def check_rules(issue: Issue, roles: Roles, composer: Composer, layout: IssueLay
         owner = roles.photo_owner.get(photo.id)
         if owner:
             photos_of.setdefault(owner, []).append(photo)
-    sizes = {s.id: headline_size(s, issue, composer) for s in issue.stories if s.head and s.headline}
+    drawn = {s.id: headline_block(s, t.rect(s.head), t, composer) for s in issue.stories if s.head}
+    sizes = {sid: max((i.size for i in items if isinstance(i, TextRun)), default=0.0)
+             for sid, items in drawn.items() if next(s for s in issue.stories if s.id == sid).headline}
 
     for spec in issue.pages:
         n = spec.number
@@ -168,6 +232,19 @@ def check_rules(issue: Issue, roles: Roles, composer: Composer, layout: IssueLay
                     shared = max(ha.line, hb.line)
                     out.append(Violation("tombstone", n, f"the heads of '{a.id}' and '{b.id}' stand side by side "
                                                          f"(both on line {shared})"))
+
+        # head-fits
+        for story in on_page:
+            over = head_overrun(drawn[story.id], t.rect(story.head))
+            if over > HEAD_TOLERANCE:
+                h = story.head
+                out.append(Violation("head-fits", n, f"the head of '{story.id}' (lines {h.line}–{h.line + h.lines - 1}) "
+                                                     f"draws {over:.1f} pt past its rectangle, touching "
+                                                     f"{_below(issue, story)}"))
+
+        # text-start
+        for story in on_page:
+            out += _text_start(story, photos_of.get(story.id, []), n)
 
         # head-under-photo
         for photo in (p for p in issue.photos if p.place.page == n):

@@ -298,7 +298,8 @@ def _head_cost(head: Head, priority: Priority, style: float) -> float:
 
 
 def _body_cost(body: Body, story: PlanStory, measurer: Measurer) -> float:
-    legs = body.frame.lines - (body.frame.exclude[1] if body.frame.exclude else 0) // 2
+    # The shortest leg: a column's lines, or under a photo what the photo leaves of it.
+    legs = body.frame.lines - (body.frame.exclude[2] if body.frame.exclude else 0)
     cost = 0.0
     if legs < LEG_SHORT:
         cost += 0.6 * (LEG_SHORT - legs) * body.frame.span / 2

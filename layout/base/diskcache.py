@@ -76,6 +76,7 @@ MEMORY = {
     "layout.preflight.reader:_RECENT": ("the file's length, then its exact bytes", "cleared past 4 files"),
     "layout.compose.scripts:_opencc": ("OpenCC configuration name", "process lifetime (six at most)"),
     "layout.compose.scripts:script_of": ("character", "process lifetime (one answer a character seen)"),
+    "layout.compose.scripts:_standard_forms": ("none (the variant table in data/)", "process lifetime"),
     "layout.compose.scripts:_converted": ("text, its source's script, the edition's script and region",
                                           "least recently used past 65,536 texts"),
     "layout.compose.atoms:_RIDES": ("character", "process lifetime (one bool a character seen)"),

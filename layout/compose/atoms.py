@@ -161,6 +161,18 @@ def _check_char(ch: str, role: str, offset: int) -> None:
         raise MissingGlyph(ch, role, offset, "is no character a font can show")
 
 
+# Marks that are a Latin word's own (It’s, Xi’an): the CJK faces draw them an em wide, as Chinese
+# punctuation; inside a Latin word they take a face that draws them at a letter's width.
+_LATIN_MARKS = frozenset("‘’‚‛")
+
+
+def _proportional_face(fonts: FontSet, ch: str, role: str) -> Face | None:
+    for face in fonts.chain(role):
+        if face.has(ch) and face.advance(ch) < 0.6:
+            return face
+    return None
+
+
 def _face(fonts: FontSet, ch: str, role: str, offset: int, previous: Face | None = None) -> Face:
     face = fonts.face_for(ch, role)
     if face is None:
@@ -287,6 +299,9 @@ def atomise(paragraph: Paragraph, fonts: FontSet) -> list[Atom]:
             start, unit = i, text[i:end]
             faces: list[Face] = []
             for k, c in enumerate(unit):
+                if kind is Kind.LATIN and c in _LATIN_MARKS:
+                    faces.append(_proportional_face(fonts, c, role) or _face(fonts, c, role, base + start + k))
+                    continue
                 faces.append(_face(fonts, c, role, base + start + k, faces[-1] if faces else None))
             append(_atom(unit, kind, tuple(faces), size, base + start))
             i = end

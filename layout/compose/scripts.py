@@ -20,7 +20,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
-from ..fonts.charsets import big5, gb2312
+from ..base.paths import DATA
+from ..fonts.charsets import big5, gb2312, tongyong_guifan
 
 HANS, HANT = "hans", "hant"
 SCRIPT_NAMES = {HANS: "Simplified", HANT: "Traditional"}
@@ -103,24 +104,67 @@ class Edition:
         return self.convert(text, HANT)
 
     def quotes(self, text: str) -> str:
-        """Quotation marks of either convention in this edition's: “”‘’ ↔ 「」『』, an apostrophe
-        between Latin letters (Xi’an) left as it is."""
-        own = QUOTES[self.script]
-        other = QUOTES[HANT if self.script == HANS else HANS]
-        if not any(q in text for q in other):
+        """Quotation marks in this edition's convention, by nesting level: the outermost “ ” (hans) or
+        「 」 (hant), the next ‘ ’ or 『 』, and so on — whichever marks the source used (a text quoting
+        with 『』 alone gets the outer marks). An apostrophe between Latin letters (Xi’an) and marks around
+        Latin-only words (a “test”, in an English sentence) stay as written."""
+        if not any(q in text for q in _OPENING + _CLOSING):
             return text
-        out = []
+        own = QUOTES[self.script]
+        out = list(text)
+        stack: list[int] = []                      # the opening marks not yet closed, by position
         for i, ch in enumerate(text):
-            k = other.find(ch)
-            if k >= 0 and not (ch == "’" and 0 < i < len(text) - 1 and text[i - 1].isascii()
-                               and text[i - 1].isalpha() and text[i + 1].isascii() and text[i + 1].isalpha()):
-                ch = own[k]
-            out.append(ch)
+            if ch == "’" and _between_latin(text, i):
+                continue
+            if ch in _OPENING:
+                stack.append(i)
+            elif ch in _CLOSING:
+                opened = stack.pop() if stack else None
+                depth = len(stack) % 2
+                if opened is not None and _latin_quotation(text, opened, i):
+                    continue
+                if opened is not None:
+                    out[opened] = own[2 * depth]
+                out[i] = own[2 * depth + 1]
+        for k, opened in enumerate(stack):         # never closed (a quotation running on): by its level
+            out[opened] = own[2 * (k % 2)]
         return "".join(out)
+
+
+_OPENING, _CLOSING = "“‘「『", "”’」』"
+
+
+def _between_latin(text: str, i: int) -> bool:
+    return 0 < i < len(text) - 1 and all(c.isascii() and c.isalpha() for c in (text[i - 1], text[i + 1]))
+
+
+def _latin_quotation(text: str, start: int, end: int) -> bool:
+    """Marks quoting Latin words in Latin text: nothing CJK inside, nor just before the opening mark."""
+    before = text[start - 1] if start > 0 else " "
+    return before.isascii() and all(not ("\u2e80" <= c <= "\u9fff" or "\uff00" <= c <= "\uffef")
+                                    for c in text[start + 1:end])
+
+
+@cache
+def _standard_forms() -> dict[int, str]:
+    """Variant forms neither national set has and OpenCC does not know (鄕, 躱, 偸, 値: old forms a
+    source may carry) → the form the standards print (鄉, 躲, 偷, 值), from Unicode's Unihan variants
+    (layout/data/README.md). OpenCC leaves these as they are: a Simplified edition would print 故鄕 beside
+    故乡."""
+    variants, standard = (DATA / "variant-standard.txt").read_text("utf-8").split("\n")[:2]
+    return {ord(v): s for v, s in zip(variants, standard)}
+
+
+def outside_standard(text: str, script: str) -> list[str]:
+    """The ideographs of ``text`` the edition's national standard does not have: for Simplified, the
+    通用規範漢字表 and GB 2312 (what mainland print uses); for Traditional, Big5."""
+    allowed = (set(gb2312()) | set(tongyong_guifan())) if script == HANS else big5()
+    return [ch for ch in text if "\u4e00" <= ch <= "\u9fff" and ch not in allowed]
 
 
 @lru_cache(maxsize=65536)
 def _converted(text: str, source_script: str | None, script: str, region: str | None) -> str:
+    text = text.translate(_standard_forms())
     whole = _opencc(_FROM_OTHER[(script, region)]).convert(text)
     if source_script is not None and source_script != script:
         return whole

@@ -16,7 +16,9 @@ widths fit, the table is too wide for the measure: an error with the figures. Co
 A figure column — every body cell a number (1,234.5, −3.2, 12.8%) or a placeholder (—, …) — is set
 flush on the decimal point: every digit at the width of the face's widest digit (tabular figures, so
 the columns of digits line up whatever the font's own digits), the integer parts flush right against
-the point, the fractions after it. Its head, like every head, is centred.
+the point, the fractions after it, a suffix (%, ‰) in a slot of its own after the widest fraction; a
+figure with no point stands where its point would be (61% under 82.5%: 61 under 82, % under %). Its
+head, like every head, is centred.
 """
 
 from __future__ import annotations
@@ -107,6 +109,24 @@ def least_width(atoms: list[Atom], composer: Composer, words: frozenset[int] | N
     return widest
 
 
+def words_kept(atoms: list[Atom], starts: frozenset[int]) -> list[Atom]:
+    """A head's atoms with the ideographs of each word (``starts``: where words start) joined into one
+    unit, so the composer breaks the head only between words — 養老／床位／（張）, never 養老床／位（張）,
+    whatever the widths and the edition's punctuation make the cheaper setting. A word wider than the
+    whole column is still cut between its characters (the composer's split_unit); marks stay units of
+    their own, compressed and kept with their ideographs as ever."""
+    out: list[Atom] = []
+    for atom in atoms:
+        prev = out[-1] if out else None
+        if (prev is not None and atom.offset not in starts and atom.kind is Kind.HAN and prev.kind is Kind.HAN
+                and atom.size == prev.size and atom.hscale == prev.hscale == 1.0):
+            out[-1] = Atom(prev.text + atom.text, Kind.HAN, prev.faces + atom.faces, prev.size,
+                           prev.width + atom.width, prev.blank_left, atom.blank_right, 1.0, prev.offset)
+        else:
+            out.append(atom)
+    return out
+
+
 def digit_box(cell: CellSpans, composer: Composer) -> float:
     """The width each digit is set at in a figure cell: the widest digit of the face its digits come from."""
     style = cell[0].style
@@ -119,8 +139,11 @@ def digit_box(cell: CellSpans, composer: Composer) -> float:
 
 
 class _Figure:
-    """A number cut into characters, each in its box (a digit's box the tabular width), split at its
-    decimal point: what is left of it is set flush right against the point, the rest after it."""
+    """A number cut into characters, each in its box (a digit's box the tabular width), in four parts set
+    in four slots of its column: the integer part flush right against the decimal point, the point, the
+    fraction's digits after it, and a suffix (%, ‰) in a slot of its own after the widest fraction. A
+    figure with no point is placed where its point would be: 61% sets 61 under the 82 of 82.5% and its %
+    under the other's %, not under the point."""
 
     def __init__(self, cell: CellSpans, composer: Composer):
         para = Paragraph(cell, indent_em=0.0, align=Align.LEFT)
@@ -136,21 +159,34 @@ class _Figure:
                 one = Atom(ch, atom.kind, (face,), atom.size, adv, 0.0, 0.0, atom.hscale, atom.offset + k)
                 self.chars.append((one, box if ch in DIGITS and box else adv, adv))
         body = text.strip()
-        if "." in body:
-            split = body.index(".")
-        else:
-            digits = [k for k, ch in enumerate(body) if ch in DIGITS]
-            split = digits[-1] + 1 if digits else len(body)
+        digits = [k for k, ch in enumerate(body) if ch in DIGITS]
+        point = body.find(".")
+        # The parts' ends: the integer part up to the point (else to the last digit), the point, the
+        # fraction's digits, and the suffix (what follows the last digit).
+        int_end = point if point >= 0 else (digits[-1] + 1 if digits else len(body))
+        point_end = int_end + (1 if point >= 0 else 0)
+        frac_end = max(point_end, digits[-1] + 1) if digits else point_end
+        widths = [b for _, b, _ in self.chars]
         self.start, self.end = lead, lead + len(body)
-        self.int_width = sum(b for _, b, _ in self.chars[:split])
-        self.frac_width = sum(b for _, b, _ in self.chars[split:])
+        self._ends = (int_end, point_end, frac_end)
+        self.int_width = sum(widths[:int_end])
+        self.point_width = sum(widths[int_end:point_end])
+        self.frac_width = sum(widths[point_end:frac_end])
+        self.suffix_width = sum(widths[frac_end:])
 
-    def line(self, decimal_x: float, measure: float) -> Line | None:
+    def line(self, decimal_x: float, point_slot: float, frac_slot: float, measure: float) -> Line | None:
+        """The figure's line: its point at ``decimal_x``, its fraction's digits after ``point_slot``, its
+        suffix after ``frac_slot`` more (the column's widest point and fraction)."""
         if not self.chars:
             return None
+        int_end, point_end, frac_end = self._ends
         xs, units = [], []
         x = decimal_x - self.int_width
-        for atom, box, adv in self.chars:
+        for k, (atom, box, adv) in enumerate(self.chars):
+            if k == point_end:
+                x = decimal_x + point_slot
+            if k == frac_end:
+                x = decimal_x + point_slot + frac_slot
             units.append(atom)
             xs.append(x + (box - adv) / 2)      # a digit centred in its tabular box
             x += box
@@ -180,6 +216,7 @@ def set_table(head: tuple[CellSpans, ...], rows: tuple[tuple[CellSpans, ...], ..
     head_words = [0.0] * n      # the head's widest word: a head wraps between words before inside one
     paragraphs: dict[tuple[int, int], Paragraph] = {}
     numbers: dict[tuple[int, int], _Figure] = {}
+    head_atoms: dict[int, list[Atom]] = {}     # a head's atoms, each word's ideographs one unit
     for i, row in enumerate((head, *rows)):
         for j, cell in enumerate(row):
             if not _cell_text(cell):
@@ -188,25 +225,30 @@ def set_table(head: tuple[CellSpans, ...], rows: tuple[tuple[CellSpans, ...], ..
                 fig = numbers[i, j] = _Figure(cell, composer)
                 continue
             para_align = Align.CENTER if i == 0 else _PARA_ALIGN.get(aligns[j], Align.RIGHT)
-            # A head breaks between words where it can (養老床位／（張）, not 養老床／位（張）), as every head does.
+            # A head breaks between words (養老／床位／（張）, not 養老床／位（張）), as every head does.
             para = paragraphs[i, j] = Paragraph(cell, indent_em=0.0, align=para_align, wordwise=i == 0)
             atoms = atomise(para, composer.fonts)
             least[j] = max(least[j], least_width(atoms, composer))
             if i == 0 and len(atoms) > 1:
-                head_words[j] = least_width(atoms, composer, zh.word_starts(para.text))
+                starts = zh.word_starts(para.text)
+                head_words[j] = least_width(atoms, composer, starts)
+                head_atoms[j] = words_kept(atoms, starts)
             one_line = max(ln.width - ln.indent for ln in composer.compose_atoms(atoms, para, 1e6))
             natural[j] = max(natural[j], one_line)
             if i:
                 body[j] = max(body[j], one_line)
-    # A figure column is as wide as its widest integer part and its widest fraction, side by side.
-    integers, fractions = [0.0] * n, [0.0] * n
+    # A figure column is as wide as its widest integer part, point, fraction and suffix, side by side.
+    integers, points, fractions, suffixes = ([0.0] * n for _ in range(4))
     for (_, j), fig in numbers.items():
         integers[j] = max(integers[j], fig.int_width)
+        points[j] = max(points[j], fig.point_width)
         fractions[j] = max(fractions[j], fig.frac_width)
+        suffixes[j] = max(suffixes[j], fig.suffix_width)
+    after = [p + f + s for p, f, s in zip(points, fractions, suffixes)]   # the column's room after its point
     for j in range(n):
-        least[j] = max(least[j], integers[j] + fractions[j])
-        natural[j] = max(natural[j], integers[j] + fractions[j])
-        body[j] = max(body[j], integers[j] + fractions[j])
+        least[j] = max(least[j], integers[j] + after[j])
+        natural[j] = max(natural[j], integers[j] + after[j])
+        body[j] = max(body[j], integers[j] + after[j])
     natural = [max(a, b) for a, b in zip(natural, least)]
     body = [max(a, b) for a, b in zip(body, least)]
     room = measure - gap * (n - 1)
@@ -228,8 +270,10 @@ def set_table(head: tuple[CellSpans, ...], rows: tuple[tuple[CellSpans, ...], ..
         cells = []
         for j in range(n):
             if (i, j) in numbers:
-                line = numbers[i, j].line(widths[j] - fractions[j], widths[j])
+                line = numbers[i, j].line(widths[j] - after[j], points[j], fractions[j], widths[j])
                 cells.append(SetCell((line,) if line else ()))
+            elif i == 0 and j in head_atoms:
+                cells.append(SetCell(tuple(composer.compose_atoms(head_atoms[j], paragraphs[i, j], widths[j]))))
             elif (i, j) in paragraphs:
                 cells.append(SetCell(tuple(composer.compose(paragraphs[i, j], widths[j]))))
             else:

@@ -8,19 +8,23 @@ vertical Chinese — for heads and kickers set vertically (page/vertical_head.py
   fonts-noto-cjk is installed): ，→︐ 。→︒ 「→﹁ （→︵ ——→︱︱ ……→︙︙, and “ ” ‘ ’ → ﹃ ﹄ ﹁ ﹂ as GB/T 15834
   sets quotation marks in vertical text. In the CNS position (Taiwan, Hong Kong) 。，、：；！？ are centred
   in their em and stand as they are, as Noto CJK TC's ``vert`` leaves them. A mark whose vertical form no
-  face of the role has is turned 90° clockwise (a bracket, a dash, ～) or, a GB mark, moved into the
-  top-right quarter where its vertical form sits — never dropped.
+  face of the role has is turned 90° clockwise (a bracket, a dash, ～) or, a GB mark, moved where its
+  vertical form sits: ，、。 into the top-right quarter, ：；！？ across to the middle — never dropped.
 - Latin letters and digits (clreq §3.4): a single letter or digit stands upright, centred in its em; two
   digits stand side by side in one em (縱中橫), narrowed to fit it where they are wider; a longer run —
-  a word, a number of three digits or more, words with spaces between — is turned 90° clockwise and runs
-  down the column, the template's Han–Latin gap (¼ em) from the ideographs next to it.
+  a word, a number of three digits or more, words with spaces between (a Latin word space, even where
+  the head's editor typed an ideographic one) — is turned 90° clockwise and runs down the column, the
+  template's Han–Latin gap (¼ em) from the ideographs next to it.
 - Adjacent marks are set at 1.5 em, as across a horizontal line (clreq): the first gives its blank
   bottom half, or else the second its blank top half; a column ending in a mark gives its blank end
-  (GB/T 15834 §5.1.10). In the CNS position every mark keeps its whole em (Taiwan's practice).
+  (GB/T 15834 §5.1.10). The blank is the vertical form's own (VERTICAL_BLANK): ︐ ︑ ︒ and the brackets
+  have one, ︕ ︖ ︓ ︔ (centred down their em), ︱ and ︙ none, so ！！ or ？…… keep an em each. —— is one
+  line: its two ︱ drawn closer, so their strokes meet. In the CNS position every mark keeps its whole em
+  (Taiwan's practice).
 - Columns break between units, never before a mark forbidden at a line start nor after one forbidden at
   a line end (the template's 避頭尾 level, a vertical form judged as the mark it stands for), never inside
-  ——, …… or a Latin run; a head breaks between words (jieba), in columns of even length, none holding a
-  lone character or opening with a particle such as 的.
+  ——, …… or a Latin word (a phrase's words may part at a word space); a head breaks between words
+  (jieba), in columns of even length, none holding a lone character or opening with a particle such as 的.
 """
 
 from __future__ import annotations
@@ -50,6 +54,18 @@ VERTICAL_FORMS: dict[str, str] = {
 }
 # Centred in their em in the CNS position: upright as they are (Noto CJK TC's `vert` leaves them).
 CNS_UPRIGHT = frozenset("，、。：；！？．")
+# The vertical forms with a blank half, (top, bottom) in em, as Noto CJK SC draws them: ︐ ︑ ︒ sit in the
+# top-right corner (their lower half blank), opening brackets in the lower half, closing ones in the
+# upper. Only these give room to a neighbouring mark; every other form — ︓ ︔ ︕ ︖ centred down their
+# em, ︱ ︙ running through it — keeps its whole em (tests/test_vertical.py compares this with the faces).
+VERTICAL_BLANK: dict[str, tuple[float, float]] = {
+    **{form: (0.0, 0.5) for form in "︐︑︒"},
+    **{form: (0.5, 0.0) for form in "︗︵︷︹︻︽︿﹁﹃﹇"},
+    **{form: (0.0, 0.5) for form in "︘︶︸︺︼︾﹀﹂﹄﹈"},
+}
+# ︱ leaves this much of its em blank at each end (74 of Noto CJK's 1000 units): in ——, the two are drawn
+# closer by twice it, their strokes meeting in the middle of the 2-em unit, so the dash is one line.
+DASH_BLANK = 0.074
 _MARK_KINDS = frozenset({Kind.OPEN, Kind.CLOSE, Kind.PAUSE, Kind.STOP, Kind.MIDDLE, Kind.DASH})
 _DIGITS = re.compile(r"[0-9]{1,2}")
 
@@ -85,6 +101,7 @@ class Unit(NamedTuple):
     hscale: float = 1.0          # across (upright, pair) or along (turned) the glyphs
     dx: float = 0.0              # the glyph drawn this far right of where it would stand (pt)
     dy: float = 0.0              # … and this far down
+    step: float = 0.0            # upright, several glyphs: from one's top to the next's (0: its size)
 
     @property
     def space(self) -> bool:
@@ -125,7 +142,14 @@ def vertical_units(text: str, role: str, size: float, composer: Composer) -> lis
             while (end + 1 < len(atoms) and atoms[end].kind is Kind.SPACE and atoms[end].text == " "
                    and atoms[end + 1].kind is Kind.LATIN):
                 end += 2
-            units.append(_latin(atoms[k:end], size))
+            if end > k + 1:
+                # Words with spaces: turned one by one, a Latin word space between them (not an em), so
+                # they run down the column as one phrase and a column may end between two of them.
+                units += [_turned(a, size) if a.kind is Kind.LATIN else
+                          Unit(a.text, "", Orientation.UPRIGHT, (), size, a.width, 0.0, 0.0, a.offset, False, True)
+                          for a in atoms[k:end]]
+            else:
+                units.append(_latin(atoms[k:end], size))
             k = end
             continue
         units.append(_unit(atom, role, size, fonts, cns))
@@ -147,6 +171,13 @@ def _latin(atoms: list[Atom], size: float) -> Unit:
     return Unit(source, source, Orientation.ROTATED, faces, size, natural, 0.0, 0.0, offset, False, True)
 
 
+def _turned(atom: Atom, size: float) -> Unit:
+    """A word of a Latin phrase: turned, however short (a phrase is never 縱中橫)."""
+    natural = sum(advance_of(f, ch) for f, ch in zip(atom.faces, atom.text)) * size
+    return Unit(atom.text, atom.text, Orientation.ROTATED, atom.faces, size, natural, 0.0, 0.0, atom.offset, False,
+                True)
+
+
 def _unit(atom: Atom, role: str, size: float, fonts, cns: bool) -> Unit:
     text, kind = atom.text, atom.kind
     drawn = "".join(ch for ch in text if ch not in ZERO_WIDTH)
@@ -162,16 +193,28 @@ def _unit(atom: Atom, role: str, size: float, fonts, cns: bool) -> Unit:
     # A mark's left blank is its top once vertical; in the CNS position every mark keeps its whole em.
     top, bottom = (0.0, 0.0) if cns else (atom.blank_left, atom.blank_right)
     if len(forms) == len(drawn) and forms and all(form_faces):
+        # The form's own blank (not the horizontal glyph's): ︕ ︖ have none to give, ︒ ﹂ half their em.
+        blank_top, blank_bottom = VERTICAL_BLANK.get(forms, (0.0, 0.0)) if len(forms) == 1 else (0.0, 0.0)
+        top, bottom = (0.0, 0.0) if cns else (blank_top * size, blank_bottom * size)
+        if kind is Kind.DASH and set(forms) == {"︱"} and len(forms) > 1:
+            # ——: the strokes meet, the line centred in its 2 em.
+            return Unit(text, forms, Orientation.UPRIGHT, form_faces, size, len(forms) * size, 0.0, 0.0,
+                        atom.offset, True, False, dy=(len(forms) - 1) * DASH_BLANK * size,
+                        step=(1 - 2 * DASH_BLANK) * size)
         return Unit(text, forms, Orientation.UPRIGHT, form_faces, size, len(forms) * size, top, bottom,
                     atom.offset, True, False)
     if kind is Kind.MIDDLE:
         # · ・ sit in the middle of their em: upright as they are.
         return Unit(text, drawn, Orientation.UPRIGHT, atom.faces[:1], size, size, top, bottom, atom.offset, True, False)
-    if kind in (Kind.PAUSE, Kind.STOP) and not cns:
+    if kind in (Kind.PAUSE, Kind.STOP) and not cns and drawn in ("，", "、", "。", "．"):
         # No vertical form: the GB mark (ink in its lower left) moved into the top right, where its form sits.
         half = atom.blank_right
         return Unit(text, drawn, Orientation.UPRIGHT, atom.faces[:1], size, size, 0.0, half, atom.offset, True,
                     False, dx=half, dy=-half)
+    if kind in (Kind.PAUSE, Kind.STOP) and not cns:
+        # ：；！？ without a vertical form: centred across the column, as their forms are, keeping the em.
+        return Unit(text, drawn, Orientation.UPRIGHT, atom.faces[:1], size, size, 0.0, 0.0, atom.offset, True,
+                    False, dx=(atom.blank_right - atom.blank_left) / 2)
     # Brackets, dashes, ～ without a vertical form: the horizontal glyph turned 90° clockwise.
     return Unit(text, drawn, Orientation.ROTATED, atom.faces, size, atom.width, top, bottom, atom.offset, True,
                 False, atom.hscale)
@@ -245,6 +288,23 @@ def break_columns(units: list[Unit], text: str, composer: Composer, height: floa
     return None
 
 
+def _parts(text: str) -> list[str]:
+    """The parts of a head the editor marked with spaces. A space between two Latin words is a word
+    space inside a turned run (Shanghai Xuhui News), kept as one space, not a part's end."""
+    parts: list[str] = []
+    for word in text.replace("\u3000", " ").split():
+        if parts and _latin_char(parts[-1][-1]) and _latin_char(word[0]):
+            parts[-1] += " " + word
+        else:
+            parts.append(word)
+    return parts
+
+
+def _latin_char(ch: str) -> bool:
+    """As compose/atoms.py reads a Latin character (a letter, a digit, an ASCII sign)."""
+    return ord(ch) < 0x2000 and not ch.isspace() and ch not in zh.MIDDLE_DOT
+
+
 def fit_vertical(composer: Composer, text: str, role: str, size: float, height: float, max_columns: int = 2,
                  scales: tuple[float, ...] = (1.0,), last_resort: tuple[float, ...] = ()) -> list[Column]:
     """A head's columns of at most ``height``, in this order of preference, each tried at every scale of
@@ -252,7 +312,7 @@ def fit_vertical(composer: Composer, text: str, role: str, size: float, height: 
     comma or colon), at most ``max_columns``; then columns of even length broken between words (also at
     the ``last_resort`` scales). Where nothing fits, the text at the smallest scale tried in
     ``max_columns`` columns of even length however long they are: the caller says what did not fit."""
-    parts = [p for p in text.replace("\u3000", " ").split() if p]
+    parts = _parts(text)
     joined = "\u3000".join(parts)
     if len(parts) == 1:
         parts = [p for p in re.split(r"(?<=[，：；])", parts[0]) if p]

@@ -106,7 +106,8 @@ SECTIONS: dict[str, tuple[str, tuple[Key, ...]]] = {
         Key("byline", "text", "署名: who wrote it, set in the byline style on a line of its own over the text "
             "(kept with the first line of text), or run in at the start of the first paragraph (byline_at)",
             example="本報記者 王小明 通訊員 李四"),
-        Key("dateline", "text", "電頭: run in at the start of the first paragraph, in the lead-in style",
+        Key("dateline", "text", "電頭: run in at the start of the first paragraph, in the lead-in style; it "
+            "takes the place of the 本報訊 the text opens with (a story prints one lead-in)",
             example="9月5日電"),
         Key("byline_at", "one of", "where the byline goes: a line of its own over the text, or run in at the "
             "start of the first paragraph before the dateline", default="the template's byline_at",

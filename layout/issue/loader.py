@@ -477,16 +477,27 @@ def _story(node: Node, t: Template, pages: set[int], base: Files) -> Story:
 def _pull_quote(node: Node, t: Template, pages: set[int], blocks: tuple[Block, ...],
                 frames: list[Frame]) -> tuple[PullQuote, list[Frame]]:
     """引語: words of the story as written, in a grid rectangle that lies inside one of its frames (which
-    then flows its text around it, as around any excluded rectangle) or beside them."""
+    then flows its text around it, as around any excluded rectangle) or beside one, touching it: never on
+    a page the story has no frame on, nor apart from its text."""
     m = node.mapping(*keys("pull_quote"))
     text = m["text"].text().strip()
     if not any(text in b.text for b in blocks if b.kind is BlockKind.PARA):
         shown = text if len(text) <= 24 else text[:24] + "…"
         raise m["text"].error(f"a pull quote is words of the story as written: 「{shown}」 does not occur in any "
                               f"one paragraph of its text")
-    place, _ = _grid(m["place"], t, pages)
+    place, pm = _grid(m["place"], t, pages)
     cells = place.cells()
     same_page = [(k, f) for k, f in enumerate(frames) if f.place.page == place.page]
+    if not same_page:
+        on = sorted({f.place.page for f in frames})
+        raise pm["page"].error(f"a pull quote stands with its story: page {place.page} holds none of the story's "
+                               f"frames (it has frames on page{'s' if len(on) > 1 else ''} {', '.join(map(str, on))}); "
+                               f"place it inside or beside one of them")
+    touching = set().union(*({(c + dc, ln + dl) for c, ln in f.place.cells()
+                              for dc, dl in ((0, 0), (1, 0), (-1, 0), (0, 1), (0, -1))} for _, f in same_page))
+    if not cells & touching:
+        raise m["place"].error(f"a pull quote stands with its story: inside one of its frames or beside one, "
+                               f"touching it; this place touches none of its frames on page {place.page}")
     inside = [(k, f) for k, f in same_page if cells <= f.place.cells()]
     if inside:
         k, frame = inside[0]

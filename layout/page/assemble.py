@@ -16,7 +16,7 @@ from ..base.units import Rect
 from .flow import JUMP_HEAD_LINES, StoryFlow, flow_story
 from .coverage import grid_warnings
 from ..issue.editions import edition_issue
-from .script_lint import script_warnings
+from .script_lint import edition_warnings, script_warnings
 from .fpo import fpo_marks
 from .verify import verify_complete, verify_drawn
 from .tables import table_rules
@@ -94,9 +94,17 @@ def _story_items(story, t, composer) -> tuple[StoryFlow, dict[int, list[Item]], 
                 flow = replace(flow, elements_over=(over,))
             add(quote.place.page, items)
         if story.heading and story.head:
-            items = sidebar_heading(story, t, composer)
-            verify_drawn(f"story '{story.id}': its heading (page {story.head.page})", [story.heading], items,
-                         t.rect(story.head).outset(t.gutter), composer.fonts, "shorten the sidebar's heading")
+            items, over = sidebar_heading(story, t, composer)
+            if over is None:   # checked inside its band, where it is drawn (the tint reaches out to the border)
+                verify_drawn(f"story '{story.id}': its heading (page {story.head.page})", [story.heading], items,
+                             t.rect(story.head), composer.fonts, "shorten the sidebar's heading")
+                used = max(r.size for r in items if isinstance(r, TextRun))
+                if used < t.styles["sidebar_heading"].size - 0.05:
+                    notes.append(f"story '{story.id}': its heading is set at {used:.1f} pt, "
+                                 f"{used / t.styles['sidebar_heading'].size:.0%} of the style's "
+                                 f"{t.styles['sidebar_heading'].size:g} pt, to fit its band (fit_headline)")
+            else:   # reported as an overset is: the render refuses it, a proof shows it
+                flow = replace(flow, elements_over=flow.elements_over + (over,))
             add(story.head.page, items)
         if story.head:
             place = t.rect(story.head)
@@ -229,5 +237,7 @@ def layout_issue(issue: Issue, fonts: FontSet, proof: bool = False, show_grid: b
     if lint and t.script_lint == "error":
         raise LayoutError(f"{issue.path}: {lint[0]} ({len(lint)} such characters; the template asks for one "
                           f"script: script_lint: error)")
+    if t.script_lint != "off":
+        lint += edition_warnings(issue)
     warnings = tuple(grid_warnings(issue)) + tuple(fit_notes) + tuple(lint)
     return IssueLayout(issue, pages, tuple(flows), warnings, appendix, render_id)

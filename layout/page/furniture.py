@@ -134,8 +134,13 @@ def headline_block(story: Story, rect: Rect, t: Template, composer: Composer) ->
     smaller to fit only where the story asks for it (``fit_headline``: then up to fill a one-line
     headline's width, or down as a whole to fit the head); otherwise at the template's sizes, and a
     head that does not fit is an error (page/verify.py), never silently smaller."""
-    for shrink in (HEAD_SCALES if story.fit_headline else (1.0,)):
-        blocks = _head_blocks(story, rect, t, composer, shrink)
+    # A one-line headline grown to fill its width may then be too tall for the head: try it grown first
+    # (the scale does not change a grown line), then not grown at each scale, so a fitted head never runs
+    # past its rectangle.
+    tries = ([(1.0, True)] + [(shrink, False) for shrink in HEAD_SCALES] if story.fit_headline
+             else [(1.0, False)])
+    for shrink, fill in tries:
+        blocks = _head_blocks(story, rect, t, composer, shrink, fill)
         total = sum(gap + sum(ln.size * HEAD_LEADING for ln in lines) for lines, gap in blocks)
         if total <= rect.h:
             break
@@ -151,7 +156,7 @@ def headline_block(story: Story, rect: Rect, t: Template, composer: Composer) ->
 
 
 def _head_blocks(story: Story, rect: Rect, t: Template, composer: Composer,
-                 shrink: float) -> list[tuple[list[Line], float]]:
+                 shrink: float, fill: bool = False) -> list[tuple[list[Line], float]]:
     styles = t.styles
     blocks: list[tuple[list[Line], float]] = []  # lines, gap before
     if story.kicker:
@@ -161,7 +166,7 @@ def _head_blocks(story: Story, rect: Rect, t: Template, composer: Composer,
     if story.headline:
         st = styles["headline"]
         blocks.append((fit_headline(composer, story.headline, st.role, st.size * shrink, rect.w, Align.CENTER,
-                                    fill=story.fit_headline, shrink=story.fit_headline),
+                                    fill=fill, shrink=story.fit_headline),
                        HEADLINE_GAP * st.size * shrink if blocks else 0.0))
     if story.deck:
         st = styles["deck"]
@@ -332,20 +337,55 @@ def photo_items(photo: Photo, t: Template, composer: Composer) -> list[Item]:
 
 
 BOX_GAP = 0.45  # of a gutter: how far a story's border sits outside its grid rectangles
+BORDER_CLEAR = 0.5   # pt: the least blank between a border's strokes and the text inside or a rule outside it
+# Each style's strokes: (reach outside its line, reach inside it) in pt — the outer rule's half weight, and
+# the inner rule's inset plus half weight.
+BORDER_REACH = {BorderStyle.SINGLE: (0.25, 0.25), BorderStyle.DOUBLE: (0.25, 1.5 + 0.25),
+                BorderStyle.THICK_THIN: (0.75, 2.0 + 0.15), BorderStyle.DASHED: (0.3, 0.3)}
 
 
-def story_border(story: Story, page: int, t: Template) -> list[Item]:
-    """花邊: a border around everything a story has on a page (head and frames), in one of a few styles."""
+def _above_type(page: int, t: Template) -> float:
+    """The foot of the lowest rule over the page's text: the masthead's thin rule on page 1, the running
+    head's rule on the others (nothing drawn may cross it)."""
+    if page == 1 and t.masthead_lines:
+        bottom = t.line_y(t.masthead_lines + 1)
+        return max(bottom - above + weight / 2 for above, weight in MASTHEAD_RULES)
+    if page != 1 and t.running_head_lines:
+        return t.line_y(t.running_head_lines + 1) - RUNNING_HEAD_RULE * t.pitch + 0.5    # its rule is 1 pt
+    return t.type_area.y
+
+
+def border_outline(story: Story, page: int, t: Template) -> Rect | None:
+    """The line a story's border is drawn on (its outer rule's), around everything the story has on the
+    page: half a gutter outside its grid rectangles at the sides, into the blank grid line above and below
+    (a sidebar's on the grid lines' edges, its heading band being its top's blank) — but clamped: never
+    over the masthead or the running head's rule, never past the type area, where the strokes fit there
+    clear of the text. A story whose text reaches the type area's edge leaves no room inside it: there the
+    border stays clear of the text, as close outside it as its strokes allow."""
     rects = [t.rect(story.head)] if story.head and story.head.page == page else []
     rects += [t.rect(f.place) for f in story.frames if f.place.page == page]
     if not rects or not story.box:
-        return []
+        return None
     x0, y0 = min(r.x for r in rects), min(r.y for r in rects)
     x1, y1 = max(r.right for r in rects), max(r.bottom for r in rects)
-    # Half a gutter outside left and right, into the blank grid line above and below; a sidebar's on the
-    # grid lines' edges, so it needs no blank line around it (its heading band is its top's blank).
+    out, inside = BORDER_REACH[story.box]
+    area = t.type_area
     d, dy = t.gutter * BOX_GAP, (0.0 if story.sidebar_of else 0.4) * t.pitch
-    outer = Rect(x0 - d, y0 - dy, x1 - x0 + 2 * d, y1 - y0 + 2 * dy)
+    # The text is flush with its columns' edges at the sides; above and below, a grid line's type never
+    # reaches its edges (the em box is centred in the pitch), so there the rule above decides.
+    left = min(max(x0 - d, area.x + out), x0 - inside - BORDER_CLEAR)
+    right = max(min(x1 + d, area.right - out), x1 + inside + BORDER_CLEAR)
+    top = max(y0 - dy, _above_type(page, t) + BORDER_CLEAR + out)
+    bottom = min(y1 + dy, area.bottom - out)
+    return Rect(left, top, right - left, bottom - top)
+
+
+def story_border(story: Story, page: int, t: Template) -> list[Item]:
+    """花邊: a border around everything a story has on a page (head and frames), in one of a few styles,
+    on the line border_outline gives."""
+    outer = border_outline(story, page, t)
+    if outer is None:
+        return []
     style = story.box
     items: list[Item] = []
     if style is BorderStyle.SINGLE:

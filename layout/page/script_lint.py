@@ -10,7 +10,7 @@ never reported."""
 
 from __future__ import annotations
 
-from ..compose.scripts import HANS, HANT, SCRIPT_NAMES, script_counts, script_of
+from ..compose.scripts import HANS, HANT, SCRIPT_NAMES, outside_standard, script_counts, script_of
 from ..issue.model import Issue
 
 
@@ -31,3 +31,19 @@ def script_warnings(issue: Issue) -> list[str]:
                                f"(U+{ord(ch):04X}) is {SCRIPT_NAMES[script_of(ch)]}-only in a {SCRIPT_NAMES[own]} text, "
                                f"in 「{context}」")
     return out
+
+
+def edition_warnings(issue: Issue) -> list[str]:
+    """For a Simplified edition (its texts converted): each ideograph it would print that the
+    通用規範漢字表 and GB 2312 do not have — a variant no table maps (靑 for 青) — with how often and
+    where first, so it is never printed unnoticed."""
+    if issue.script is None or issue.script.script != HANS:
+        return []
+    found: dict[str, list] = {}
+    for story in issue.stories:
+        for k, block in enumerate(story.blocks):
+            for ch in outside_standard(block.text, HANS):
+                found.setdefault(ch, [0, story.id, k + 1])[0] += 1
+    return [f"script: edition {issue.script.code} prints {ch} (U+{ord(ch):04X}), which 通用規範漢字表 and GB 2312 "
+            f"do not have, {n} time{'s' if n > 1 else ''}, first in story '{sid}', paragraph {para}: write the "
+            f"standard form in the source if it is meant" for ch, (n, sid, para) in sorted(found.items())]

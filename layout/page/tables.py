@@ -1,7 +1,9 @@
 """A story's data table in the flow of its frames: set at the measure of the column it falls in
 (compose/table.py), placed row by row on whole grid lines, its head row repeated at the top of every
 column or frame it continues in, and ruled — hairlines between rows and columns, heavier rules at the
-top, under the head and at the foot.
+top, under the head and at the foot. Where the story's text goes on under the table, the grid line
+after the foot rule is left blank (the last row takes it): the next paragraph starts a line lower, clear
+of the rule, as papers set it.
 
 A table is a block of the story (a pipe table or a ```csv block in its text, issue/tables.py). The flow
 (page/flow.py) takes its rows as it takes a paragraph's lines: a row whose lines do not fit what is left
@@ -25,6 +27,7 @@ from .items import BLACK, Item, Rule
 
 TABLE_HEAD_RULE = 0.75     # pt: the rules at the top, under the head and at the foot of the table
 TABLE_HAIRLINE = 0.25      # pt: between rows and between columns (above preflight's 0.1 pt warning)
+TABLE_SPACE_AFTER = 1      # grid lines left blank under a table's foot rule where the story's text goes on
 
 
 def table_styles(t: Template) -> tuple[TextStyle, TextStyle]:
@@ -64,6 +67,8 @@ class TableRow:
     label: str                        # its cells' text with spaces between, for messages
     setting: SetTable = None          # the whole table at this measure: its columns, for the rules
     head: "TableRow | None" = None    # the table's head row at this measure, repeated where it continues
+    blank: int = 0                    # of ``lines``, the grid lines left blank under the row (the table's
+                                      # foot rule, before the story's text goes on): TABLE_SPACE_AFTER
 
     @property
     def end(self) -> int:
@@ -75,7 +80,7 @@ def set_rows(block: Block, index: int, story: Story, t: Template, composer: Comp
     """The table of ``block`` (the story's block ``index``) set at ``measure``: its head row, then its rows."""
     head, rows = _table_cells(block, t)
     body_style = table_styles(t)[0]
-    where = f"story '{story.id}': the table (paragraph {index + 1}, line {block.table.line} of its text)"
+    where = f"{story.source}: story '{story.id}': the table (paragraph {index + 1}, line {block.table.line} of its text)"
     try:
         setting = set_table(head, rows, block.table.align, measure, composer, body_style.size)
     except TableTooWide as exc:
@@ -94,6 +99,10 @@ def set_rows(block: Block, index: int, story: Story, t: Template, composer: Comp
             offset += len(text)
         out.append(TableRow(number, set_row.lines, tuple(placed), setting.xs, "".join(texts),
                             " ".join(x for x in texts if x), setting))
+    if index + 1 < len(story.blocks):
+        # Text goes on under the table: the grid line after its foot rule is left blank, as papers do,
+        # so the next paragraph starts a line lower, clear of the rule (a table takes whole grid lines).
+        out[-1] = replace(out[-1], lines=out[-1].lines + TABLE_SPACE_AFTER, blank=TABLE_SPACE_AFTER)
     return [out[0]] + [replace(r, head=out[0]) for r in out[1:]]
 
 
@@ -107,6 +116,7 @@ class TablePart:
     line: int                 # first grid line
     rows: tuple[int, ...]     # each row's grid lines, top to bottom (the head's first)
     setting: SetTable
+    blank: int = 0            # of the last row's lines, those left blank under the foot rule
 
     @property
     def lines(self) -> int:
@@ -124,11 +134,12 @@ class TableParts:
 
     def add(self, slot: int, block: int, page: int, frame: int, x: float, line: int, row: TableRow) -> None:
         part = self._parts.setdefault((slot, block), {"page": page, "frame": frame, "x": x, "line": line,
-                                                      "rows": [], "setting": row.setting})
+                                                      "rows": [], "setting": row.setting, "blank": 0})
         part["rows"].append(row.lines)
+        part["blank"] = row.blank
 
     def parts(self) -> tuple[TablePart, ...]:
-        return tuple(TablePart(p["page"], p["frame"], p["x"], p["line"], tuple(p["rows"]), p["setting"])
+        return tuple(TablePart(p["page"], p["frame"], p["x"], p["line"], tuple(p["rows"]), p["setting"], p["blank"])
                      for _, p in sorted(self._parts.items()))
 
 
@@ -144,6 +155,7 @@ def table_rules(parts, t: Template) -> dict[int, list[Item]]:
             ys.append(ys[-1] + lines * t.pitch)
         items: list[Item] = [Rule(left, ys[0], right, ys[0], TABLE_HEAD_RULE, BLACK),
                              Rule(left, ys[1], right, ys[1], TABLE_HEAD_RULE, BLACK)]
+        ys[-1] -= part.blank * t.pitch            # the foot rule over the blank line a table leaves after it
         items += [Rule(left, y, right, y, TABLE_HAIRLINE, BLACK) for y in ys[2:-1]]
         if len(ys) > 2:
             items.append(Rule(left, ys[-1], right, ys[-1], TABLE_HEAD_RULE, BLACK))
@@ -163,11 +175,12 @@ def check_fits_somewhere(story: Story, rows: list[TableRow], block: int, columns
         head, row = first, (rows[1] if len(rows) > 1 else None)
     else:
         head, row = first.head, first
-    need = head.lines + (row.lines if row is not None else 0)
+    need = head.lines + (row.lines - row.blank if row is not None else 0)
     if need <= max(columns):
         return
     what = f"its row {row.start} 「{row.label[:24]}」" if row is not None else "its head"
-    raise LayoutError(f"story '{story.id}': the table (paragraph {block + 1}) does not fit its place: {what} needs "
-                      f"{need} lines with the head over it ({head.lines} + {row.lines if row else 0}) but the "
+    raise LayoutError(f"{story.source}: story '{story.id}': the table (paragraph {block + 1}) does not fit its place: "
+                      f"{what} needs "
+                      f"{need} lines with the head over it ({head.lines} + {row.lines - row.blank if row else 0}) but the "
                       f"tallest column of the story's frames has {max(columns)}; give the frames more lines or "
                       f"the table a wider column, or shorten the row's cells")

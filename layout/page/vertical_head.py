@@ -146,10 +146,11 @@ def unit_runs(unit: Unit, left: float, y: float) -> list[TextRun]:
             x += sum(advance_of(face, ch) for ch in text) * size * unit.hscale
         return runs
     runs = []
+    step = unit.step or size   # —— drawn closer than an em, so its strokes meet
     for k, (face, ch) in enumerate(zip(unit.faces, unit.text)):
         # Upright, centred across the column (a proportional glyph — a digit, a middle dot — too).
         advance = advance_of(face, ch) * size
-        runs.append(TextRun(x0 + (size - advance) / 2, y0 + k * size + EM_TOP * size, face.key, size, ch))
+        runs.append(TextRun(x0 + (size - advance) / 2, y0 + k * step + EM_TOP * size, face.key, size, ch))
     return runs
 
 
