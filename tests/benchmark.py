@@ -616,10 +616,9 @@ def makeup_figures(runs: int) -> None:
     import shutil
     import subprocess
 
-    from layout.app.makeup import IssueSoFar, extend, issue_model, make_up, page_fails, page_problem, plan_roles
+    from layout.app.makeup import IssueSoFar, extend, issue_model, make_up, page_fails, page_problem, plan_editions, plan_roles
     from layout.app.makeup_fit import Measurer
     from layout.app.makeup_plan import load_plan
-    from layout.page.assemble import composer_for
 
     fonts = default_fontset()
     with tempfile.TemporaryDirectory() as tmp:
@@ -632,13 +631,16 @@ def makeup_figures(runs: int) -> None:
         roles = plan_roles(plan)
 
         def front_page() -> int:
-            measurer = Measurer(plan.template, composer_for(plan.template, fonts))
+            # As `layout makeup` does: every edition the plan prints measured and checked.
+            editions = plan_editions(plan, fonts)
+            measurer = Measurer(plan.template, editions[0].composer, editions)
+            codes = tuple(ed.code for ed in editions)
             problem = page_problem(plan, front, IssueSoFar(0.0), measurer)
             passed = 0
             for cost, arrangement in problem.solve():
                 state = extend(IssueSoFar(0.0), 1, arrangement, cost)
-                if not page_fails(issue_model(plan, state, plans / "x.yaml", upto=1), front, roles,
-                                  measurer.composer, state):
+                if not page_fails(issue_model(plan, state, plans / "x.yaml", upto=1, editions=codes), front, roles,
+                                  editions, state):
                     passed += 1
                     if passed == 3:
                         break
