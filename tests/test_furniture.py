@@ -153,7 +153,7 @@ def test_a_filled_headline_never_runs_past_its_head(test_fonts):
     assert max(i.size for i in filled) > t.styles["headline"].size
 
 
-def test_a_story_border_stays_under_the_running_head_rule_and_clear_of_the_text():
+def test_a_story_border_stays_under_the_running_head_rule_and_clear_of_the_text(real_fonts):
     # Issue 1638 p8: guxiang-8 (box: double) has its head on line 4, right under the 報眉 (lines 1–3),
     # and its frames across all six columns. Its border's outer rule was 0.4 pitch above line 4 (over the
     # running head's rule, which is 0.25 pitch above line 4, 1 pt) and half a gutter past the type area.
@@ -171,11 +171,19 @@ def test_a_story_border_stays_under_the_running_head_rule_and_clear_of_the_text(
     # 0.5 pt) still above the head's grid line, clear of its type.
     assert outline.y == pytest.approx(rule_foot + BORDER_CLEAR + 0.25)
     assert outline.y + 1.5 + 0.25 <= top
-    # Text flush with the type area's edges leaves no room inside: the strokes keep clear of it, as close
-    # outside as they allow — no longer half a gutter past the type area.
-    assert outline.x == pytest.approx(area.x - 1.75 - BORDER_CLEAR)
-    assert outline.right == pytest.approx(area.right + 1.75 + BORDER_CLEAR)
-    assert area.x - outline.x < t.gutter * BOX_GAP / 2
+    # Its text keeps inside the type area's edges by the border's reach and ¼ em (0.25 + 1.75 + 2.25 =
+    # 4.25 pt), its columns still 11 em (the gutters give up the room): the border is drawn inside the type
+    # area, its outer stroke's half weight in from its edges — it was 2.25 pt outside them, on the text's
+    # edge — and its inner stroke 2.25 pt clear of the text.
+    from layout.page.flow import flow_story
+
+    assert outline.x == pytest.approx(area.x + 0.25)
+    assert outline.right == pytest.approx(area.right - 0.25)
+    flow = flow_story(story, t, composer_for(t, real_fonts))
+    xs = sorted({p.x for p in flow.lines})
+    assert len(xs) == 6 and {p.line.measure for p in flow.lines} == {t.measure}
+    assert xs[0] == pytest.approx(area.x + 4.25) and xs[-1] + t.measure == pytest.approx(area.right - 4.25)
+    assert xs[0] - (outline.x + 1.75) == pytest.approx(0.25 * t.body.size)
     # A boxed story inside the type area: half a gutter outside its columns, as before; below, into the
     # blank line under it, but never past the type area's foot.
     narrow = replace(story, frames=tuple(replace(f, place=replace(f.place, col=2, span=4, lines=t.lines - 7))

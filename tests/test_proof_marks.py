@@ -181,3 +181,29 @@ def test_overset_text_whole_on_pages_of_its_own(issue_copy, tmp_path, real_fonts
         f"20211129-overset-{k}-proof.png" for k in range(1, len(appendix) + 1)]
     # The page says where to look.
     assert "見溢排頁" in re.sub(r"\s", "", texts[0])
+
+
+def test_an_overset_table_keeps_its_rows_on_the_overset_pages(issue_copy, real_fonts):
+    # 1638 p5 with the table's second part cut to 8 lines: its last rows do not fit. The overset page
+    # printed them run together (第 33 項 452133.5% …); each row is a line of its own now, its cells parted
+    # by ｜, under the table's head again, and the text after the table follows as text.
+    path = issue_copy.parent / "1638.yaml"
+    text = path.read_text(encoding="utf-8")
+    frame = "- {page: 5, col: 3, span: 4, line: 43, lines: 17, columns: 2}"
+    assert frame in text
+    path.write_text(text.replace(frame, frame.replace("lines: 17", "lines: 8")), encoding="utf-8")
+    layout = build_layout(path, real_fonts, proof=True)
+    flow = next(f for f in layout.flows if f.story.id == "livelihood-figures")
+    assert flow.overset is not None and flow.overset.first_sentence.startswith("康健新村街道")
+    rows: dict[tuple[int, float], list[TextRun]] = {}
+    for k, page in enumerate(layout.appendix):
+        for run in (i for i in page.items if isinstance(i, TextRun)):
+            rows.setdefault((k, round(run.x > layout.issue.template.column_x(4) - 1), round(run.baseline, 2)),
+                            []).append(run)
+    lines = ["".join(r.text for r in sorted(rs, key=lambda r: r.x)) for _, rs in sorted(rows.items())]
+    at = next(k for k, ln in enumerate(lines) if ln.startswith("街道（鎮）"))
+    assert lines[at:at + 7] == ["街道（鎮）｜養老床位（張）｜助餐點（家）｜助餐人次（萬）｜完成率",
+                                "康健新村街道｜32｜2｜8｜77.1%", "龍華街道｜26｜2｜6.35｜69%",
+                                "漕河涇街道｜22｜1｜5.2｜64.7%", "凌雲路街道｜40｜3｜9.85｜85.9%",
+                                "華涇鎮｜50｜2｜4.6｜90.2%", "全區合計｜404｜26｜93.22｜75.6%"]
+    assert lines[at + 7].startswith("表中可見")

@@ -234,6 +234,54 @@ def test_head_is_kept_with_the_first_row(test_fonts):
     assert flow.frames[0].used == 5 + 2
 
 
+def test_head_cells_are_centred_in_the_head_row_by_half_lines(test_fonts):
+    # In a column of 50 pt (40 for the columns after the 10 pt gap): column 1's head 社區空間（人） wants 70,
+    # its words at least 30 (（人）); column 2 (the figure 1 under 大) 10. Column 1 takes the other 30 and
+    # breaks between words: 社區／空間／（人）, a head row of 3 lines (lines 1–3). 大, one line, is centred in
+    # it: on line 2, a whole line down. With the head 社區空間 (社區／空間 in 30 pt: 2 lines), 大 drops half
+    # a line: its baseline 7.5 pt (half the pitch) under line 1's, between the grid's lines — a head's
+    # cells may sit there; the body's lines stay on the grid.
+    from layout.page.grid import baseline_of
+
+    t = small_template()
+    for head, lines, drop in (("社區空間（人）", 3, 1.0), ("社區空間", 2, 0.5)):
+        s = story_of(f"| {head} | 大 |\n|---|---|\n| 一 | 1 |", [frame(1, 1, 1, 1, 10)])
+        flow = flow_story(s, t, Composer(test_fonts))
+        verify_complete(flow)
+        cells = table_lines(flow)
+        tall = [p for p in cells if p.dx == 0.0 and p.grid_line <= lines and p.line.text != "一"]
+        assert [p.line.text for p in tall] == ["社區", "空間", "（人）"][:lines]
+        assert [p.baseline for p in tall] == pytest.approx([baseline_of(t, k, 10.0) for k in range(1, lines + 1)])
+        big = next(p for p in cells if p.line.text == "大")
+        assert big.baseline == pytest.approx(baseline_of(t, 1, 10.0) + drop * t.pitch)
+        assert big.grid_line == 1 + int(drop)
+        # Inside the head row (between its rules, lines 1 to ``lines``), its em box clear of both.
+        assert t.line_y(1) < big.baseline - 0.88 * 10 and big.baseline + 0.12 * 10 < t.line_y(1 + lines)
+        # The body row under it on the grid, at its top.
+        body = [p for p in cells if p.line.text in ("一", "1")]
+        assert {p.grid_line for p in body} == {lines + 1}
+        assert all(p.baseline == pytest.approx(baseline_of(t, lines + 1, 10.0)) for p in body)
+
+
+def test_an_overset_table_prints_row_by_row_with_its_cells_parted(test_fonts):
+    # The proof's overset pages print what did not fit; a table's rows stay rows, a paragraph each, their
+    # cells parted by ｜ — not run together (四4五5). A table cut after its first rows goes on under its
+    # head again. In the table's text 區人一1二2三3四4五5, row 4 starts at offset 8.
+    from layout.page.tables import table_text_rows
+
+    t = small_template()
+    s = story_of("| 區 | 人 |\n|---|---|\n| 一 | 1 |\n| 二 | 2 |\n| 三 | 3 |\n| 四 | 4 |\n| 五 | 5 |",
+                 [frame(1, 1, 1, 1, 4)])
+    flow = flow_story(s, t, Composer(test_fonts))
+    placed = "".join(p.line.text for p in flow.lines if p.block == 0)
+    assert placed == "區人一1二2三3"
+    rows = table_text_rows(s.blocks[0], t, len(placed))
+    assert [r.text for r in rows] == ["區｜人", "四｜4", "五｜5"]
+    assert rows[0].spans[0].style.role == "sans" and all(r.indent_em == 0 for r in rows)
+    # A table not placed at all: every row, the head first, once.
+    assert [r.text for r in table_text_rows(s.blocks[0], t)] == ["區｜人", "一｜1", "二｜2", "三｜3", "四｜4", "五｜5"]
+
+
 def test_table_too_wide_is_an_error_with_the_widths_in_em(test_fonts):
     # Column 1 cannot break 人（大） (30 pt); column 2's 123.45 is 123 (15) and .45 (15): 30 + 30 + 10 = 70 > 50.
     t = small_template()
@@ -341,6 +389,25 @@ def test_sample_page_5_table_continues_ruled_and_converts_to_simplified(real_fon
     page5 = next(p for p in layout.pages if p.number == 5)
     heavy = [i for i in page5.items if isinstance(i, Rule) and i.width == TABLE_HEAD_RULE]
     assert len(heavy) == 3 * 2                                      # top, head, foot of each part
+    # Its head cells centred in the head row: 完成率 (one line) level with 床位, the middle of
+    # 養老／床位／（張）, and 助餐點／（家） half a line lower than 養老／床位 — in both parts. Every body line
+    # (cells and text) on the grid; every head cell inside the head row, between its rules.
+    from layout.page.grid import baseline_of
+
+    t = issue.template
+    for part in flow.tables:
+        head = [p for p in flow.lines if p.kind in (LineKind.TABLE, LineKind.TABLE_HEAD) and p.x == part.x
+                and part.line <= p.grid_line < part.line + part.rows[0]]
+        at = {p.line.text: p.baseline for p in head}
+        assert part.rows[0] == 3 and at["完成率"] == pytest.approx(at["床位"])
+        assert at["助餐点"] - at["养老"] == pytest.approx(t.pitch / 2) and at["（家）"] - at["床位"] == pytest.approx(t.pitch / 2)
+        top, foot = t.line_y(part.line), t.line_y(part.line + part.rows[0])
+        assert all(top < p.baseline - 0.88 * p.line.size and p.baseline + 0.12 * p.line.size < foot for p in head)
+    heads = {(p.x, p.grid_line, p.dx) for part in flow.tables for p in flow.lines if p.x == part.x
+             and part.line <= p.grid_line < part.line + part.rows[0]}
+    body = [p for p in flow.lines if (p.x, p.grid_line, p.dx) not in heads]
+    assert len(body) > 100
+    assert all(p.baseline == pytest.approx(baseline_of(t, p.grid_line, p.line.size)) for p in body)
 
 
 def test_a_table_mistake_in_a_story_file_names_the_file_and_line(tmp_path):

@@ -18,7 +18,6 @@ from pathlib import Path
 
 from ..base import diskcache
 from ..base.paths import FONT_DIR
-from ..base.errors import LayoutError
 
 
 # The default faces, all built by fonts/build.py (see fonts/SOURCES.md).
@@ -132,46 +131,8 @@ class Face:
         return self.advances[ord(ch)]
 
 
-def _halt_adjustments(font, cmap: dict[int, str], upem: int) -> dict[int, tuple[float, float]]:
-    """Read single-adjustment values of the 'halt' feature: what half-width forms move and lose."""
-    if "GPOS" not in font or font["GPOS"].table.FeatureList is None:
-        return {}
-    table = font["GPOS"].table
-    lookup_ids = sorted({i for rec in table.FeatureList.FeatureRecord if rec.FeatureTag == "halt"
-                         for i in rec.Feature.LookupListIndex})
-    by_glyph: dict[str, tuple[float, float]] = {}
-    for index in lookup_ids:
-        lookup = table.LookupList.Lookup[index]
-        for sub in lookup.SubTable:
-            if lookup.LookupType == 9:  # extension: the real subtable is inside
-                sub = sub.ExtSubTable
-            if getattr(sub, "LookupType", 1) != 1 or not hasattr(sub, "Coverage"):
-                continue
-            glyphs = sub.Coverage.glyphs
-            values = [sub.Value] * len(glyphs) if sub.Format == 1 else sub.Value
-            for glyph, value in zip(glyphs, values):
-                dx = getattr(value, "XPlacement", 0) or 0
-                dadv = getattr(value, "XAdvance", 0) or 0
-                by_glyph.setdefault(glyph, (dx / upem, dadv / upem))
-    return {cp: by_glyph[g] for cp, g in cmap.items() if g in by_glyph}
-
-
+# Punctuation whose blank beside the ink a face keeps (``Face.bearings``).
 _MARKS = "、，。．：；！？“‘「『（［｛【〔〖《〈”’」』）］｝】〕〗》〉·・"
-
-
-def _punctuation_bearings(font, cmap, metrics, upem: int) -> dict[int, tuple[float, float]]:
-    glyf = font["glyf"]
-    out = {}
-    for ch in _MARKS:
-        name = cmap.get(ord(ch))
-        if name is None:
-            continue
-        g = glyf[name]
-        if not getattr(g, "numberOfContours", 0):
-            continue
-        advance = metrics[name][0]
-        out[ord(ch)] = (max(0, g.xMin) / upem, max(0, advance - g.xMax) / upem)
-    return out
 
 
 CACHE_VERSION = 5   # 5: named by the font's whole content, in diskcache's envelope
@@ -224,29 +185,16 @@ def load_face(path: Path, key: str) -> Face:
 
 
 def _read_face(path: Path, key: str) -> Face:
-    # fontTools only here: from the metrics cache, a run never needs it (and saves its import).
-    from fontTools.ttLib import TTFont, TTLibError
+    """A face's metrics from its font file, table by table with the engine's own reader (``fonts.tables``):
+    from the metrics cache, a run never reads the file's tables at all (nor imports their reader)."""
+    from .tables import read_metrics
 
-    try:
-        font = TTFont(path, lazy=True)
-        if "glyf" not in font:
-            raise LayoutError(f"{path}: font has no TrueType outlines (CFF fonts must be converted: see fonts/build.py)")
-        upem = font["head"].unitsPerEm
-        cmap = font.getBestCmap()
-        metrics = font["hmtx"].metrics
-        advances = Advances.from_dict(upem, {cp: metrics[g][0] for cp, g in cmap.items()})
-        halt = _halt_adjustments(font, cmap, upem)
-        bearings = _punctuation_bearings(font, cmap, metrics, upem)
-        hhea = font["hhea"]
-        face = Face(key, path, advances, halt, hhea.ascent / upem, -hhea.descent / upem, bearings)
-        font.close()
-        return face
-    except LayoutError:
-        raise
-    except FileNotFoundError:
-        raise LayoutError(f"{path}: font file not found") from None
-    except (TTLibError, KeyError, AssertionError, ValueError, OSError, IndexError, TypeError) as exc:
-        raise LayoutError(f"{path}: not a usable TrueType font ({exc.__class__.__name__}: {exc})") from None
+    metrics = read_metrics(path, b"halt", _MARKS)
+    units = metrics.units
+    return Face(key, path, Advances.from_dict(units, metrics.widths),
+                {cp: (dx / units, dadv / units) for cp, (dx, dadv) in metrics.adjustments.items()},
+                metrics.ascent / units, -metrics.descent / units,
+                {cp: (left / units, right / units) for cp, (left, right) in metrics.bearings.items()})
 
 
 @dataclass(frozen=True)

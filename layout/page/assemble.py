@@ -23,7 +23,7 @@ from .tables import table_rules
 from ..fonts.faces import FontSet
 from .proof_marks import overset_pages, page_marks
 from .furniture import (box_items, headline_block, jump_head, masthead, photo_items, running_head, slug_line,
-                        column_rules, runs_at, story_border, story_separator)
+                        column_rules, neighbour_rules, runs_at, story_border, story_separator)
 from .items import Item, TextRun
 from .news_elements import index_items, pull_quote_items, sidebar_heading, story_starts, story_with_byline
 from .vertical_head import vertical_head
@@ -220,6 +220,8 @@ def layout_issue(issue: Issue, fonts: FontSet, proof: bool = False, show_grid: b
         _furniture(issue, composer, per_page, story_starts(flows))
     except MissingGlyph as exc:
         raise LayoutError(f"{issue.path}: page furniture: {exc}") from None
+    for page, rules in neighbour_rules(issue).items():   # 欄線 between neighbouring stories, boxes, photos
+        per_page[page].extend(rules)
     appendix: tuple[PageLayout, ...] = ()
     if proof:
         for spec in issue.pages:

@@ -25,7 +25,7 @@ from typing import NamedTuple
 from ..compose.linebreak import Composer
 from ..compose.lines import Line
 from ..base.errors import LayoutError
-from ..issue.model import Block, BlockKind, Frame, Story, Template
+from ..issue.model import Block, BlockKind, BorderStyle, Frame, Story, Template
 from ..compose.atoms import Align, Atom, MissingGlyph, Paragraph, Span, TextStyle, atomise
 from .grid import baseline_of
 from .tables import TablePart, TableParts, check_fits_somewhere, set_rows, table_paragraph
@@ -166,8 +166,68 @@ def jump_line(text: str, t: Template, align: Align, measure: float, composer: Co
     raise LayoutError(f"a column {measure:.1f} pt wide cannot hold the jump line {text}")
 
 
-def frame_slots(t: Template, frame: Frame, index: int, skip_lines: int = 0) -> list[Slot]:
-    """The text columns of a frame in reading order, cut around excluded rectangles."""
+# A boxed story's border (花邊, page/furniture.py's story_border): each style's strokes as (reach outside
+# the line it is drawn on, reach inside it) in pt — the outer rule's half weight, and the inner rule's inset
+# plus half weight — and the least blank between the strokes and the text inside or a rule outside.
+BORDER_REACH = {BorderStyle.SINGLE: (0.25, 0.25), BorderStyle.DOUBLE: (0.25, 1.5 + 0.25),
+                BorderStyle.THICK_THIN: (0.75, 2.0 + 0.15), BorderStyle.DASHED: (0.3, 0.3)}
+BORDER_CLEAR = 0.5
+BORDER_TEXT_CLEAR = 0.25    # em of body type: the blank a boxed story's text keeps from its border's inner stroke
+
+
+def border_inset(box: BorderStyle, em: float, room: float = math.inf) -> float:
+    """How far a boxed story's text keeps inside the type area's edge, so that its border, drawn inside
+    the type area, stays clear of the text: the strokes' whole reach and a quarter em, or less where the
+    frame has only ``room`` to give up on that side (never less than the least clearance)."""
+    out, inside = BORDER_REACH[box]
+    return out + inside + max(BORDER_CLEAR, min(BORDER_TEXT_CLEAR * em, room - out - inside))
+
+
+def frame_slots(t: Template, frame: Frame, index: int, skip_lines: int = 0,
+                box: BorderStyle | None = None) -> list[Slot]:
+    """The text columns of a frame in reading order, cut around excluded rectangles; a boxed story's
+    (``box``) kept inside its border where the frame reaches the type area's edge (``_inside_border``)."""
+    slots = _grid_slots(t, frame, index, skip_lines)
+    return _inside_border(t, frame, slots, box) if box is not None and slots else slots
+
+
+def _inside_border(t: Template, frame: Frame, slots: list[Slot], box: BorderStyle) -> list[Slot]:
+    """A boxed story's text columns where its frame reaches the type area's edge: its border cannot go
+    into a gutter there, so it is drawn inside the type area and the text keeps ``border_inset`` clear of
+    the edge. The columns keep their whole-em measure and the gutters between them give up the room
+    (never below the template's least gutter); where they cannot, the text takes a little of the gutter
+    on the frame's inner side (the border keeps its place in that gutter, clear of both); where not even
+    that holds, the measure is the whole em that fits, the text centred. Slots of one column (cut round
+    an excluded rectangle) stay one above the other."""
+    p = frame.place
+    at_left, at_right = p.col == 1, p.col + p.span - 1 == t.columns
+    if not (at_left or at_right):
+        return slots
+    em = t.body.size
+    least_gutter = t.min_gutter_em * em
+    xs = sorted({s.x for s in slots})
+    n, measure = len(xs), slots[0].measure
+    rect = t.rect(p)
+    # What the frame can give up at the edges, keeping its measure: its gutters' room above the least, and
+    # for a frame at one edge as much again of the gutter on its inner side.
+    sides = at_left + at_right
+    room = rect.w - n * measure - (n - 1) * least_gutter
+    inset = border_inset(box, em, (room + (border_inset(box, em) if sides == 1 else 0.0)) / sides)
+    left, right = rect.x + (inset if at_left else 0.0), rect.right - (inset if at_right else 0.0)
+    short = n * measure + (n - 1) * least_gutter - (right - left)
+    if short > 1e-9 and not (at_left and at_right):
+        # Into the inner gutter, no further than the inset (the border there keeps its place between).
+        take = min(short, inset)
+        left, right = (left, right + take) if at_left else (left - take, right)
+    if n * measure + (n - 1) * least_gutter > right - left + 1e-9:
+        measure = math.floor((right - left - (n - 1) * least_gutter) / n / em + 1e-9) * em
+    gutter = (right - left - n * measure) / (n - 1) if n > 1 else 0.0
+    start = left + ((right - left - measure) / 2 if n == 1 else 0.0)
+    moved = {x: start + k * (measure + gutter) for k, x in enumerate(xs)}
+    return [Slot(s.page, s.frame, moved[s.x], s.line, s.lines, measure) for s in slots]
+
+
+def _grid_slots(t: Template, frame: Frame, index: int, skip_lines: int) -> list[Slot]:
     p = frame.place
     top = p.line + skip_lines
     bottom = p.line + p.lines  # exclusive
@@ -319,7 +379,7 @@ def _plan(story: Story, t: Template) -> list[PlannedSlot]:
     chain = story.frames
     plan = []
     for k, frame in enumerate(chain):
-        slots = frame_slots(t, frame, k, JUMP_HEAD_LINES if k > 0 and frame.jump_head else 0)
+        slots = frame_slots(t, frame, k, JUMP_HEAD_LINES if k > 0 and frame.jump_head else 0, story.box)
         jump_in = (t.words(f"（上接第{chain[k - 1].place.page}版）")
                    if k > 0 and chain[k - 1].place.page != frame.place.page else None)
         jump_out = (t.words(f"（下轉第{chain[k + 1].place.page}版）")
@@ -350,9 +410,13 @@ def _height(pending) -> int:
 
 
 def _table_row(t: Template, slot: Slot, row: int, table_row, kind: LineKind, block: int) -> list[PlacedLine]:
-    """A table row's cells' lines from grid line ``row``, each cell at its place across the column."""
-    return [PlacedLine(slot.page, slot.x, baseline_of(t, row + i, ln.size), row + i, ln, kind, block, slot.frame, dx)
-            for cell, dx in zip(table_row.cells, table_row.xs) for i, ln in enumerate(cell)]
+    """A table row's cells' lines from grid line ``row``, each cell at its place across the column and as
+    far down as the row sets it (a head's cells centred in the head row, maybe by half a line: the line's
+    grid line is then the one its em box starts in)."""
+    drops = table_row.drops or (0.0,) * len(table_row.cells)
+    return [PlacedLine(slot.page, slot.x, baseline_of(t, row + i, ln.size) + drop * t.pitch, row + i + int(drop), ln,
+                       kind, block, slot.frame, dx)
+            for cell, dx, drop in zip(table_row.cells, table_row.xs, drops) for i, ln in enumerate(cell)]
 
 
 def _fill(source: _LineSource, t: Template, composer: Composer, plan: list[PlannedSlot],
@@ -447,5 +511,9 @@ def flow_story(story: Story, t: Template, composer: Composer) -> StoryFlow:
                    | {(part.x, ln) for part in parts if part.frame == k for ln in range(part.line, part.line + part.lines)})
         fits.append(FrameFit(frame.place.page, available, used, available - used))
     last_columns = len({p.slot.x for p in plan if p.slot.frame == len(story.frames) - 1})
-    return StoryFlow(story, tuple(placed), source.overset(), tuple(fits), t.column_chars,
+    # A line's characters: a column's, or fewer where a boxed story's text is set narrower inside its border.
+    chars = t.column_chars
+    if story.box is not None:
+        chars = min(chars, math.floor(min(p.slot.measure for p in plan) / t.body.size + 1e-9))
+    return StoryFlow(story, tuple(placed), source.overset(), tuple(fits), chars,
                      last_columns, tables=parts)

@@ -13,7 +13,7 @@ from ..compose import rules_zh as zh
 from ..compose.linebreak import Composer, lone_character
 from ..compose.lines import Line
 from ..base.errors import LayoutError
-from .flow import JUMP_HEAD_LINES, frame_slots
+from .flow import BORDER_CLEAR, BORDER_REACH, JUMP_HEAD_LINES, frame_slots
 from .grid import EM_TOP, baseline_in, baseline_of
 from .items import BLACK, CMYK, GREY, RED, WHITE, Rectangle, Item, Picture, Rule, SuppliedPage, TextRun
 from ..issue.model import BorderStyle, Box, BoxKind, GridRect, Issue, Photo, Story, Template
@@ -337,11 +337,9 @@ def photo_items(photo: Photo, t: Template, composer: Composer) -> list[Item]:
 
 
 BOX_GAP = 0.45  # of a gutter: how far a story's border sits outside its grid rectangles
-BORDER_CLEAR = 0.5   # pt: the least blank between a border's strokes and the text inside or a rule outside it
-# Each style's strokes: (reach outside its line, reach inside it) in pt — the outer rule's half weight, and
-# the inner rule's inset plus half weight.
-BORDER_REACH = {BorderStyle.SINGLE: (0.25, 0.25), BorderStyle.DOUBLE: (0.25, 1.5 + 0.25),
-                BorderStyle.THICK_THIN: (0.75, 2.0 + 0.15), BorderStyle.DASHED: (0.3, 0.3)}
+# BORDER_CLEAR (pt: the least blank between a border's strokes and the text inside or a rule outside it) and
+# BORDER_REACH (each style's strokes: reach outside its line, reach inside it) are flow.py's: the text of a
+# boxed story keeps inside its border by them.
 
 
 def _above_type(page: int, t: Template) -> float:
@@ -359,22 +357,28 @@ def border_outline(story: Story, page: int, t: Template) -> Rect | None:
     """The line a story's border is drawn on (its outer rule's), around everything the story has on the
     page: half a gutter outside its grid rectangles at the sides, into the blank grid line above and below
     (a sidebar's on the grid lines' edges, its heading band being its top's blank) — but clamped: never
-    over the masthead or the running head's rule, never past the type area, where the strokes fit there
-    clear of the text. A story whose text reaches the type area's edge leaves no room inside it: there the
-    border stays clear of the text, as close outside it as its strokes allow."""
+    over the masthead or the running head's rule, never past the type area. Where a frame reaches the
+    type area's edge its text keeps inside it by the border's reach (flow.frame_slots), so the border is
+    drawn there, inside the type area and clear of the text; it always stays clear of the text."""
     rects = [t.rect(story.head)] if story.head and story.head.page == page else []
     rects += [t.rect(f.place) for f in story.frames if f.place.page == page]
     if not rects or not story.box:
         return None
     x0, y0 = min(r.x for r in rects), min(r.y for r in rects)
     x1, y1 = max(r.right for r in rects), max(r.bottom for r in rects)
+    # The text's own edges: a boxed story's columns keep inside the type area's edge (flow.frame_slots),
+    # so the border is drawn inside the type area there, clear of the text.
+    slots = [s for k, f in enumerate(story.frames) if f.place.page == page
+             for s in frame_slots(t, f, k, box=story.box)]
+    text0 = min([s.x for s in slots], default=x0)
+    text1 = max([s.x + s.measure for s in slots], default=x1)
     out, inside = BORDER_REACH[story.box]
     area = t.type_area
     d, dy = t.gutter * BOX_GAP, (0.0 if story.sidebar_of else 0.4) * t.pitch
     # The text is flush with its columns' edges at the sides; above and below, a grid line's type never
     # reaches its edges (the em box is centred in the pitch), so there the rule above decides.
-    left = min(max(x0 - d, area.x + out), x0 - inside - BORDER_CLEAR)
-    right = max(min(x1 + d, area.right - out), x1 + inside + BORDER_CLEAR)
+    left = min(max(x0 - d, area.x + out), text0 - inside - BORDER_CLEAR)
+    right = max(min(x1 + d, area.right - out), text1 + inside + BORDER_CLEAR)
     top = max(y0 - dy, _above_type(page, t) + BORDER_CLEAR + out)
     bottom = min(y1 + dy, area.bottom - out)
     return Rect(left, top, right - left, bottom - top)
@@ -497,6 +501,10 @@ def box_items(box: Box, t: Template, composer: Composer) -> list[Item]:
     return items
 
 
+RULE_CLEAR = 0.2       # pitch: a column rule stops this far short of the edge of the lines it runs along
+RULE_WEIGHT = 0.3      # pt: a column rule, within a story or between neighbours
+
+
 def column_rules(story: Story, t: Template) -> dict[int, list[Item]]:
     """Column rules (欄線) in the middle of the gutters between the text columns of a story's frames:
     the frame's own columns, which are the grid's unless ``columns:`` sets it in wider ones."""
@@ -504,10 +512,11 @@ def column_rules(story: Story, t: Template) -> dict[int, list[Item]]:
     for k, frame in enumerate(story.frames):
         p = frame.place
         skip = JUMP_HEAD_LINES if k and frame.jump_head else 0
-        # A column cut round an excluded rectangle gives two slots of the same edges: one rule.
-        columns = sorted({(slot.x, slot.x + slot.measure) for slot in frame_slots(t, frame, k, skip)})
-        top = t.line_y(p.line + skip) + 0.2 * t.pitch
-        bottom = t.line_y(p.line + p.lines) - 0.2 * t.pitch
+        # A column cut round an excluded rectangle gives two slots of the same edges: one rule. A boxed
+        # story's columns are where its text is, kept inside its border at the type area's edge.
+        columns = sorted({(slot.x, slot.x + slot.measure) for slot in frame_slots(t, frame, k, skip, box=story.box)})
+        top = t.line_y(p.line + skip) + RULE_CLEAR * t.pitch
+        bottom = t.line_y(p.line + p.lines) - RULE_CLEAR * t.pitch
         for k, ((_, right), (left, _)) in enumerate(zip(columns, columns[1:])):
             x = (right + left) / 2
             # No rule across an excluded rectangle that spans this gutter (a pull quote, a photo): it
@@ -516,9 +525,87 @@ def column_rules(story: Story, t: Template) -> dict[int, list[Item]]:
                           if r.col <= p.col + k and p.col + k + 1 < r.col + r.span)
             y = top
             for first, end in cuts:
-                if t.line_y(first) - 0.2 * t.pitch > y:
-                    per_page.setdefault(p.page, []).append(Rule(x, y, x, t.line_y(first) - 0.2 * t.pitch, 0.3))
-                y = max(y, t.line_y(end) + 0.2 * t.pitch)
+                above = t.line_y(first) - RULE_CLEAR * t.pitch
+                if above > y:
+                    per_page.setdefault(p.page, []).append(Rule(x, y, x, above, RULE_WEIGHT))
+                y = max(y, t.line_y(end) + RULE_CLEAR * t.pitch)
             if bottom > y:
-                per_page.setdefault(p.page, []).append(Rule(x, y, x, bottom, 0.3))
+                per_page.setdefault(p.page, []).append(Rule(x, y, x, bottom, RULE_WEIGHT))
+    return per_page
+
+
+def _owners(issue: Issue, page: int) -> tuple[dict[tuple[int, int], tuple[str, str | None, bool]],
+                                                set[tuple[int, int]]]:
+    """Who holds each grid cell of a page: (element, its story or None, whether the story is bordered);
+    and the gutters, as (column left of it, line), where no rule between neighbours may run: a frame's
+    own gutters (its column rules are there) and the lines a rule across a gutter's middle lies in (the
+    separator over a head, a border's top or foot)."""
+    t = issue.template
+    cells: dict[tuple[int, int], tuple[str, str | None, bool]] = {}
+    closed: set[tuple[int, int]] = set()
+
+    def across(x0: float, x1: float, y0: float, y1: float) -> None:
+        lines = range(int((y0 - t.margin_top) // t.pitch) + 1, int((y1 - t.margin_top) // t.pitch) + 2)
+        closed.update((c, ln) for c in range(1, t.columns) for ln in lines
+                      if x0 - 0.5 <= t.column_x(c) + t.measure + t.gutter / 2 <= x1 + 0.5)
+
+    for story in issue.stories:
+        owner = (f"story {story.id}", story.id, story.box is not None)
+        if story.head and story.head.page == page:
+            cells.update(dict.fromkeys(story.head.cells(), owner))
+            for rule in story_separator(story, t):
+                across(rule.x1, rule.x2, rule.y1, rule.y2)
+        if story.pull_quote and story.pull_quote.place.page == page:
+            cells.update(dict.fromkeys(story.pull_quote.place.cells(), owner))
+        for frame in story.frames:
+            p = frame.place
+            if p.page == page:
+                cells.update(dict.fromkeys(frame.cells(), owner))
+                closed |= {(c, ln) for c in range(p.col, p.col + p.span - 1) for ln in range(p.line, p.line + p.lines)}
+        border = border_outline(story, page, t)
+        if border is not None:
+            out, inside = BORDER_REACH[story.box]
+            across(border.x, border.right, border.y - out, border.y + inside)
+            across(border.x, border.right, border.bottom - inside, border.bottom + out)
+    for kind, elements in (("box", issue.boxes), ("photo", issue.photos)):
+        for element in elements:
+            if element.place.page == page:
+                cells.update(dict.fromkeys(element.place.cells(), (f"{kind} {element.id}", None, False)))
+    return cells, closed
+
+
+def _parted(left: tuple[str, str | None, bool] | None, right: tuple[str, str | None, bool] | None) -> bool:
+    """Does a rule part these two neighbours: a story from another story, or from a box or photo? Not
+    where one side is empty, where one element spans the gutter, between two stories' own parts, nor
+    beside a bordered story (its border parts it already, in that gutter)."""
+    if left is None or right is None or left[0] == right[0] or left[2] or right[2]:
+        return False
+    return (left[1] is not None or right[1] is not None) and left[1] != right[1]
+
+
+def neighbour_rules(issue: Issue) -> dict[int, list[Item]]:
+    """Column rules (欄線) between neighbours: a hairline in the middle of a gutter wherever the elements
+    on its two sides are different stories, or a story and a box or photo, along the grid lines both
+    sides hold, stopping short (RULE_CLEAR) of a line either side leaves empty or anything spanning the
+    gutter — a head over both and the hairline over it, a photo and its caption, an excluded rectangle's
+    contents, a border's top or foot — so it never runs through a head. None beside a bordered story
+    (its border parts it) nor between two elements that are not stories; a frame's own gutters keep
+    their own rules (column_rules)."""
+    t = issue.template
+    per_page: dict[int, list[Item]] = {}
+    for spec in issue.pages:
+        cells, closed = _owners(issue, spec.number)
+        for col in range(1, t.columns):
+            x = t.column_x(col) + t.measure + t.gutter / 2
+            start = None
+            for line in range(1, t.lines + 2):
+                on = (line <= t.lines and (col, line) not in closed
+                      and _parted(cells.get((col, line)), cells.get((col + 1, line))))
+                if on and start is None:
+                    start = line
+                elif not on and start is not None:
+                    per_page.setdefault(spec.number, []).append(
+                        Rule(x, t.line_y(start) + RULE_CLEAR * t.pitch, x, t.line_y(line) - RULE_CLEAR * t.pitch,
+                             RULE_WEIGHT))
+                    start = None
     return per_page

@@ -21,12 +21,13 @@ from dataclasses import dataclass
 from ..compose.atoms import Align, Paragraph, Span
 from ..compose.linebreak import Composer
 from ..compose.lines import Line
-from ..issue.model import Block, GridRect, Issue, Template
+from ..issue.model import Block, BlockKind, GridRect, Issue, Template
 from .coverage import free_areas
 from .flow import JUMP_HEAD_LINES, StoryFlow, block_paragraph, frame_slots
 from .furniture import runs_at, set_lines
 from .grid import EM_TOP, baseline_in, baseline_of
 from .items import BLACK, CMYK, CYAN, MAGENTA, RED, WHITE, Item, Rectangle, Rule, TextRun
+from .tables import table_text_rows
 
 WATERMARK = "校樣"
 STAMP_SIZE = 11.0            # pt: the 校樣 stamp in the top margin
@@ -223,7 +224,7 @@ def _empty_lines(flow: StoryFlow, page: int, t: Template) -> list[Item]:
         if frame.place.page != page or (k == last and story.balance and not flow.underset_lines):
             continue
         skip = JUMP_HEAD_LINES if k and frame.jump_head else 0
-        for slot in frame_slots(t, frame, k, skip):
+        for slot in frame_slots(t, frame, k, skip, story.box):
             used = {p.grid_line for p in flow.lines if p.frame == k and abs(p.x - slot.x) < 0.01}
             run: list[int] = []
             for line in [*range(slot.line, slot.line + slot.lines), None]:
@@ -357,7 +358,10 @@ def overset_pages(issue: Issue, flows: list[StoryFlow], composer: Composer, wate
             entries.append((None, BLACK))
         entries += [(ln, RED) for ln in set_lines(composer, head, "sans", t.body.size, measure, Align.LEFT)]
         for block, start in overset_blocks(flow):
-            entries += [(ln, BLACK) for ln in composer.compose(_tail(block, start, t), measure)]
+            # A table's rows stay rows, their cells parted (tables.table_text_rows).
+            paragraphs = (table_text_rows(block, t, start) if block.kind is BlockKind.TABLE
+                          else [_tail(block, start, t)])
+            entries += [(ln, BLACK) for para in paragraphs for ln in composer.compose(para, measure)]
     first = 3        # grid lines 1–2: the page's title
     per_column = t.lines - first + 1
     pages: list[list[Item]] = []

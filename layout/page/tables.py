@@ -55,6 +55,33 @@ def table_paragraph(block: Block, t: Template) -> Paragraph:
     return Paragraph(spans or (Span("", table_styles(t)[0]),), indent_em=0.0, align=Align.LEFT)
 
 
+OVERSET_CELL_SEPARATOR = "｜"     # between two cells of a row printed as a line of text (the proof's overset pages)
+
+
+def table_text_rows(block: Block, t: Template, start: int = 0) -> list[Paragraph]:
+    """The table's rows from text offset ``start`` (where the overset starts: a row's first cell) as
+    paragraphs, a row each, its cells parted by ｜: what the proof's overset pages print of a table that did
+    not fit, rows kept as rows. A table cut after its first rows goes on under its head again, as in a
+    column; the head is set in its own (sans) type."""
+    head, rows = _table_cells(block, t)
+    separator = Span(OVERSET_CELL_SEPARATOR, table_styles(t)[0])
+
+    def paragraph(cells) -> Paragraph:
+        spans: list[Span] = []
+        for k, cell in enumerate(cells):
+            spans += ([separator] if k else []) + [s for s in cell if s.text]
+        return Paragraph(tuple(spans), indent_em=0.0, align=Align.LEFT)
+
+    out, offset = [], 0
+    for number, cells in enumerate((head, *rows)):
+        if offset >= start:
+            if number and not out and start:
+                out.append(paragraph(head))
+            out.append(paragraph(cells))
+        offset += sum(len(s.text) for cell in cells for s in cell)
+    return out
+
+
 @dataclass(frozen=True)
 class TableRow:
     """One row of a table set at a measure, as the flow places it (in place of a paragraph's line)."""
@@ -69,6 +96,8 @@ class TableRow:
     head: "TableRow | None" = None    # the table's head row at this measure, repeated where it continues
     blank: int = 0                    # of ``lines``, the grid lines left blank under the row (the table's
                                       # foot rule, before the story's text goes on): TABLE_SPACE_AFTER
+    drops: tuple[float, ...] = ()     # each cell's lines set this many grid lines lower (the head row's
+                                      # cells centred in it, by half lines); none: all at the row's top
 
     @property
     def end(self) -> int:
@@ -97,8 +126,11 @@ def set_rows(block: Block, index: int, story: Story, t: Template, composer: Comp
             placed.append(tuple(replace(ln, start=ln.start + offset, end=ln.end + offset) for ln in set_cell.lines))
             texts.append(text)
             offset += len(text)
+        # The head row's cells are centred in it, top to bottom (完成率 beside 養老／床位／（張）), by half
+        # a line where the difference is odd: a head's baselines may fall between grid lines, the body's never.
+        drops = tuple((set_row.lines - len(c.lines)) / 2 for c in set_row.cells) if number == 0 else ()
         out.append(TableRow(number, set_row.lines, tuple(placed), setting.xs, "".join(texts),
-                            " ".join(x for x in texts if x), setting))
+                            " ".join(x for x in texts if x), setting, drops=drops))
     if index + 1 < len(story.blocks):
         # Text goes on under the table: the grid line after its foot rule is left blank, as papers do,
         # so the next paragraph starts a line lower, clear of the rule (a table takes whole grid lines).
