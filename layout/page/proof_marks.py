@@ -139,9 +139,13 @@ class _Lanes:
                 line = _set(composer, text, size)
         top = self.place(lane, line.width, lo, hi, down)
         # Turned 90° clockwise, a glyph's top faces right: centre the em box across the lane.
-        x = self.x(lane) + (t.gutter - size) / 2 + (1 - EM_TOP) * size
-        return [TextRun(x, top + r.x, r.face, r.size, r.text, r.char_space, r.hscale, color, angle=-90.0)
-                for r in line.runs]
+        left = self.x(lane) + (t.gutter - size) / 2
+        x = left + (1 - EM_TOP) * size
+        # A white ground under the label: the rule between two stories runs down the same gutter, and the
+        # name is read over it, not through it (proofs only; the press file has no labels).
+        ground = Rectangle(left, top, size, line.width, fill=WHITE)
+        return [ground, *(TextRun(x, top + r.x, r.face, r.size, r.text, r.char_space, r.hscale, color, angle=-90.0)
+                          for r in line.runs)]
 
 
 def _story_places(issue: Issue) -> list[tuple[str, GridRect, str]]:
