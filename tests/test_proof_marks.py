@@ -207,3 +207,6 @@ def test_an_overset_table_keeps_its_rows_on_the_overset_pages(issue_copy, real_f
                                 "漕河涇街道｜22｜1｜5.2｜64.7%", "凌雲路街道｜40｜3｜9.85｜85.9%",
                                 "華涇鎮｜50｜2｜4.6｜90.2%", "全區合計｜404｜26｜93.22｜75.6%"]
     assert lines[at + 7].startswith("表中可見")
+    # The studio's overset text (overset_text with the template) gives the same rows.
+    shown = overset_text(flow, layout.issue.template).split("\n")
+    assert shown[:7] == lines[at:at + 7] and shown[7].startswith("表中可見")

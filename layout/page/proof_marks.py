@@ -319,9 +319,16 @@ def overset_blocks(flow: StoryFlow) -> list[tuple[Block, int]]:
     return ([(blocks[index], end)] if end < len(blocks[index].text) else []) + rest
 
 
-def overset_text(flow: StoryFlow) -> str:
-    """The overset as plain text, a paragraph a line."""
-    return "\n".join(block.text[start:] for block, start in overset_blocks(flow))
+def overset_text(flow: StoryFlow, t: Template | None = None) -> str:
+    """The overset as plain text, a paragraph a line; with the template, a table's rows a line each, their
+    cells parted by ｜ (as the overset pages print them: for reading, not counting)."""
+    out = []
+    for block, start in overset_blocks(flow):
+        if t is not None and block.kind is BlockKind.TABLE:
+            out += ["".join(s.text for s in row.spans) for row in table_text_rows(block, t, start)]
+        else:
+            out.append(block.text[start:])
+    return "\n".join(out)
 
 
 def _tail(block: Block, start: int, t: Template) -> Paragraph:
