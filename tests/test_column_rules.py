@@ -244,3 +244,26 @@ def test_a_boxed_storys_column_rules_sit_between_its_text_columns(test_fonts):
     t = small_template()
     s = _story("boxed", [Frame(GridRect(1, 1, 3, 1, 10))], box=BorderStyle.SINGLE)
     assert [(r.x1, r.y1, r.y2) for r in column_rules(s, t)[1]] == [(73, 23, 167), (137, 23, 167)]
+
+
+def test_a_photo_in_a_storys_excluded_rectangle_is_parted_from_a_box_as_the_story_is():
+    """The photo stands in its story's frame (an excluded rectangle): beside a box it is the story's, so
+    the gutter between them is ruled; beside its own story's text it is not."""
+    from layout.issue.model import Box, BoxKind, Frame, GridRect, Photo, Story
+    from layout.page.furniture import _owners, _parted
+    from dataclasses import replace
+    from pathlib import Path
+
+    from layout.issue.loader import load_issue
+    from conftest import ROOT
+
+    issue = load_issue(ROOT / "issues" / "1650.yaml")
+    photo_rect = GridRect(2, 3, 1, 10, 8)
+    story = Story("s", None, None, None, (), None, (Frame(GridRect(2, 1, 3, 10, 20), exclude=(photo_rect,)),), "t")
+    photo = Photo("p", Path("x.jpg"), photo_rect, None, None, (0.5, 0.5), False)
+    box = Box("b", BoxKind.NOTICE, "啟事", GridRect(2, 4, 2, 10, 8), False)
+    issue = replace(issue, stories=(story,), photos=(photo,), boxes=(box,))
+    cells, _ = _owners(issue, 2)
+    assert cells[(3, 12)][1] == "s"                              # the photo's cells are the story's
+    assert _parted(cells[(3, 12)], cells[(4, 12)])              # photo | box: ruled
+    assert not _parted(cells[(2, 12)], cells[(3, 12)])          # the story's text | its photo: not

@@ -308,3 +308,26 @@ def test_a_first_run_reads_the_fonts_without_fonttools_and_in_little_memory(tmp_
                          text=True)
     assert out.returncode == 0, out.stderr[-2000:]
     assert int(out.stdout) == len(list(FONT_DIR.glob("*.ttf")))     # each face's metrics written to the cache
+
+
+def test_a_table_length_past_the_files_end_is_damage_told_before_reading(tmp_path, monkeypatch):
+    # A damaged directory may claim a table of gigabytes: the reader says so without asking for it.
+    import struct
+
+    import layout.fonts.tables as tables
+    from layout.base.errors import LayoutError
+
+    src = (FONT_DIR / "NotoSerifCJKtc-Punctuation.ttf").read_bytes()
+    damaged = bytearray(src)
+    for i in range(struct.unpack(">H", src[4:6])[0]):
+        record = 12 + 16 * i
+        if src[record:record + 4] == b"hmtx":
+            damaged[record + 12:record + 16] = struct.pack(">I", 3_674_210_358)
+    path = tmp_path / "damaged.ttf"
+    path.write_bytes(bytes(damaged))
+    asked = []
+    real_pread = tables.os.pread
+    monkeypatch.setattr(tables.os, "pread", lambda fd, n, at: asked.append(n) or real_pread(fd, n, at))
+    with pytest.raises(LayoutError, match="not a usable TrueType font .*truncated"):
+        tables.read_metrics(path)
+    assert max(asked) <= len(src)

@@ -193,3 +193,20 @@ def test_a_story_border_stays_under_the_running_head_rule_and_clear_of_the_text(
     assert inner.x == pytest.approx(t.column_x(2) - t.gutter * BOX_GAP)
     assert inner.bottom <= area.bottom - 0.25 + 1e-9
     assert story_border(story, 7, t) == []
+
+
+def test_a_border_at_the_foot_of_the_type_area_stays_clear_of_the_last_line():
+    """A thick-thin border round a frame ending on the page's last grid line: its inner rule runs under
+    the last line's em box, not through it (the border goes into the bottom margin where it must)."""
+    from layout.issue.model import BorderStyle, Frame, Story
+    from layout.page.flow import BORDER_CLEAR, BORDER_REACH
+    from layout.page.furniture import border_outline
+
+    t = load_issue(ISSUE).template
+    for style in BorderStyle:
+        frame = Frame(GridRect(2, 1, 1, 14, t.lines - 13))
+        story = Story("s", None, None, None, (), None, (frame,), "test", box=style)
+        outline = border_outline(story, 2, t)
+        out, inside = BORDER_REACH[style]
+        text_foot = t.rect(frame.place).bottom - (t.pitch - t.body.size) / 2
+        assert outline.bottom - inside >= text_foot + BORDER_CLEAR - 1e-6, style

@@ -111,6 +111,7 @@ class _File:
     def __init__(self, path: Path):
         self.fd = os.open(path, os.O_RDONLY)
         try:
+            self.size = os.fstat(self.fd).st_size
             count = OFFSET_TABLE.unpack(self.read(0, OFFSET_TABLE.size)).numTables
             directory = self.read(OFFSET_TABLE.size, TABLE_RECORD.size * count)
             self.tables = {}
@@ -122,6 +123,11 @@ class _File:
             raise
 
     def read(self, offset: int, size: int) -> bytes:
+        # Lengths come from the file itself: one that runs past its end is damage, told before any
+        # buffer of that size is asked for (a damaged directory can claim gigabytes).
+        if offset < 0 or size < 0 or offset + size > self.size:
+            raise _Damaged(f"the file is truncated ({size} bytes wanted at {offset}, {max(0, self.size - offset)} "
+                           f"there)")
         data = os.pread(self.fd, size, offset)
         if len(data) != size:
             raise _Damaged(f"the file is truncated ({size} bytes wanted at {offset}, {len(data)} there)")

@@ -359,7 +359,8 @@ def border_outline(story: Story, page: int, t: Template) -> Rect | None:
     (a sidebar's on the grid lines' edges, its heading band being its top's blank) — but clamped: never
     over the masthead or the running head's rule, never past the type area. Where a frame reaches the
     type area's edge its text keeps inside it by the border's reach (flow.frame_slots), so the border is
-    drawn there, inside the type area and clear of the text; it always stays clear of the text."""
+    drawn there, inside the type area and clear of the text; it always stays clear of the text (at the
+    foot, where the type area leaves no room, it goes into the bottom margin)."""
     rects = [t.rect(story.head)] if story.head and story.head.page == page else []
     rects += [t.rect(f.place) for f in story.frames if f.place.page == page]
     if not rects or not story.box:
@@ -380,7 +381,11 @@ def border_outline(story: Story, page: int, t: Template) -> Rect | None:
     left = min(max(x0 - d, area.x + out), text0 - inside - BORDER_CLEAR)
     right = max(min(x1 + d, area.right - out), text1 + inside + BORDER_CLEAR)
     top = max(y0 - dy, _above_type(page, t) + BORDER_CLEAR + out)
-    bottom = min(y1 + dy, area.bottom - out)
+    # At the foot the last line's em box ends (pitch − size) / 2 above the grid line's edge: where the
+    # type area's edge leaves the border's inner rule no room under it (a thick-thin border on a frame
+    # ending on the last line), the text wins and the border sits that much into the bottom margin.
+    text_foot = y1 - (t.pitch - t.body.size) / 2
+    bottom = max(min(y1 + dy, area.bottom - out), text_foot + inside + BORDER_CLEAR)
     return Rect(left, top, right - left, bottom - top)
 
 
@@ -567,10 +572,14 @@ def _owners(issue: Issue, page: int) -> tuple[dict[tuple[int, int], tuple[str, s
             out, inside = BORDER_REACH[story.box]
             across(border.x, border.right, border.y - out, border.y + inside)
             across(border.x, border.right, border.bottom - inside, border.bottom + out)
+    # A photo (or box) standing in a story's excluded rectangle is that story's: parted from a neighbour as
+    # the story is, never from the story's own text.
+    held = [(story.id, r) for story in issue.stories for f in story.frames if f.place.page == page for r in f.exclude]
     for kind, elements in (("box", issue.boxes), ("photo", issue.photos)):
         for element in elements:
             if element.place.page == page:
-                cells.update(dict.fromkeys(element.place.cells(), (f"{kind} {element.id}", None, False)))
+                own = next((sid for sid, r in held if element.place.cells() <= r.cells()), None)
+                cells.update(dict.fromkeys(element.place.cells(), (f"{kind} {element.id}", own, False)))
     return cells, closed
 
 
