@@ -66,9 +66,14 @@ def _font(pdf: pikepdf.Pdf, folder: Path, embedded: bool = True) -> Dictionary:
         FontDescriptor=pdf.make_indirect(descriptor)))
 
 
+def separation(name: Name, full: list[float]) -> Array:
+    """A CMYK Separation colour space: ``name`` at full tint is ``full`` (C, M, Y, K)."""
+    return Array([Name.Separation, name, Name.DeviceCMYK,
+                  Dictionary(FunctionType=2, Domain=[0, 1], C0=[0, 0, 0, 0], C1=full, N=1)])
+
+
 def registration_space() -> Array:
-    return Array([Name.Separation, Name.All, Name.DeviceCMYK,
-                  Dictionary(FunctionType=2, Domain=[0, 1], C0=[0, 0, 0, 0], C1=[1, 1, 1, 1], N=1)])
+    return separation(Name.All, [1, 1, 1, 1])
 
 
 def conforming(path: Path, *, content: bytes = b"", edit: Callable | None = None, version: str = "1.3",
@@ -257,16 +262,13 @@ def devicen_ink(path):
 
 def separation_ink(path):
     def edit(pdf, page):
-        _add(page, "/ColorSpace", "/CSbrown", Array([
-            Name.Separation, Name("/Dark Brown"), Name.DeviceCMYK,
-            Dictionary(FunctionType=2, Domain=[0, 1], C0=[0, 0, 0, 0], C1=[0.9, 0.9, 0.9, 0.2], N=1)]))
+        _add(page, "/ColorSpace", "/CSbrown", separation(Name("/Dark Brown"), [0.9, 0.9, 0.9, 0.2]))
     return conforming(path, content=b"q /GSko gs /CSbrown cs 1 scn 50 50 20 20 re f Q\n", edit=edit)
 
 
 def separation_image_ink(path):
     def edit(pdf, page):
-        brown = Array([Name.Separation, Name("/Dark Brown"), Name.DeviceCMYK,
-                       Dictionary(FunctionType=2, Domain=[0, 1], C0=[0, 0, 0, 0], C1=[0.9, 0.9, 0.9, 0.2], N=1)])
+        brown = separation(Name("/Dark Brown"), [0.9, 0.9, 0.9, 0.2])
         _add(page, "/XObject", "/Im1", _image(pdf, bytes([0, 128, 255, 10]), 2, 2, brown))
     return conforming(path, content=b"q 0.5 0 0 0.5 60 60 cm /Im1 Do Q\n", edit=edit)
 
@@ -551,9 +553,7 @@ def slug_line(path):
 
 def spot_colour_within_limit(path):
     def edit(pdf, page):
-        _add(page, "/ColorSpace", "/CSspot", Array([
-            Name.Separation, Name("/PANTONE 185 C"), Name.DeviceCMYK,
-            Dictionary(FunctionType=2, Domain=[0, 1], C0=[0, 0, 0, 0], C1=[0, 0.9, 0.8, 0], N=1)]))
+        _add(page, "/ColorSpace", "/CSspot", separation(Name("/PANTONE 185 C"), [0, 0.9, 0.8, 0]))
     return conforming(path, content=b"q /GSko gs /CSspot cs 1 scn 50 50 20 20 re f Q\n", edit=edit)
 
 

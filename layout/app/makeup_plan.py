@@ -17,7 +17,7 @@ import yaml
 
 from ..base.errors import LayoutError
 from ..issue.keys import keys
-from ..issue.loader import Files, _editions, _resolve, load_template, parse_body, project_root
+from ..issue.loader import Files, _editions, _resolve, load_template, parse_body, photo_focus, project_root
 from ..issue.model import Block, BoxKind, GridRect, Template
 from ..issue.yamlnodes import Node, load_yaml, read_text_file
 
@@ -247,12 +247,7 @@ def _plan_photo(node: Node, files: Files) -> PlanPhoto:
         with Image.open(path) as im:
             w, h = ImageOps.exif_transpose(im).size
         aspect = w / h
-    focus = (0.5, 0.5)
-    if "focus" in m:
-        values = m["focus"].sequence()
-        if len(values) != 2:
-            raise m["focus"].error("focus is [x, y], each from 0 (left, top) to 1 (right, bottom)")
-        focus = (values[0].number(0, 1), values[1].number(0, 1))
+    focus = photo_focus(m)
     return PlanPhoto(path, m["file"].scalar(), aspect, m["caption"].text() if "caption" in m else None,
                      m["credit"].text() if "credit" in m else None, focus,
                      m["sample"].boolean() if "sample" in m else False)

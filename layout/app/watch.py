@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Callable
 
 from ..page.copyfit import StoryFit, report
-from ..page.assemble import IssueLayout, composer_for, layout_issue
+from ..page.assemble import IssueLayout, composer_for, layout_issue, story_key
 from ..page.proof_marks import stale_band
 from ..base.errors import LayoutError
 from ..fonts.faces import FontSet, default_fontset
@@ -93,7 +93,7 @@ class Watcher:
         layout = layout_issue(issue, self.fonts, proof=True, show_grid=self.show_grid, cache=self.cache,
                               watermark=self.watermark, edition=self.edition)
         # The cache holds the edition's stories (their texts converted), under the edition's template.
-        used = {(repr(s), repr(layout.issue.template), True) for s in layout.issue.stories}
+        used = {story_key(s, layout.issue.template, True) for s in layout.issue.stories}
         composed = len(used - before)
         for key in set(self.cache) - used:  # forget stories that are gone
             del self.cache[key]

@@ -627,15 +627,20 @@ def _image_file(base: Files, node: Node) -> Path:
 
 
 
+def photo_focus(m: dict[str, Node]) -> tuple[float, float]:
+    """A photo's ``focus`` (the point kept in view when cropping), the centre where none is given."""
+    if "focus" not in m:
+        return (0.5, 0.5)
+    values = m["focus"].sequence()
+    if len(values) != 2:
+        raise m["focus"].error("focus is [x, y], each from 0 (left, top) to 1 (right, bottom)")
+    return (values[0].number(0, 1), values[1].number(0, 1))
+
+
 def _photo(node: Node, t: Template, pages: set[int], base: Files) -> Photo:
     m = node.mapping(*keys("photo"))
     place, _ = _grid(m["place"], t, pages)
-    focus = (0.5, 0.5)
-    if "focus" in m:
-        values = m["focus"].sequence()
-        if len(values) != 2:
-            raise m["focus"].error("focus is [x, y], each from 0 (left, top) to 1 (right, bottom)")
-        focus = (values[0].number(0, 1), values[1].number(0, 1))
+    focus = photo_focus(m)
     return Photo(m["id"].text(), _image_file(base, m["file"]), place,
                  m["caption"].text() if "caption" in m else None,
                  m["credit"].text() if "credit" in m else None, focus,

@@ -183,6 +183,12 @@ def _furniture(issue: Issue, composer: Composer, per_page: dict[int, list[Item]]
         per_page[photo.place.page].extend(items)
 
 
+def story_key(story, t, proof: bool) -> tuple:
+    """What a story's composed result is kept under in a caller's cache (``layout_issue(cache=…)``): its
+    whole description, its edition's template (script, region, settings) and whether it is a proof."""
+    return (repr(story), repr(t), proof)
+
+
 def layout_issue(issue: Issue, fonts: FontSet, proof: bool = False, show_grid: bool = False,
                  cache: dict | None = None, render_id: str = "", watermark: bool = True,
                  edition: str | None = None) -> IssueLayout:
@@ -205,7 +211,7 @@ def layout_issue(issue: Issue, fonts: FontSet, proof: bool = False, show_grid: b
     per_page: dict[int, list[Item]] = {p.number: [] for p in issue.pages}
     fit_notes: list[str] = []
     for story in issue.stories:
-        key = (repr(story), repr(t), proof)
+        key = story_key(story, t, proof)
         if cache is not None and key in cache:
             flow, items, notes = cache[key]
         else:

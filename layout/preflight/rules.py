@@ -314,14 +314,20 @@ def check(path: Path, limits: Limits = Limits(), own_reader: bool = False) -> li
     """Every finding for one PDF; an unreadable or encrypted file is a finding, never an exception.
     ``own_reader``: a file the engine wrote, read by its own reader (no pikepdf); where that reader
     declines the file (anything it is not sure of), pikepdf reads it, so the findings are the same."""
+    return _read_by(_check, path, limits, own_reader)
+
+
+def _read_by(work, path: Path, limits: Limits, own_reader: bool):
+    """``work(path, limits, own)`` with the own reader first where asked; with pikepdf where that reader
+    declines the file or was not sure of what it read (``work`` gives None)."""
     if own_reader:
         try:
-            findings = _check(path, limits, own=True)
-            if findings is not None:
-                return findings
+            done = work(path, limits, own=True)
+            if done is not None:
+                return done
         except reader.Declined:
             pass
-    return _check(path, limits, own=False)
+    return work(path, limits, own=False)
 
 
 def _check(path: Path, limits: Limits, own: bool) -> list[Finding] | None:
@@ -366,14 +372,7 @@ def page_figures(path: Path, limits: Limits = Limits(), own_reader: bool = False
     resolution and which image, the fonts and the boxes. Right after ``check`` of the same file with
     the same limits the content is not walked again (the pages' results are remembered).
     ``own_reader`` as for ``check``."""
-    if own_reader:
-        try:
-            figures = _page_figures(path, limits, own=True)
-            if figures is not None:
-                return figures
-        except reader.Declined:
-            pass
-    return _page_figures(path, limits, own=False) or []
+    return _read_by(_page_figures, path, limits, own_reader) or []
 
 
 def _page_figures(path: Path, limits: Limits, own: bool) -> list[PageFigures] | None:
