@@ -79,12 +79,14 @@ def fresh_fonts(fonts: FontSet) -> FontSet:
 def render_pdfs(cache: Path, out: Path, fonts: FontSet) -> dict[str, bytes]:
     """Render issue 1650 with the cache folder given; its PDFs by name."""
     from layout.app.pipeline import render
+    from layout.compose import scripts
     from layout.preflight import rules
 
     # Preflight remembers the ink of images it has measured in this process; forgotten, so that
     # each render reads the disk cache as a new process would.
     rules._INK.clear()
     rules._CONTENT.clear()
+    scripts._converted.cache_clear()        # conversions too: each render reads them from the disk
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("LAYOUT_CACHE_DIR", str(cache))
         render(ISSUE, out, fonts=fresh_fonts(fonts))

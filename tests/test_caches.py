@@ -4,6 +4,7 @@ code into every stage package."""
 from __future__ import annotations
 
 import ast
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -116,3 +117,32 @@ def test_engine_key_changes_with_a_module_in_any_stage_package(tmp_path, monkeyp
 def test_python_dash_m_layout_is_the_command():
     result = subprocess.run([sys.executable, "-m", "layout", "--help"], capture_output=True, text=True, cwd=ROOT)
     assert result.returncode == 0 and "Usage: layout" in result.stdout
+
+
+def test_a_file_digest_is_remembered_by_identity_and_taken_again_after_any_write(tmp_path, monkeypatch):
+    """diskcache.file_sha256: kept with the file's identity; a rewrite in place that keeps the size and
+    puts the modification time back still changes the change time, so the digest is taken again. A file
+    changed within RACY_SECONDS is not remembered at all (its times could repeat within a clock tick)."""
+    import hashlib
+    import time
+
+    monkeypatch.setenv("LAYOUT_CACHE_DIR", str(tmp_path / "cache"))
+    path = tmp_path / "face.ttf"
+    path.write_bytes(b"A" * 4096)
+    assert diskcache.file_sha256(path) == hashlib.sha256(b"A" * 4096).digest()
+    assert not (tmp_path / "cache" / diskcache.FILE_DIGESTS.folder).exists()      # too fresh to remember
+    monkeypatch.setattr(diskcache, "RACY_SECONDS", -1.0)
+    assert diskcache.file_sha256(path) == hashlib.sha256(b"A" * 4096).digest()
+    [entry] = (tmp_path / "cache" / diskcache.FILE_DIGESTS.folder).iterdir()
+    st = path.stat()
+    assert f"{st.st_size} {st.st_mtime_ns} {st.st_ctime_ns} ".encode() in entry.read_bytes()
+    time.sleep(0.05)                                  # past the kernel's timestamp tick
+    with open(path, "r+b") as f:
+        f.write(b"B")
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert (path.stat().st_size, path.stat().st_mtime_ns) == (st.st_size, st.st_mtime_ns)
+    assert diskcache.file_sha256(path) == hashlib.sha256(b"B" + b"A" * 4095).digest()
+    # The remembered digest is what is served while the file stays as it is.
+    entry.write_bytes(entry.read_bytes())
+    held = diskcache.read(diskcache.FILE_DIGESTS, entry.name)
+    assert held.endswith(hashlib.sha256(b"B" + b"A" * 4095).hexdigest().encode())

@@ -34,6 +34,17 @@ def test_a_traditional_source_keeps_its_own_characters_and_loses_its_strays():
     assert hant.convert("做好稳增长，新征程，准印證，干擾鄰里。", HANT) == "做好穩增長，新征程，准印證，干擾鄰里。"
 
 
+def test_the_script_table_is_what_opencc_and_the_national_sets_say():
+    """data/script-only.txt (read to tell scripts apart without OpenCC) is the conversion's own answer
+    for every ideograph of U+3400–U+9FFF, so an OpenCC or codec whose tables change fails here."""
+    from layout.base.paths import DATA
+    from layout.compose.scripts import script_by_conversion, script_only_text
+
+    assert (DATA / "script-only.txt").read_text("utf-8") == script_only_text()
+    assert [script_by_conversion(c) for c in "党准里國国稳穩a"] == [None, None, None, HANT, HANS, HANS, HANT, None]
+    assert [script_of(c) for c in "党准里國国稳穩a"] == [None, None, None, HANT, HANS, HANS, HANT, None]
+
+
 def test_a_simplified_source_is_converted_whole_by_phrase():
     hant = Edition.named("hant")
     # From Simplified, OpenCC's phrase tables choose the form: 发展 → 發展 but 头发 → 頭髮, 干部 → 幹部.

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from .. import __version__
+from ..base import diskcache
 from ..base.errors import LayoutError, Stopped, readable_line, stop_on_signals
 from ..issue.model import input_files
 from ..base.files import check_path_name, is_environmental, os_error, recover, remove_temporary_files
@@ -68,7 +69,7 @@ def _engine_hash() -> str:
     for path in engine_files():
         # The path inside its folder, not the bare name: two stage packages may both hold a models.py.
         h.update(str(path.relative_to(FONT_DIR if path.is_relative_to(FONT_DIR) else PACKAGE)).encode())
-        h.update(_file_digest(path))
+        h.update(diskcache.file_sha256(path))
     return h.hexdigest()
 
 

@@ -18,7 +18,7 @@ import os
 import re
 import shutil
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Iterator
 
@@ -71,24 +71,45 @@ def preflight_rules():
     return rules
 
 
-def _checked(target: Path, printing, write_pdf, proof: bool) -> None:
-    """Write a PDF under a temporary name, preflight it, and only then put it in place."""
+@dataclass(frozen=True)
+class CheckedFile:
+    """A PDF as written and preflighted: the checksum and size of the bytes the preflight read, and
+    what it found (with the limits it used) and the pages' figures, for the shop's report."""
+
+    sha256: str
+    bytes: int
+    limits: object
+    findings: list
+    figures: list
+
+
+def _checked(target: Path, printing, write_pdf, proof: bool) -> CheckedFile:
+    """Write a PDF under a temporary name, preflight it, and only then put it in place. The file is
+    read once: the preflight reads those bytes, and the manifest's checksum is made of them (the set
+    is checked against the manifest again before it replaces the folder)."""
     preflight = preflight_rules()
+    done: list[CheckedFile] = []
 
     def write(tmp: str) -> None:
         _write_file(tmp, write_pdf)
+        with open(tmp, "rb") as f:
+            data = f.read()
         limits = preflight.Limits(printing.ink_limit, printing.warn_ppi, printing.min_ppi)
         # A proof is checked by every rule but the one that keeps proofs away from the press.
         # A proof may carry a photo below the press's resolution (marked FPO on the page) and is marked
         # a proof itself; every other rule holds for it as for a press file.
-        proof_limits = replace(limits, accept_proof=True, min_ppi=0.0, warn_ppi=0.0)
-        findings = preflight.errors(preflight.check(Path(tmp), proof_limits if proof else limits, own_reader=True))
-        if findings:
-            first = findings[0]
+        if proof:
+            limits = replace(limits, accept_proof=True, min_ppi=0.0, warn_ppi=0.0)
+        findings, figures = preflight.check_with_figures(Path(tmp), limits, own_reader=True, data=data)
+        errors = preflight.errors(findings)
+        if errors:
+            first = errors[0]
             raise LayoutError(f"{target.name}: fails preflight rule {first.rule} on page {first.page}: "
-                              f"{first.obj}: {first.message} ({len(findings)} errors)")
+                              f"{first.obj}: {first.message} ({len(errors)} errors)")
+        done.append(CheckedFile(hashlib.sha256(data).hexdigest(), len(data), limits, findings, figures))
 
     atomic_write(target, write)
+    return done[0]
 
 
 # --- revisions and the manifest ------------------------------------------------------------------
@@ -152,13 +173,17 @@ def write_manifest(folder: Path, label: str, render_id: str, entries: dict[str, 
 
 
 def record_files(folder: Path, label: str, render_id: str, paths: list[Path],
-                 revisions: dict[str, tuple[str, int]] | None = None) -> None:
+                 revisions: dict[str, tuple[str, int]] | None = None,
+                 checked: dict[str, CheckedFile] | None = None) -> None:
     """Add or replace these files' entries in the folder's manifest; entries of files still in the
-    folder are kept, those of files gone are dropped."""
+    folder are kept, those of files gone are dropped. ``checked``: the PDFs' checksums as made when
+    they were written (not read again)."""
     entries = {name: e for name, e in read_manifest(folder).items() if (folder / name).is_file()}
     for path in paths:
         content, revision = (revisions or {}).get(path.name, ("", 0))
-        entries[path.name] = _file_entry(path, content, revision)
+        known = (checked or {}).get(path.name)
+        entries[path.name] = (Entry(path.name, known.sha256, known.bytes, content, revision) if known is not None
+                              else _file_entry(path, content, revision))
     write_manifest(folder, label, render_id, entries)
 
 
@@ -330,7 +355,7 @@ def write_pdfs(layout: IssueLayout, fonts: FontSet, out_dir: Path, proof: bool =
     drawn = {p.number: draw_page(p, layout, fonts) for p in wanted}
     # The page files carry the subsets of all the pages drawn, so each font is made once.
     prepared = prepare_fonts(list(drawn.values()), fonts)
-    written, revisions = [], {}
+    written, revisions, checked = [], {}, {}
     digests = {p.number: page_digest(p) for p in layout.pages if p.number in drawn}
     for page in layout.pages:
         target = out_dir / page_filename(issue, page.number, proof)
@@ -338,8 +363,9 @@ def write_pdfs(layout: IssueLayout, fonts: FontSet, out_dir: Path, proof: bool =
             title = f"{issue.paper.name} 第{issue.number}期 第{page.number}版{suffix}"
             revision = revision_of(target.name, digests[page.number], old)
             revisions[target.name] = (digests[page.number], revision)
-            _checked(target, printing, lambda f, p=drawn[page.number], t=title, r=revision: write_document(
-                f, [p], prepared, t, layout, revision=r, proof=proof), proof)
+            checked[target.name] = _checked(
+                target, printing, lambda f, p=drawn[page.number], t=title, r=revision: write_document(
+                    f, [p], prepared, t, layout, revision=r, proof=proof), proof)
         written.append(target)
     if combined:
         target = out_dir / issue_filename(issue, proof)
@@ -347,20 +373,23 @@ def write_pdfs(layout: IssueLayout, fonts: FontSet, out_dir: Path, proof: bool =
         content = hashlib.sha256("".join(digests[p.number] for p in layout.pages).encode()).hexdigest()
         revision = revision_of(target.name, content, old)
         revisions[target.name] = (content, revision)
-        _checked(target, printing, lambda f: write_document(
+        checked[target.name] = _checked(target, printing, lambda f: write_document(
             f, [drawn[p.number] for p in layout.pages], prepared, title, layout, revision=revision, proof=proof),
             proof)
         written.append(target)
     fresh = [w for w in written if w.name in revisions]
-    reports = [] if proof else write_preflight_report(out_dir, issue, render_id, fresh)
-    record_files(out_dir, issue.label, render_id, fresh + reports, revisions)
+    reports = [] if proof else write_preflight_report(out_dir, issue, render_id, fresh, checked)
+    record_files(out_dir, issue.label, render_id, fresh + reports, revisions, checked)
     return written
 
 
-def write_preflight_report(folder: Path, issue: Issue, render_id: str, pdfs: list[Path]) -> list[Path]:
+def write_preflight_report(folder: Path, issue: Issue, render_id: str, pdfs: list[Path],
+                           checked: dict[str, CheckedFile] | None = None) -> list[Path]:
     """preflight.txt and preflight.json beside the press files: each file's findings (warnings too:
     an error never gets this far) and each page's figures — highest total ink and where, lowest
-    image resolution, fonts, boxes — so the shop sees what it receives without opening a file."""
+    image resolution, fonts, boxes — so the shop sees what it receives without opening a file.
+    ``checked``: what the preflight found when the files were written, used where its limits are
+    the report's (a file is not checked twice)."""
     preflight = preflight_rules()
 
     printing = issue.template.printing
@@ -369,14 +398,30 @@ def write_preflight_report(folder: Path, issue: Issue, render_id: str, pdfs: lis
              f"ink ≤ {printing.ink_limit:.0f} %, photos ≥ {printing.min_ppi:.0f} ppi) — render {render_id}"]
     files = []
     for pdf in pdfs:
-        findings = preflight.check(pdf, limits, own_reader=True)
-        figures = preflight.page_figures(pdf, limits, own_reader=True)
+        known = (checked or {}).get(pdf.name)
+        if known is not None and known.limits == limits:
+            findings, figures = known.findings, known.figures
+        else:
+            findings, figures = preflight.check_with_figures(pdf, limits, own_reader=True)
         lines.append(preflight.report_text(Path(pdf.name), findings))
         lines += ["  " + preflight.figures_text(p) for p in figures]
         files.append({"file": pdf.name, "passed": not preflight.errors(findings),
-                      "findings": [asdict(f) for f in findings], "pages": [asdict(p) for p in figures]})
-    data = {"issue": issue.label, "render": render_id, "limits": asdict(limits), "files": files}
+                      "findings": [_plain(f) for f in findings], "pages": [_plain(p) for p in figures]})
+    data = {"issue": issue.label, "render": render_id, "limits": _plain(limits), "files": files}
     text, js = folder / "preflight.txt", folder / "preflight.json"
     atomic_write_text(text, "\n".join(lines) + "\n")
     atomic_write_text(js, json.dumps(data, ensure_ascii=False, indent=1) + "\n")
     return [text, js]
+
+
+def _plain(value):
+    """A dataclass as JSON sees ``asdict``'s result (its fields, in order, as a dictionary; tuples as
+    lists), without the deep copies ``asdict`` makes of every value: the report's are numbers, strings
+    and tuples of them, and a whole issue's pages are many."""
+    if hasattr(type(value), "__dataclass_fields__"):
+        return {f.name: _plain(getattr(value, f.name)) for f in fields(value)}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value

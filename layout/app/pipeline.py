@@ -18,8 +18,8 @@ from ..page.items import Picture
 from ..issue.loader import load_issue
 from ..issue.model import Issue
 from .. import __version__
-from .delivery import (PROOF_FOLDER, issue_filename, page_filename, preflight_rules, read_manifest, record_files,
-                       replaced_whole, write_pdfs)
+# delivery (the PDF writer, preflight, the folder swap) is imported where a file is written: `layout check`
+# lays out without it.
 
 
 @dataclass(frozen=True)
@@ -150,6 +150,8 @@ def check_supplied_pages(issue: Issue) -> None:
     boxes = [b for b in issue.boxes if b.file is not None]
     if not boxes:
         return
+    from .delivery import preflight_rules
+
     preflight = preflight_rules()
     printing = issue.template.printing
     limits = preflight.Limits(printing.ink_limit, printing.warn_ppi, printing.min_ppi)
@@ -174,6 +176,8 @@ def render(issue_path: Path, out_dir: Path | None = None, fonts: FontSet | None 
     issue's folder for one edition, a folder of each edition's code in it for several.
     ``also_write(folder, edition)`` adds files of the caller's to each set before it is put in place (a
     batch's key of the inputs, which must never sit beside files of another render)."""
+    from .delivery import replaced_whole
+
     fonts = fonts or default_fontset()
     if issue is None:
         issue = read_issue(issue_path, allow_outside, root)
@@ -223,6 +227,8 @@ def _write_set(layout: IssueLayout, fonts: FontSet, folder: Path, proof: bool,
                pages: set[int] | None = None) -> RenderResult:
     """The PDFs, the reports and copyfit.json, written into ``folder`` (a fresh one, not yet in place).
     ``pages``: a proof's pages to write (`layout watch`: those that changed); the issue's PDF always is."""
+    from .delivery import record_files, write_pdfs
+
     rid = layout.render_id or render_id(layout.issue)   # worked out once, when the slug lines were set
     files = (proof_pdfs(layout, fonts, folder, rid, pages) if proof
              else write_pdfs(layout, fonts, folder, proof=proof, render_id=rid))
@@ -241,6 +247,8 @@ def _moved(result: RenderResult, folder: Path) -> RenderResult:
 def output_folder(issue: Issue, out_dir: Path | None, proof: bool) -> Path:
     """The issue's folder (``-o``, else output/<總期數>/), and in it a folder of each edition's code where
     it is printed in several; a proof's files go to its proof/ folder."""
+    from .delivery import PROOF_FOLDER
+
     if out_dir is not None:
         check_path_name(out_dir, "output folder's path")
     folder = out_dir or default_output(issue)
@@ -273,6 +281,8 @@ def proof_index(layout: IssueLayout) -> dict:
     """What LINES_FILE holds: each page (版) with its files, the issue's PDF and the overset pages at
     its end, and every story's lines by page — so `layout diff` names pages by 版, also in the issue's
     PDF, and lists the stories that changed."""
+    from .delivery import issue_filename, page_filename
+
     issue = layout.issue
     return {"issue": issue.label,
             "pages": [{"page": p.number, "pdf": page_filename(issue, p.number, True),
@@ -283,6 +293,8 @@ def proof_index(layout: IssueLayout) -> dict:
 
 
 def _png_name(issue: Issue, number: int) -> str:
+    from .delivery import page_filename
+
     return Path(page_filename(issue, number, True)).with_suffix(".png").name
 
 
@@ -299,6 +311,8 @@ def proof_pdfs(layout: IssueLayout, fonts: FontSet, folder: Path, rid: str,
     """A proof's page PDFs (all, or ``pages``) and its issue PDF, with the overset pages at the issue
     PDF's end (pages of the proof, no 版 of the issue: they have no file of their own). The paths of
     every page's PDF, then the issue's."""
+    from .delivery import write_pdfs
+
     numbers = {p.number for p in layout.pages} if pages is None else set(pages)
     written = write_pdfs(replace(layout, pages=layout.pages + layout.appendix), fonts, folder, proof=True,
                          pages=numbers, render_id=rid)
@@ -312,6 +326,8 @@ def write_proof(layout: IssueLayout, fonts: FontSet, folder: Path, dpi: float,
     sheet, copyfit-proof.json, LINES_FILE and the manifest — so the folder is one proof, whole, after
     any update. Files an earlier layout left that this one does not have (a page taken out, an overset
     that now fits) are removed."""
+    from .delivery import record_files
+
     import json
 
     from .previews import contact_sheet, render_png
@@ -337,6 +353,8 @@ def write_proof(layout: IssueLayout, fonts: FontSet, folder: Path, dpi: float,
 def _remove_others(folder: Path, current: set[str]) -> None:
     """Remove the proof files the folder's manifest lists that are not ``current`` (the manifest then
     drops them): what an earlier layout of the issue wrote that this one has not."""
+    from .delivery import read_manifest
+
     for name in read_manifest(folder):
         if name not in current and (name.endswith(("-proof.pdf", "-proof.png"))):
             (folder / name).unlink(missing_ok=True)
@@ -348,6 +366,8 @@ def proof(issue_path: Path, out_dir: Path | None = None, fonts: FontSet | None =
     """A proof: PDFs marked as such (the overset text in full at the end of the issue's), a PNG of
     every page, a contact sheet, the layout as JSON — all of them replacing the issue's proof/ whole.
     ``watermark`` False leaves the 校樣 stamp off."""
+    from .delivery import replaced_whole
+
     fonts = fonts or default_fontset()
     layout = printable_layout(issue_path, fonts, True, show_grid, allow_outside, None, root, watermark, edition)
     folder = output_folder(layout.issue, out_dir, proof=True)

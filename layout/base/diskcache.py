@@ -27,6 +27,7 @@ from __future__ import annotations
 import hashlib
 import os
 import struct
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -53,7 +54,16 @@ QR_SYMBOLS = CacheKind("qr", "a QR symbol's modules, a row of 0/1 bytes each", "
 HEAD_WORDS = CacheKind("words", "where a head's words start (offsets, as jieba segments it)",
                        "SHA-256 of the text and of the segmenter's identity (rjieba's files, the character table)")
 
-DISK = (FONT_METRICS, PHOTO_CHECKS, PRESSED_PHOTOS, IMAGE_INK, QR_SYMBOLS, HEAD_WORDS)
+FILE_DIGESTS = CacheKind("digests", "a file's SHA-256 and the identity it was taken at (device, inode, size, "
+                         "modification and change times)", "SHA-256 of the file's absolute path")
+CONVERSIONS = CacheKind("conversions", "a text converted to an edition's script by OpenCC (UTF-8)",
+                        "SHA-256 of the text, its source's script, the edition's script and region, and "
+                        "OpenCC's identity (its files' sizes and times, the script table's)")
+STORY_BLOCKS = CacheKind("blocks", "a story text's paragraphs and subheads as parsed (marshal); texts with "
+                         "tables are not kept", "SHA-256 of the text and of the parser's identity (markdown-it's "
+                         "files' sizes and times, the loader's and table reader's)")
+
+DISK = (FONT_METRICS, PHOTO_CHECKS, PRESSED_PHOTOS, IMAGE_INK, QR_SYMBOLS, HEAD_WORDS, FILE_DIGESTS, CONVERSIONS, STORY_BLOCKS)
 
 # In-memory caches: "module:name" → (key, bound and eviction).
 MEMORY = {
@@ -75,7 +85,14 @@ MEMORY = {
     "layout.compose.rules_zh:_segmenter_identity": ("none (rjieba's files' sizes and times)", "process lifetime"),
     "layout.preflight.reader:_RECENT": ("the file's length, then its exact bytes", "cleared past 4 files"),
     "layout.compose.scripts:_opencc": ("OpenCC configuration name", "process lifetime (six at most)"),
-    "layout.compose.scripts:script_of": ("character", "process lifetime (one answer a character seen)"),
+    "layout.compose.scripts:_script_table": ("none (the script table in data/)", "process lifetime"),
+    "layout.compose.scripts:_opencc_identity": ("none (OpenCC's files' sizes and times, the script table's)",
+                                                "process lifetime"),
+    "layout.issue.loader:_parser_identity": ("none (markdown-it's files' sizes and times, the loader's)",
+                                             "process lifetime"),
+    "layout.compose.scripts:_script_pattern": ("script", "process lifetime (two patterns)"),
+    "layout.compose.scripts:_standard_set": ("script", "process lifetime (two sets)"),
+    "layout.issue.editions:_EDITIONS_MADE": ("the issue object (held) and the edition's code", "cleared past 8"),
     "layout.compose.scripts:_standard_forms": ("none (the variant table in data/)", "process lifetime"),
     "layout.compose.scripts:_converted": ("text, its source's script, the edition's script and region",
                                           "least recently used past 65,536 texts"),
@@ -263,6 +280,78 @@ def remembered_offsets(kind: CacheKind, text: str, identity, compute) -> frozens
         reject(kind, name, "not offsets into its text")
     found = compute(text)
     write(kind, name, " ".join(map(str, sorted(found))).encode("ascii"))
+    return found
+
+
+# A file changed less than this long before its digest is taken is not remembered: the kernel stamps
+# times from a clock that moves every few milliseconds, so a file written again within the same tick
+# could keep all its times (git's "racily clean" entries, handled the same way).
+RACY_SECONDS = 2.0
+
+
+def file_sha256(path: Path) -> bytes:
+    """The SHA-256 of a file's whole content, read again only when the file is not the one it was taken
+    of: kept under the file's path with its identity (device, inode, size, modification and change times
+    in ns). Any write to a file gives it a new change time, which the kernel sets and no program can set
+    back (``touch`` and ``os.utime`` set only the others), so a font rewritten in place with its old size
+    and time is hashed again. Hashing the committed fonts (51 MB) costs 35 ms a process; this, 17 small
+    reads."""
+    with open(path, "rb") as f:
+        st = os.fstat(f.fileno())
+        identity = f"{st.st_dev} {st.st_ino} {st.st_size} {st.st_mtime_ns} {st.st_ctime_ns}"
+        name = hashlib.sha256(os.fsencode(os.path.abspath(path))).hexdigest()[:40]
+        entry = read(FILE_DIGESTS, name)
+        if entry is not None:
+            fields = entry.split(b" ")
+            try:
+                if len(fields) != 6 or len(fields[5]) != 64:
+                    raise ValueError
+                held, digest = [int(x) for x in fields[:5]], bytes.fromhex(fields[5].decode("ascii"))
+            except ValueError:
+                reject(FILE_DIGESTS, name, "not a file's identity and digest")
+            else:
+                if " ".join(map(str, held)) == identity:
+                    return digest
+        found = hashlib.file_digest(f, "sha256").digest()
+    if time.time() - max(st.st_mtime, st.st_ctime) > RACY_SECONDS:
+        write(FILE_DIGESTS, name, f"{identity} {found.hex()}".encode())
+    return found
+
+
+def installed_identity(package: str, *files: Path) -> str:
+    """What a result computed by an installed package depends on besides its input: the package's files
+    (their sizes and times, found without importing it: a new version or a rebuilt dictionary changes
+    them) and ``files`` of the engine's own (data tables, the code that reads them)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec(package)
+    parts = []
+    for folder in (spec.submodule_search_locations or []) if spec else []:
+        for top, dirs, names in os.walk(folder):
+            dirs.sort()
+            for name in sorted(names):
+                if not name.endswith(".pyc"):
+                    path = os.path.join(top, name)
+                    st = os.stat(path)
+                    parts.append(f"{os.path.relpath(path, folder)}:{st.st_size}:{st.st_mtime_ns}")
+    for path in files:
+        st = os.stat(path)
+        parts.append(f"{path.name}:{st.st_size}:{st.st_mtime_ns}")
+    return ";".join(parts)
+
+
+def remembered_text(kind: CacheKind, text: str, identity, compute) -> str:
+    """A text worked out by ``compute(text)``, kept on disk under the SHA-256 of ``identity()`` (what
+    else the result depends on) and ``text``."""
+    name = hashlib.sha256(f"{identity()}\0{text}".encode("utf-8", "surrogatepass")).hexdigest()[:40]
+    entry = read(kind, name)
+    if entry is not None:
+        try:
+            return entry.decode("utf-8", "surrogatepass")
+        except UnicodeDecodeError:
+            reject(kind, name, "not UTF-8 text")
+    found = compute(text)
+    write(kind, name, found.encode("utf-8", "surrogatepass"))
     return found
 
 

@@ -11,7 +11,9 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parent.parent      # layout/
 DATA = PACKAGE / "data"                               # repertoires and ICC profiles
 ICC = DATA / "icc"
-FONT_DIR = PACKAGE.parent / "fonts"                   # the committed fonts, beside the package
+# The committed fonts: fonts/ beside the package in a checkout (and an editable install); an installed
+# wheel carries them in its package data (setup.py puts them there; the source tree never has them).
+FONT_DIR = DATA / "fonts" if (DATA / "fonts").is_dir() else PACKAGE.parent / "fonts"
 
 
 def profile_path(name: str) -> Path:

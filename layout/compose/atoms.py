@@ -279,8 +279,8 @@ def atomise(paragraph: Paragraph, fonts: FontSet) -> list[Atom]:
                     rides = _rides(text[i + 1])
                 if not rides:
                     # The common case, a character that is a unit by itself: from the table.
-                    kind, faces, width, blank_l, blank_r = info
-                    append(new(Atom, (ch, kind, faces, size, width * size, blank_l * size, blank_r * size, 1.0,
+                    kind, entry_faces, width, blank_l, blank_r = info
+                    append(new(Atom, (ch, kind, entry_faces, size, width * size, blank_l * size, blank_r * size, 1.0,
                                       base + i)))
                     i += 1
                     continue

@@ -36,7 +36,7 @@ from bisect import bisect_left, bisect_right
 from enum import Enum, IntEnum
 from itertools import accumulate
 from operator import itemgetter
-from typing import NamedTuple, Sequence
+from typing import Iterable, NamedTuple, Sequence
 
 from . import rules_zh as zh
 from .atoms import Align, Atom, Kind, Paragraph, atomise, split_unit
@@ -126,7 +126,7 @@ class Shrink(NamedTuple):
     """How much one side of one unit (or the gap after it) may still give."""
 
     side: Side
-    index: int         # the unit, or for a gap the unit it follows
+    index: int  # type: ignore[assignment]  # the unit, or for a gap the unit it follows (a field, not tuple.index)
     amount: float      # pt
 
 
@@ -140,7 +140,7 @@ class _LineBox:
                  close_up: float = 0.0):
         self.atoms = atoms
         self.settings = settings
-        self.widths = sum([a.width for a in atoms])   # the units' own widths: asked for again and again
+        self.widths: float = sum([a.width for a in atoms])   # the units' own widths: asked for again and again
         n = len(atoms)
         # rigid[i]: the gap after unit i is inside one unit (a URL cut into pieces): it never stretches.
         self.rigid = rigid or [False] * max(n - 1, 0)
@@ -383,9 +383,9 @@ class _Table:
         # Han–Latin gaps alone give cheaply and have room to grow: without them, nothing does (None).
         gap_give, gap_room = self.gap_give, self.gap_room
         self.give = [0.0, *accumulate([give.get(k, 0.0) + gap_give.get(k, 0.0) for k in keys])]
-        latin = bool(cheap or gap_give or room or gap_room)
-        self.cheap = [0.0, *accumulate([cheap.get(k, 0.0) + gap_give.get(k, 0.0) for k in keys])] if latin else None
-        self.room = [0.0, *accumulate([room.get(k, 0.0) + gap_room.get(k, 0.0) for k in keys])] if latin else None
+        has_latin = bool(cheap or gap_give or room or gap_room)
+        self.cheap = [0.0, *accumulate([cheap.get(k, 0.0) + gap_give.get(k, 0.0) for k in keys])] if has_latin else None
+        self.room = [0.0, *accumulate([room.get(k, 0.0) + gap_room.get(k, 0.0) for k in keys])] if has_latin else None
 
     def _work_out(self, atoms: list[Atom], settings: CompositionSettings, odd: list[int], keys: list[int],
                   inner: list[float], give: dict[int, float], cheap: dict[int, float], room: dict[int, float]) -> None:
@@ -629,7 +629,7 @@ class Composer:
             path.append((a, demerits))
             a = e
         count = len(path)
-        bound = sum(d for _, d in path)
+        bound: float = sum(d for _, d in path)
         if lines_wanted is None and all(d <= (1.0 + GOOD_ENOUGH) ** 2 for _, d in path):
             # No line is more than imperceptibly spread or squeezed, and none breaks a rule: another way of
             # breaking could only move a few hundredths of an em about, so the exact pass is spared.
@@ -638,7 +638,7 @@ class Composer:
             # Line by line ends in a 孤字 or a line of punctuation: the best way of setting the last
             # few lines alone (in as many lines) is a far lower bound, and cheap to find.
             k = max(0, count - 3)
-            head = sum(d for _, d in path[:k])
+            head: float = sum(d for _, d in path[:k])
             tail = self._counted(atoms, table, penalties, fit, path[k][0], count - k, inf, lines_from)
             if tail:
                 bound = min(bound, head + tail[0])
@@ -808,7 +808,7 @@ class Composer:
         cheap_sum, room_sum, cheap_edge, room_edge, gap_room = t.cheap, t.room, t.cheap_edge, t.room_edge, t.gap_room
         alone = t.width_alone.get(a, atoms[a].width)
         if plain:
-            order = (natural_end,)
+            order: Sequence[int] = (natural_end,)
         elif first_only:
             order = (natural_end, *range(natural_end + 1, top + 1), *range(natural_end - 1, a, -1))
         else:
@@ -1075,7 +1075,7 @@ class Composer:
                 if left:
                     shifts[i - a] = left
                 steps[i - a] += gap.get(i, 0.0) - left - right
-            xs = list(accumulate(steps[:-1], initial=x0))
+            xs: Iterable[float] = list(accumulate(steps[:-1], initial=x0))
             for k, left in shifts.items():
                 xs[k] -= left
         else:

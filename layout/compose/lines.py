@@ -66,9 +66,9 @@ class Line:
         """The glyphs grouped into runs: one run per stretch of one face, size and uniform spacing."""
         runs: list[Run] = []
         chars: list[str] = []
-        face = size = hscale = None
+        face, size, hscale = "", 0.0, 1.0     # the run's, set by its first glyph (no run before one)
         x0 = end = 0.0
-        space = None
+        space: float | None = None
 
         def close():
             text = "".join(chars)

@@ -73,22 +73,11 @@ def word_starts(text: str) -> frozenset[int]:
 
 @cache
 def _segmenter_identity() -> str:
-    """What the segmentation depends on besides the text: rjieba's build (its library's size and time,
-    found without loading it) and the character table."""
-    import importlib.util
-    import os
-
+    """What the segmentation depends on besides the text: rjieba's build and the character table."""
+    from ..base import diskcache
     from ..base.paths import DATA
 
-    spec = importlib.util.find_spec("rjieba")
-    parts = []
-    for path in [*(spec.submodule_search_locations or [])]:
-        for name in sorted(os.listdir(path)):
-            if name.endswith((".so", ".pyd", ".py")):
-                st = os.stat(os.path.join(path, name))
-                parts.append(f"{name}:{st.st_size}:{st.st_mtime_ns}")
-    st = os.stat(DATA / "traditional-simplified.txt")
-    return ";".join(parts) + f";table:{st.st_size}:{st.st_mtime_ns}"
+    return diskcache.installed_identity("rjieba", DATA / "traditional-simplified.txt")
 
 
 def _segmented_starts(text: str) -> frozenset[int]:

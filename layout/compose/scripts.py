@@ -17,9 +17,12 @@ the other script, so it would also "convert" characters both scripts share and t
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
+from ..base import diskcache
 from ..base.paths import DATA
 from ..fonts.charsets import big5, gb2312, tongyong_guifan
 
@@ -44,7 +47,24 @@ def _opencc(config: str):
 
 
 @cache
+def _script_table() -> dict[str, str]:
+    """Every script-specific ideograph and its script, from ``data/script-only.txt`` (the answers of
+    ``script_by_conversion`` over U+3400–U+9FFF, made by ``script_only_text``; a test checks the file
+    against the installed OpenCC): a process that only tells scripts apart loads neither OpenCC's
+    tables nor the national sets."""
+    hans, hant = (DATA / "script-only.txt").read_text("utf-8").split("\n")[:2]
+    table = dict.fromkeys(hans, HANS)
+    table.update(dict.fromkeys(hant, HANT))
+    return table
+
+
 def script_of(ch: str) -> str | None:
+    """HANS for a Simplified-only character, HANT for a Traditional-only one, None for any other
+    (as ``script_by_conversion`` decides it)."""
+    return _script_table().get(ch)
+
+
+def script_by_conversion(ch: str) -> str | None:
     """HANS for a Simplified-only character, HANT for a Traditional-only one, None for any other.
     Simplified-only: not in the Traditional national set (Big5), and OpenCC's Simplified→Traditional
     conversion changes it (稳→穩); Traditional-only: not in GB 2312, and Traditional→Simplified changes
@@ -58,15 +78,35 @@ def script_of(ch: str) -> str | None:
     return None
 
 
+def script_only_text() -> str:
+    """``data/script-only.txt``: the Simplified-only ideographs (line 1) and the Traditional-only ones
+    (line 2), in code-point order."""
+    found: dict[str | None, list[str]] = {HANS: [], HANT: [], None: []}
+    for cp in range(0x3400, 0xA000):
+        found[script_by_conversion(chr(cp))].append(chr(cp))
+    return "".join(found[HANS]) + "\n" + "".join(found[HANT]) + "\n"
+
+
 def script_counts(texts) -> dict[str, int]:
     """How many characters of each script the texts have."""
+    table = _script_table()
     counts = {HANS: 0, HANT: 0}
-    for text in texts:
-        for ch in text:
-            kind = script_of(ch)
-            if kind:
-                counts[kind] += 1
+    # Counted by distinct character (Counter counts in C): a story has a few hundred of them.
+    for ch, n in Counter("".join(texts)).items():
+        kind = table.get(ch)
+        if kind:
+            counts[kind] += n
     return counts
+
+
+def other_script_at(text: str, own: str) -> list[int]:
+    """Where ``text`` has a character of the script other than ``own``."""
+    return [m.start() for m in _script_pattern(HANT if own == HANS else HANS).finditer(text)]
+
+
+@cache
+def _script_pattern(script: str) -> re.Pattern:
+    return re.compile("[" + "".join(ch for ch, kind in _script_table().items() if kind == script) + "]")
 
 
 def dominant_script(texts, default: str | None = None) -> str | None:
@@ -158,13 +198,37 @@ def _standard_forms() -> dict[int, str]:
 def outside_standard(text: str, script: str) -> list[str]:
     """The ideographs of ``text`` the edition's national standard does not have: for Simplified, the
     通用規範漢字表 and GB 2312 (what mainland print uses); for Traditional, Big5."""
-    allowed = (set(gb2312()) | set(tongyong_guifan())) if script == HANS else big5()
-    return [ch for ch in text if "\u4e00" <= ch <= "\u9fff" and ch not in allowed]
+    allowed = _standard_set(script)
+    return [ch for ch in _IDEOGRAPHS.findall(text) if ch not in allowed]
+
+
+_IDEOGRAPHS = re.compile("[\u4e00-\u9fff]")
+
+
+@cache
+def _standard_set(script: str) -> frozenset[str]:
+    return (gb2312() | frozenset(tongyong_guifan())) if script == HANS else big5()
 
 
 @lru_cache(maxsize=65536)
 def _converted(text: str, source_script: str | None, script: str, region: str | None) -> str:
     text = text.translate(_standard_forms())
+    other = HANT if script == HANS else HANS
+    if region is None and source_script == script and other not in map(_script_table().get, text):
+        return text          # nothing of the other script to take from a conversion
+    return diskcache.remembered_text(diskcache.CONVERSIONS, f"{source_script}\0{script}\0{region}\0{text}",
+                                     _opencc_identity, lambda _: _converted_now(text, source_script, script, region))
+
+
+@cache
+def _opencc_identity() -> str:
+    """What a conversion depends on besides its text: OpenCC's build and dictionaries, and the script
+    table it takes characters by."""
+    return diskcache.installed_identity("opencc", DATA / "script-only.txt")
+
+
+def _converted_now(text: str, source_script: str | None, script: str, region: str | None) -> str:
+    """``_converted`` worked out with OpenCC (``text`` already in its standard forms)."""
     whole = _opencc(_FROM_OTHER[(script, region)]).convert(text)
     if source_script is not None and source_script != script:
         return whole

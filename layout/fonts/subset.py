@@ -296,6 +296,9 @@ class FontProgram:
                 raise LayoutError(f"{path}: damaged font: its loca table has {len(self.loca)} offsets "
                                   f"for {self.glyph_count} glyphs")
             self._blank_glyphs: set[int] | None = None
+            # Glyphs read and checked, kept for the next subset of this face: the issues a batch worker
+            # sets share most of their characters, and a glyph is checked once, not once an issue.
+            self._outlines: dict[int, tuple[bytes, list[int]]] = {}
             self.kept = {tag: self._table(tag) for tag in _KEEP if tag in self.tables}
             self.name = self._postscript_name()
             self._cmap = self._read_cmap()
@@ -525,7 +528,7 @@ class FontProgram:
             where += f", a component of {named(built_into[gid])}"
         return LayoutError(f"{self.path}: damaged font: {where}: {why}; restore the font file")
 
-    def subset(self, gids: set[int]) -> bytes:
+    def subset(self, gids: set[int]) -> bytearray:
         """A TrueType file with the outlines of ``gids`` (and .notdef and any components) only."""
         glyphs: dict[int, bytes] = {}
         built_into: dict[int, int] = {}     # component → a composite glyph it is part of
@@ -535,7 +538,10 @@ class FontProgram:
             if gid in glyphs:
                 continue
             try:
-                glyphs[gid], components = self._outline(gid)
+                outline = self._outlines.get(gid)
+                if outline is None:
+                    outline = self._outlines[gid] = self._outline(gid)
+                glyphs[gid], components = outline
             except _DamagedGlyph as exc:
                 raise self._damage(gid, built_into, str(exc)) from None
             for g in components:

@@ -13,8 +13,23 @@ from ..compose.settings import PunctuationPosition
 from .model import Inline, Issue, PageSpec, Story, issue_texts, story_texts
 
 
+# The editions last made, by the issue object and code: a batch asks for an issue's editions to know
+# their folders, then renders them (the issue held too, so its id is never another's).
+_EDITIONS_MADE: dict[tuple[int, str], tuple[Issue, Issue]] = {}
+
+
 def edition_issue(issue: Issue, code: str) -> Issue:
     """``issue`` (as read, not yet converted) in the edition ``code``."""
+    made = _EDITIONS_MADE.get((id(issue), code))
+    if made is not None and made[0] is issue:
+        return made[1]
+    if len(_EDITIONS_MADE) >= 8:
+        _EDITIONS_MADE.clear()
+    result = _EDITIONS_MADE[(id(issue), code)] = (issue, _edition_issue(issue, code))
+    return result[1]
+
+
+def _edition_issue(issue: Issue, code: str) -> Issue:
     edition = Edition.named(code)
     t = issue.template
     # The issue's own script decides for a text too short to tell (a caption, a section's name).

@@ -6,6 +6,8 @@ valid; files an issue names are resolved relative to its folder and kept inside 
 
 from __future__ import annotations
 
+import hashlib
+import marshal
 import re
 from dataclasses import dataclass, replace
 from functools import cache
@@ -13,6 +15,7 @@ from pathlib import Path
 
 import yaml
 
+from ..base import diskcache
 from ..base.paths import known_profiles
 from .model import (NAMED_COLOURS, Block, Box, Channel, Frame, GridRect, IndexEntry, Inline, Issue, PageSpec,
                     Paper, Photo, PrintSettings, PullQuote, Story, Template, BlockKind, BorderStyle, BoxKind, FILE_FIELDS, issue_texts)
@@ -24,6 +27,7 @@ from ..base.errors import LayoutError
 from ..base.files import check_path_name
 from .keys import ROLES, keys
 from .supplied import check_supplied_page
+from . import tables as tables_module
 from .tables import TableSourceError, csv_table, pipe_lines, pipe_table
 from .yamlnodes import Node, load_yaml, read_text_file
 
@@ -207,7 +211,34 @@ def _markdown():
 
 def parse_body(text: str) -> tuple[Block, ...]:
     """Story text: one paragraph per line (Chinese text is not wrapped in source), ``## `` starts a
-    小標題 subhead, ``**…**`` is set bold; everything else is text, character for character."""
+    小標題 subhead, ``**…**`` is set bold; everything else is text, character for character.
+    A text parsed before is read from the disk cache (``STORY_BLOCKS``): a process whose stories are all
+    known does not load the Markdown parser (20 ms)."""
+    name = hashlib.sha256(f"{_parser_identity()}\0{text}".encode("utf-8", "surrogatepass")).hexdigest()[:40]
+    entry = diskcache.read(diskcache.STORY_BLOCKS, name)
+    if entry is not None:
+        try:
+            return tuple(Block(BlockKind(kind), tuple(Inline(t, b) for t, b in inlines), Steer(steer))
+                         for kind, inlines, steer in marshal.loads(entry))
+        except Exception as exc:  # noqa: BLE001 — whatever an entry holds costs a parse, never the render
+            diskcache.reject(diskcache.STORY_BLOCKS, name, f"{exc.__class__.__name__}: {exc}")
+    blocks = _parsed(text)
+    if all(b.table is None and all(i.style is None for i in b.inlines) for b in blocks):
+        # Tables are not kept (their cells are more than text and a flag): a text with one is parsed again.
+        diskcache.write(diskcache.STORY_BLOCKS, name, marshal.dumps(
+            [(b.kind.value, [(i.text, i.bold) for i in b.inlines], int(b.steer)) for b in blocks]))
+    return blocks
+
+
+@cache
+def _parser_identity() -> str:
+    """What a story's blocks depend on besides its text: markdown-it's build and this parser's own code
+    (this file's and the table reader's)."""
+    return diskcache.installed_identity("markdown_it", Path(__file__), Path(tables_module.__file__))
+
+
+def _parsed(text: str) -> tuple[Block, ...]:
+    """``parse_body`` worked out with markdown-it."""
     # A tab is a space in running text: Chinese body text has no tab stops.
     text = text.replace("\t", " ")
     # 緊排 / 鬆排: a paragraph's own first characters ask for one step tighter or looser; taken off the
@@ -275,7 +306,7 @@ def _fence(token, lines: list[str], where: list[int], source: list[str]) -> list
     closing = [Block(BlockKind.PARA, (Inline(lines[end - 1].strip()),))] if closed else []
     try:
         # The inside parsed again from the lines as written, so a {緊} or \{緊} in it is read once.
-        inner = parse_body("\n".join(source[where[start]:where[end - 1] - 1 if closed else where[end - 1]]))
+        inner = _parsed("\n".join(source[where[start]:where[end - 1] - 1 if closed else where[end - 1]]))
     except TableSourceError as exc:
         raise TableSourceError(where[start] + exc.line, exc.message) from None
     return [Block(BlockKind.PARA, (Inline(lines[start].strip()),)), *inner, *closing]

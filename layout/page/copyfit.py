@@ -92,13 +92,21 @@ def exact_room(flow: StoryFlow, t: Template, composer: Composer) -> int:
     if filler is None:
         return flow.underset_lines * flow.chars_per_line
 
+    # Every block but the one the text is added to is the same in every trial: its atoms and lines are
+    # set once and kept (flow_story's memo, by block index), so a trial sets one paragraph, not the story.
+    kept: dict = {}
+
     def fits(extra: int) -> bool:
         # Added text continues the last paragraph; after a subhead it is a paragraph of its own.
         if last.kind is BlockKind.PARA:
             blocks = story.blocks[:-1] + (replace(last, inlines=last.inlines + (Inline(filler * extra),)),)
         else:
             blocks = story.blocks + (replace(last, kind=BlockKind.PARA, inlines=(Inline(filler * extra),)),)
-        return flow_story(replace(story, blocks=blocks), t, composer).overset is None
+        changed = len(blocks) - 1
+        memo = dict(kept)
+        fitted = flow_story(replace(story, blocks=blocks), t, composer, memo).overset is None
+        kept.update((key, value) for key, value in memo.items() if key[1] != changed)
+        return fitted
 
     # A doubling search, then halving: about 2 log2(room) layouts of the story, for stories with room.
     lo, hi = 0, max(1, flow.chars_per_line)

@@ -28,7 +28,7 @@ from ..base.errors import LayoutError
 from ..issue.model import Block, BlockKind, BorderStyle, Frame, Story, Template
 from ..compose.atoms import Align, Atom, MissingGlyph, Paragraph, Span, TextStyle, atomise
 from .grid import baseline_of
-from .tables import TablePart, TableParts, check_fits_somewhere, set_rows, table_paragraph
+from .tables import TablePart, TableParts, TableRow, check_fits_somewhere, set_rows, table_paragraph
 
 LEAD_INS = ("本報訊", "本报讯")
 JUMP_HEAD_LINES = 2     # grid lines a 續題 takes at the top of the frame it heads
@@ -257,7 +257,7 @@ def _grid_slots(t: Template, frame: Frame, index: int, skip_lines: int) -> list[
 class Pending(NamedTuple):
     """A line composed and waiting for a slot, with what it belongs to."""
 
-    line: Line
+    line: Line | TableRow    # a table's row where kind is TABLE
     kind: LineKind       # BODY or SUBHEAD
     block: int           # index of the story block
 
@@ -429,8 +429,8 @@ def _fill(source: _LineSource, t: Template, composer: Composer, plan: list[Plann
         if jump_out:
             end = slot.line + slot.lines - 1
         if jump_in and not source.exhausted():   # （上接） only where the story really goes on
-            line = jump_line(jump_in, t, Align.LEFT, slot.measure, composer)
-            placed.append(PlacedLine(slot.page, slot.x, baseline_of(t, row, line.size), row, line, LineKind.JUMP_IN, -1,
+            jump = jump_line(jump_in, t, Align.LEFT, slot.measure, composer)
+            placed.append(PlacedLine(slot.page, slot.x, baseline_of(t, row, jump.size), row, jump, LineKind.JUMP_IN, -1,
                                      slot.frame))
             row += 1
         while row < end:
@@ -462,8 +462,8 @@ def _fill(source: _LineSource, t: Template, composer: Composer, plan: list[Plann
                                      slot.frame))
             row += 1
         if jump_out and not source.exhausted():
-            line = jump_line(jump_out, t, Align.RIGHT, slot.measure, composer)
-            placed.append(PlacedLine(slot.page, slot.x, baseline_of(t, end, line.size), end, line, LineKind.JUMP_OUT,
+            jump = jump_line(jump_out, t, Align.RIGHT, slot.measure, composer)
+            placed.append(PlacedLine(slot.page, slot.x, baseline_of(t, end, jump.size), end, jump, LineKind.JUMP_OUT,
                                      -1, slot.frame))
     return placed
 
@@ -489,10 +489,13 @@ def _balance_caps(story: Story, t: Template, composer: Composer, plan: list[Plan
     return {}
 
 
-def flow_story(story: Story, t: Template, composer: Composer) -> StoryFlow:
-    """Place a story's lines in its frames; report what did not fit and what was left empty."""
+def flow_story(story: Story, t: Template, composer: Composer, memo: dict | None = None) -> StoryFlow:
+    """Place a story's lines in its frames; report what did not fit and what was left empty.
+    ``memo``: atoms and composed lines by block index (keys ``(what, index, …)``), filled as the story
+    is set; a caller laying out the same story again with some blocks changed passes what it kept of
+    the unchanged ones."""
     plan = _plan(story, t)
-    memo: dict = {}
+    memo = memo if memo is not None else {}
     caps = _balance_caps(story, t, composer, plan, memo) if story.balance else {}
     source = _LineSource(story, t, composer, memo)
     tables = TableParts()

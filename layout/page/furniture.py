@@ -429,7 +429,7 @@ def story_separator(story: Story, t: Template) -> list[Item]:
     return [Rule(x0, rect.y - 0.5 * t.pitch, x1, rect.y - 0.5 * t.pitch, 0.5)]
 
 
-def slug_line(issue: Issue, page: int, render_id: str, composer: Composer) -> list[Item]:
+def slug_line(issue: Issue, page: int, render_id: str, composer: Composer) -> list[TextRun]:
     """The slug line, outside the bleed under the page's foot (only where the slug has room, with the
     marks): paper, issue, date, page, edition and render id, so a plate or a page file in the shop can
     always be told apart from another version of it."""

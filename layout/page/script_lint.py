@@ -10,7 +10,7 @@ never reported."""
 
 from __future__ import annotations
 
-from ..compose.scripts import HANS, HANT, SCRIPT_NAMES, outside_standard, script_counts, script_of
+from ..compose.scripts import HANS, HANT, SCRIPT_NAMES, other_script_at, outside_standard, script_counts, script_of
 from ..issue.model import Issue
 
 
@@ -24,12 +24,11 @@ def script_warnings(issue: Issue) -> list[str]:
             continue
         own = HANT if counts[HANT] >= counts[HANS] else HANS
         for k, block in enumerate(story.blocks):
-            for i, ch in enumerate(block.text):
-                if script_of(ch) not in (None, own):
-                    context = block.text[max(0, i - 2):i + 3]
-                    out.append(f"script: story '{story.id}', paragraph {k + 1}, character {i + 1}: {ch} "
-                               f"(U+{ord(ch):04X}) is {SCRIPT_NAMES[script_of(ch)]}-only in a {SCRIPT_NAMES[own]} text, "
-                               f"in 「{context}」")
+            for i in other_script_at(block.text, own):
+                ch, context = block.text[i], block.text[max(0, i - 2):i + 3]
+                out.append(f"script: story '{story.id}', paragraph {k + 1}, character {i + 1}: {ch} "
+                           f"(U+{ord(ch):04X}) is {SCRIPT_NAMES[script_of(ch)]}-only in a {SCRIPT_NAMES[own]} text, "
+                           f"in 「{context}」")
     return out
 
 

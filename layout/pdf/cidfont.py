@@ -79,9 +79,9 @@ def _to_unicode(codes: dict[int, int]) -> bytes:
         out += [f"<{b:02X}00> <{b:02X}FF> <{b:02X}00>" for b in chunk]
         out.append("endbfrange")
     for i in range(0, len(beyond), 100):
-        chunk = beyond[i:i + 100]
-        out.append(f"{len(chunk)} beginbfchar")
-        out += [f"<{cid:04X}> <{chr(cp).encode('utf-16-be').hex().upper()}>" for cid, cp in chunk]
+        entries = beyond[i:i + 100]
+        out.append(f"{len(entries)} beginbfchar")
+        out += [f"<{cid:04X}> <{chr(cp).encode('utf-16-be').hex().upper()}>" for cid, cp in entries]
         out.append("endbfchar")
     out += ["endcmap", "CMapName currentdict /CMap defineresource pop", "end", "end"]
     return ("\n".join(out) + "\n").encode("ascii")

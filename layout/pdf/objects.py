@@ -12,10 +12,13 @@ import io
 import zlib
 from typing import BinaryIO
 
+from ..base.compiled import mypyc_attr
+
 COMPRESSION = 6        # zlib level: level 9 makes files 1 % smaller and takes three times as long
 FAST_COMPRESSION = 1   # for font programs: half the time of level 6, files 3 % larger
 
 
+@mypyc_attr(native_class=False)      # a str subclass: a Python class in the compiled build too
 class Name(str):
     """A PDF name, written /like-this."""
 
@@ -44,7 +47,7 @@ class Stream:
         return self._digest
 
 
-def deflated(data: bytes, entries: dict | None = None, level: int = COMPRESSION) -> Stream:
+def deflated(data: bytes | bytearray, entries: dict | None = None, level: int = COMPRESSION) -> Stream:
     return Stream(zlib.compress(data, level), {**(entries or {}), "Filter": Name("FlateDecode")})
 
 

@@ -252,10 +252,9 @@ def write_document(out, pages: list[PageContent], fonts: dict[str, PreparedFont]
     printing = issue.template.printing
     doc.add({"Type": Name("Catalog"), "Pages": page_tree,
              "OutputIntents": [doc.add(output_intent(doc, printing))]}, catalog)
-    info = {"Title": title, "Author": issue.paper.name, "Creator": PRODUCER, "Producer": PRODUCER,
+    info: dict[str, object] = {"Title": title, "Author": issue.paper.name, "Creator": PRODUCER, "Producer": PRODUCER,
             "CreationDate": pdf_date(issue.date), "ModDate": pdf_date(issue.date, revision),
             "GTS_PDFXVersion": PDFX_VERSION, "GTS_PDFXConformance": PDFX_CONFORMANCE, "Trapped": Name("False")}
     if proof:
         info[PROOF_MARKER] = True
-    info = doc.add(info)
-    doc.write(out, "1.3", catalog, info)
+    doc.write(out, "1.3", catalog, doc.add(info))

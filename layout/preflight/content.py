@@ -314,27 +314,33 @@ class _Walker:
         text_ops: list = []          # positioning operators since BT or the last Tm
         text_scale = None            # Tm's (c, d) at the last text event: a new size is a new event
         seen: set[str] = set()       # ExtGStates and unknown operators already reported
+        inline_images = objects.may_hold_inline_images(content)
+        # Every Tm of the stream leaves the text upright at its size (the own reader says so where it
+        # is so): a Tm never changes the size text is set at, and its operands need not be read.
+        upright = getattr(instructions, "upright_text", False)
         for inst in instructions:
-            if isinstance(inst, objects.AnyInlineImage):
+            if inline_images and isinstance(inst, objects.AnyInlineImage):
                 box = placed_box(state.ctm)
                 self.events.append(Event("image", state.copy(), where, "inline image", inst.iimage,
                                          at=box[:2], extent=box, resources=resources))
                 continue
-            op = str(inst.operator)
+            op = inst.operator
+            if type(op) is not str:       # pikepdf's Operator; the own reader's is a str already
+                op = str(op)
             if (op == "Tj" or op == "TJ") and "text" in reported and state.fill_space.name != "All":
                 continue        # the commonest: more text in a state already reported
-            if op in PATH_CONSTRUCTION:
-                path.append(inst)
-                continue
-            if op in _NO_STATE_CHANGE:
-                continue
             if op == "Tm":
                 text_ops = [inst]
-                if text_scale is not None and "text" in reported:
+                if text_scale is not None and "text" in reported and not upright:
                     # The size text is set at follows the text matrix's vertical axis (c, d) alone.
                     o = inst.operands
                     if len(o) == 6 and (o[3] != text_scale[1] or o[2] != text_scale[0]):
                         reported.discard("text")
+                continue
+            if op in PATH_CONSTRUCTION:
+                path.append(inst)
+                continue
+            if op in _NO_STATE_CHANGE:
                 continue
             if op in _TEXT_POSITIONING:
                 if op == "BT":

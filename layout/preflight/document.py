@@ -65,7 +65,7 @@ def file_findings(pdf: object, path: Path, limits: Limits) -> list[Finding]:
         out.append(finding("iso/id", None, "trailer", "no /ID in the trailer: the file cannot be told apart"))
     if any(entry.type == 2 for entry in pdf.get_xref_table().values()):
         out.append(finding("iso/beyond-1.3", None, "file", "object streams (PDF 1.5) behind a 1.3 header"))
-    if _xref_is_stream(path):
+    if not objects.read_its_table(pdf) and _xref_is_stream(path):
         out.append(finding("iso/beyond-1.3", None, "file", "a cross-reference stream (PDF 1.5) behind a 1.3 "
                                                            "header"))
     if "/OCProperties" in pdf.Root:

@@ -82,6 +82,18 @@ def parse_content_stream(content):
     return pikepdf.parse_content_stream(content)
 
 
+def read_its_table(pdf) -> bool:
+    """Did the own reader read the file, and so its last cross-reference section as a classic table
+    (it declines a stream)? Then the file need not be opened again to ask."""
+    return isinstance(pdf, reader.ReadFile)
+
+
+def may_hold_inline_images(content) -> bool:
+    """Can the content's instructions include an inline image? Not from the own reader, which declines
+    a stream that holds one (the walker then skips asking every instruction)."""
+    return not isinstance(content, (reader.ReadPage, reader.PdfStream))
+
+
 def operator(inst) -> str:
     return inst.operator if type(inst.operator) is str else str(inst.operator)
 

@@ -121,6 +121,17 @@ class _ByBytes:
         self.entries = [(data, result)] + self.entries[:self.size - 1]
         return result
 
+    def get_for(self, stream, compute):
+        """``get`` for a stream's data; the own reader's stream is compared where it lies in its file."""
+        if type(stream) is not reader.PdfStream:
+            return self.get(stream.read_raw_bytes(), compute)
+        for known, result in self.entries:
+            if stream.raw_is(known):
+                return result
+        result = compute()
+        self.entries = [(stream.read_raw_bytes(), result)] + self.entries[:self.size - 1]
+        return result
+
 
 _PROFILES = _ByBytes(4)
 
@@ -135,7 +146,7 @@ def _profile(stream) -> IccProfile | str:
         except objects.read_errors() as exc:
             return str(exc)
 
-    return _PROFILES.get(stream.read_raw_bytes(), parse)
+    return _PROFILES.get_for(stream, parse)
 
 
 # Bump when _decoded_ink or what is kept changes (2: in diskcache's envelope): old results are then not used.
@@ -147,7 +158,7 @@ def _image_ink(image) -> float | None:
 
     Decoding a photo takes time and tens of MB; the result is a function of the image's bytes and
     dictionary alone, so it is remembered by their digest, in memory and in the disk cache."""
-    digest = hashlib.sha256(image.read_raw_bytes())
+    digest = image.raw_sha256().copy() if type(image) is reader.PdfStream else hashlib.sha256(image.read_raw_bytes())
     digest.update(repr(sorted((k, repr(v)) for k, v in image.stream_dict.items() if k != "/Length")).encode())
     key = f"{digest.hexdigest()[:32]}-v{INK_VERSION}"
     if key not in _INK:
@@ -222,10 +233,98 @@ def _signature(obj) -> str:
     return value(obj).hex()
 
 
+def _own_signature(obj, doc: reader.ReadFile) -> str:
+    """``_signature`` for an object of the own reader, worked out in a tenth of the time: an indirect
+    object's value is written out whole (direct dictionaries and arrays inline, each item tagged and
+    each text length-prefixed, so no two values write the same bytes) and digested once; the
+    digests of objects without a cycle below them are remembered for the file (``doc.digests``)."""
+    known = doc.digests
+    here: dict[tuple[int, int], bytes] = {}          # this call's, as _signature's memo
+    open_: dict[tuple[int, int], int] = {}           # objects being written out, by their depth
+
+    def indirect(o, out: list) -> bool:
+        key = o.objgen
+        digest = known.get(key) or here.get(key)
+        if digest is not None:
+            out.append(digest)
+            return key in known
+        if key in open_:
+            out.append(b"C%d;" % open_[key])         # a reference back to an object being digested
+            return False
+        open_[key] = len(open_)
+        parts: list[bytes] = [b"R"]
+        whole = direct(o, parts)
+        del open_[key]
+        digest = b"R" + hashlib.sha256(b"".join(parts)).digest()
+        (known if whole else here)[key] = digest
+        out.append(digest)
+        return whole
+
+    def value(o, out: list) -> bool:
+        kind = type(o)
+        if kind is reader.PdfStream or (kind is reader.PdfDict or kind is reader.PdfArray) and o.is_indirect:
+            return indirect(o, out)
+        return direct(o, out)
+
+    def direct(o, out: list) -> bool:
+        kind = type(o)
+        whole = True
+        if kind is reader.PdfStream:
+            out.append(b"S")
+            whole = value(o.stream_dict, out)
+            out.append(o.raw_sha256().digest())
+        elif kind is reader.PdfDict:
+            out.append(b"D")
+            for key in sorted(o):
+                if key != "/Length":
+                    name = key.encode()
+                    out.append(b"%d:" % len(name))
+                    out.append(name)
+                    whole = value(o[key], out) and whole
+            out.append(b"}")
+        elif kind is reader.PdfArray:
+            out.append(b"[")
+            for item in o:
+                whole = value(item, out) and whole
+            out.append(b"]")
+        elif kind is reader.PdfName:
+            name = o.encode()
+            out.append(b"/%d:" % len(name))
+            out.append(name)
+        elif kind is int:
+            out.append(b"i%d;" % o)
+        elif kind is float:
+            out.append(b"f" + repr(o).encode() + b";")
+        elif kind is reader.PdfString:
+            out.append(b"s%d:" % len(o.data))
+            out.append(o.data)
+        elif o is None or o is True or o is False:
+            out.append(b"N" if o is None else b"T" if o else b"F")
+        else:                                        # anything else (a bare word): by its repr
+            text = repr(o).encode()
+            out.append(b"?%d:" % len(text))
+            out.append(text)
+        return whole
+
+    parts: list[bytes] = []
+    value(obj, parts)
+    return hashlib.sha256(b"".join(parts)).hexdigest()
+
+
 def _page_signature(page: objects.AnyPage) -> str:
     """What the content rules look at: the content streams and every resource but the font programs
     (only a font's name appears in a finding)."""
     resources = page.obj.get("/Resources")
+    if type(page) is reader.ReadPage:
+        doc = page.doc
+        parts = ["own", _own_signature(page.obj.get("/Contents", objects.empty_array()), doc)]
+        if resources is not None:
+            for key in sorted(resources.keys()):
+                if key == "/Font":
+                    parts.append("Font:" + ",".join(sorted(resources.Font.keys())))
+                else:
+                    parts.append(key + ":" + _own_signature(resources[key], doc))
+        return hashlib.sha256("|".join(parts).encode()).hexdigest()
     parts = [_signature(page.obj.get("/Contents", objects.empty_array()))]
     if resources is not None:
         for key in sorted(resources.keys()):
@@ -286,12 +385,12 @@ def _declined(page) -> bool:
     return isinstance(page, reader.ReadPage) and page.doc.declined is not None
 
 
-def _open_pdf(path: Path, own: bool = False) -> tuple[object | None, list[Finding]]:
+def _open_pdf(path: Path, own: bool = False, data: bytes | None = None) -> tuple[object | None, list[Finding]]:
     """The file opened by the engine's own reader (``own``: a file the engine wrote; ``Declined`` if
-    it cannot be sure of it) or by pikepdf."""
+    it cannot be sure of it; ``data``: its bytes, already read) or by pikepdf."""
     if own:
         try:
-            return reader.open_pdf(path), []
+            return reader.open_pdf(path, data), []
         except OSError as exc:
             return None, [finding("iso/file", None, "file", f"not a readable PDF ({exc})")]
     try:
@@ -330,11 +429,28 @@ def _read_by(work, path: Path, limits: Limits, own_reader: bool):
     return work(path, limits, own=False)
 
 
-def _check(path: Path, limits: Limits, own: bool) -> list[Finding] | None:
-    """The findings with one reader; None where the own reader declined the file on the way."""
-    pdf, findings = _open_pdf(path, own)
+def check_with_figures(path: Path, limits: Limits = Limits(), own_reader: bool = False,
+                       data: bytes | None = None) -> tuple[list[Finding], list[PageFigures]]:
+    """``check`` and ``page_figures`` of one file, read and walked once (a render checks each file it
+    writes and reports on it to the shop): the same as calling the two. ``data``: the file's bytes,
+    where the caller has read them already (it makes the manifest's checksum of the bytes checked)."""
+    if own_reader:
+        try:
+            done = _check(path, limits, own=True, figures=True, data=data)
+            if done is not None:
+                return done
+        except Exception:  # noqa: BLE001 — declined, or a page's figures failed: the two calls decide
+            pass
+    return check(path, limits, own_reader), page_figures(path, limits, own_reader)
+
+
+def _check(path: Path, limits: Limits, own: bool, figures: bool = False, data: bytes | None = None):
+    """The findings with one reader (and with ``figures`` the pages' figures too, as a pair); None where
+    the own reader declined the file on the way."""
+    pdf, findings = _open_pdf(path, own, data)
     if pdf is None:
         return findings
+    shown: list[PageFigures] = []
     with pdf:
         try:
             findings += file_findings(pdf, path, limits)
@@ -343,20 +459,24 @@ def _check(path: Path, limits: Limits, own: bool) -> list[Finding] | None:
             findings.append(finding("iso/file", None, "file", f"cannot be checked whole: {exc}"))
         seen: set = set()
         for no, page in enumerate(pdf.pages, start=1):
+            content = None
             try:
                 findings += box_findings(page, no, limits)
                 findings += page_findings(page, no)
                 findings += font_findings(page.obj.get("/Resources"), no, seen, limits)
                 trim = trim_of(page)
-                findings += _content(page, no, limits, trim)[0]
+                content = _content(page, no, limits, trim)
+                findings += content[0]
                 findings += annotation_findings(
                     page, no, lambda events: content_findings(events, trim, limits, _image_ink, no)[0], seen,
                     limits)
             except Exception as exc:  # noqa: BLE001 — as above: one damaged page, the others still checked
                 findings.append(finding("iso/file", no, "page", f"cannot be checked whole: {exc}"))
+            if figures:
+                shown.append(_page_figure(page, no, limits, content))
         if own and (pdf.declined is not None or any(f.rule == "iso/file" for f in findings)):
             return None       # the own reader was not sure, or a file of ours reads as damaged: pikepdf decides
-    return _sorted(findings, limits)
+    return (_sorted(findings, limits), shown) if figures else _sorted(findings, limits)
 
 
 def _font_figure(font) -> FontFigure:
@@ -379,20 +499,22 @@ def _page_figures(path: Path, limits: Limits, own: bool) -> list[PageFigures] | 
     pdf, _ = _open_pdf(path, own)
     if pdf is None:
         return []
-    out = []
     with pdf:
-        for no, page in enumerate(pdf.pages, start=1):
-            try:
-                _, figures = _content(page, no, limits, trim_of(page))
-                fonts = tuple(sorted({_font_figure(font) for _, font in page_fonts(page)},
-                                     key=lambda f: (f.name, f.kind)))
-            except Exception:  # noqa: BLE001 — check reports why; the figures say only what is known
-                figures, fonts = ContentFigures(), ()
-            out.append(PageFigures(no, figures.ink, figures.ink_obj, figures.ink_position, figures.ppi,
-                                   figures.ppi_obj, figures.ppi_position, fonts, page_boxes(page)))
+        out = [_page_figure(page, no, limits) for no, page in enumerate(pdf.pages, start=1)]
         if own and pdf.declined is not None:
             return None
     return out
+
+
+def _page_figure(page, no: int, limits: Limits, content=None) -> PageFigures:
+    """``content``: the page's content findings and figures, where the check has them already."""
+    try:
+        _, figures = content if content is not None else _content(page, no, limits, trim_of(page))
+        fonts = tuple(sorted({_font_figure(font) for _, font in page_fonts(page)}, key=lambda f: (f.name, f.kind)))
+    except Exception:  # noqa: BLE001 — check reports why; the figures say only what is known
+        figures, fonts = ContentFigures(), ()
+    return PageFigures(no, figures.ink, figures.ink_obj, figures.ink_position, figures.ppi, figures.ppi_obj,
+                       figures.ppi_position, fonts, page_boxes(page))
 
 
 def figures_text(p: PageFigures) -> str:
