@@ -33,6 +33,12 @@ from layout.issue.loader import load_issue  # noqa: E402
 from layout.app.pipeline import render  # noqa: E402
 from layout.compose.atoms import Paragraph, Span, TextStyle  # noqa: E402
 
+import layout  # noqa: E402
+
+# What a fresh `python -m layout` process is given on PYTHONPATH: the folder of the package measured
+# (the checkout's, or the installed build's), never the checkout's where the installed one is measured.
+ENGINE_PATH = str(Path(layout.__file__).resolve().parent.parent)
+
 CORPUS = ROOT.parent / "shared" / "corpus" / "zh-guxiang.txt"
 # The texts whose lines are compared with Typst's: two stories dense in dialogue, a statute dense in numbers.
 QUALITY_TEXTS = (("故鄉", ROOT / "issues" / "texts" / "zh-guxiang.txt"),
@@ -691,7 +697,7 @@ def makeup_figures(runs: int) -> None:
         cold = time.perf_counter()
         subprocess.run([sys.executable, "-m", "layout", "makeup", str(plans / "1641.yaml"), "-o",
                         str(project / "issues" / "cold.yaml"), "--proposals", "3"], cwd=project, check=True,
-                       capture_output=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+                       capture_output=True, env={**os.environ, "PYTHONPATH": ENGINE_PATH})
         print(f"{'layout makeup 1641.yaml --proposals 3, a fresh process':60s} {time.perf_counter() - cold:8.2f} s")
 
 
@@ -730,7 +736,7 @@ def studio_latency(runs: int) -> None:
             studio = subprocess.Popen([sys.executable, "-m", "layout", "studio", str(issue), "--port", "0", "-o",
                                        str(project / "out" / name)], cwd=project, stdout=subprocess.PIPE,
                                       stderr=subprocess.DEVNULL, text=True,
-                                      env={**os.environ, "PYTHONPATH": str(ROOT), "NO_COLOR": "1"})
+                                      env={**os.environ, "PYTHONPATH": ENGINE_PATH, "NO_COLOR": "1"})
             url = studio.stdout.readline().split()[1]
             # What the studio prints after each update is read away, so that its pipe never fills.
             import threading

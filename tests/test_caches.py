@@ -146,3 +146,34 @@ def test_a_file_digest_is_remembered_by_identity_and_taken_again_after_any_write
     entry.write_bytes(entry.read_bytes())
     held = diskcache.read(diskcache.FILE_DIGESTS, entry.name)
     assert held.endswith(hashlib.sha256(b"B" + b"A" * 4095).hexdigest().encode())
+
+
+def test_an_installed_identity_changes_with_a_module_of_one_file_and_tells_a_missing_package(tmp_path, monkeypatch):
+    """diskcache.installed_identity: a package of one module (no folder to walk) is known by that file,
+    a package not installed by no file of one, and every identity says this Python's Unicode version
+    (markdown-it tells punctuation by it, so ``**…**`` beside a newer symbol parses otherwise)."""
+    import importlib
+    import unicodedata
+
+    module = tmp_path / "one_file_package.py"
+    module.write_text("TABLE = 1\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    importlib.invalidate_caches()
+    before = diskcache.installed_identity("one_file_package")
+    module.write_text("TABLE = 22\n")              # a new version: another size
+    assert diskcache.installed_identity("one_file_package") != before
+    missing = diskcache.installed_identity("no_such_package_here")
+    assert missing != diskcache.installed_identity("no_such_package_either_but_files", module) != before
+    assert unicodedata.unidata_version in missing
+    monkeypatch.setattr(unicodedata, "unidata_version", "99.0.0")
+    assert diskcache.installed_identity("no_such_package_here") != missing
+
+
+def test_a_conversion_is_kept_under_the_code_that_made_it():
+    """An edited compose/scripts.py (its configurations, the mixing of a conversion) is another key for
+    the conversions on disk, as an edited loader.py is for the parsed story texts."""
+    from layout.compose import scripts
+
+    scripts._opencc_identity.cache_clear()
+    st = Path(scripts.__file__).stat()
+    assert f"{Path(scripts.__file__).name}:{st.st_size}:{st.st_mtime_ns}" in scripts._opencc_identity()

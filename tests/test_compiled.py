@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import re
 import subprocess
 import sys
 import tomllib
@@ -90,3 +91,14 @@ def test_the_engine_reads_its_own_files_with_its_own_reader(tmp_path):
     assert files
     for path in files:
         assert rules._check(path, rules.Limits(), own=True, figures=True) is not None, f"{path.name}: declined"
+
+
+def test_no_test_starts_the_engine_from_elsewhere_than_the_package_under_test():
+    # A subprocess given the checkout on PYTHONPATH, or the `layout` found first on PATH (another
+    # install's: a pyenv shim, the editable one), runs the checkout's pure layout/ in the compiled run
+    # however the installed package was built: what it tests would pass there whatever the compiled code did.
+    sources = {p.name: p.read_text(encoding="utf-8") for p in (ROOT / "tests").glob("test_*.py")
+               if p.name != Path(__file__).name}
+    found = [name for name, text in sources.items()
+             if '"PYTHONPATH": str(ROOT)' in text or re.search(r"""\[\s*["']layout["']\s*,""", text)]
+    assert found == [], f"tests that may run the checkout's pure layout/ in the compiled run: {found}"

@@ -50,11 +50,12 @@ def test_least_recently_used_entries_are_evicted(monkeypatch, tmp_path):
         stamp = time.time() - 1000 + k
         os.utime(tmp_path / "qr" / f"entry-{k}", (stamp, stamp))
     assert diskcache.read(diskcache.QR_SYMBOLS, "entry-0") is not None   # used now: kept
-    removed = diskcache.evict(limit=8 * 1050)
+    room = 8 * (diskcache._on_disk(os.stat(tmp_path / "qr" / "entry-1")) + 4)   # room for 8 entries on this disk
+    removed = diskcache.evict(limit=room)
     left = sorted(p.name for p in (tmp_path / "qr").iterdir())
     assert removed == 4 and "entry-0" in left and left == ["entry-0", "entry-5", "entry-6", "entry-7", "entry-8",
                                                             "entry-9"]
-    assert diskcache.evict(limit=8 * 1050) == 0                         # under the limit: nothing goes
+    assert diskcache.evict(limit=room) == 0                             # under the limit: nothing goes
 
 
 def test_entries_unused_past_the_age_limit_are_evicted_whatever_the_size(monkeypatch, tmp_path):
@@ -66,6 +67,19 @@ def test_entries_unused_past_the_age_limit_are_evicted_whatever_the_size(monkeyp
         os.utime(tmp_path / "qr" / f"entry-{k}", (stamp, stamp))
     assert diskcache.evict(limit=10**9, max_age=60 * 86400, now=now) == 2    # 61 and 400 days unused
     assert sorted(p.name for p in (tmp_path / "qr").iterdir()) == ["entry-0", "entry-1", "entry-2"]
+
+
+def test_the_budget_is_what_the_entries_take_on_the_disk(monkeypatch, tmp_path):
+    """Small entries (a conversion, a story's blocks, a digest: tens of bytes) each take a whole block:
+    the budget counts that, so a folder of many of them stays within it as `du` measures it."""
+    monkeypatch.setenv("LAYOUT_CACHE_DIR", str(tmp_path))
+    for k in range(300):
+        diskcache.write(diskcache.CONVERSIONS, f"entry-{k}", "轉換".encode())
+    entries = list((tmp_path / diskcache.CONVERSIONS.folder).iterdir())
+    used = sum(p.stat().st_blocks * 512 for p in entries)
+    assert used > 10 * sum(p.stat().st_size for p in entries)       # as on any file system of blocks
+    diskcache.evict(limit=used // 4)
+    assert sum(p.stat().st_blocks * 512 for p in (tmp_path / diskcache.CONVERSIONS.folder).iterdir()) <= used // 4
 
 
 def test_a_long_run_looks_at_the_budget_again_as_it_writes(monkeypatch, tmp_path):

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -148,8 +150,9 @@ def test_overset_fails_naming_story_and_sentence(tmp_path):
 def test_bad_yaml_one_line_error_no_traceback(tmp_path):
     bad = tmp_path / "bad.yaml"
     bad.write_text("template: [\n", encoding="utf-8")
-    result = subprocess.run(["layout", "check", str(bad)], capture_output=True, text=True) \
-        if shutil.which("layout") else None
+    # The command installed beside the interpreter running the tests (PATH's may be another install's).
+    command = shutil.which("layout", path=str(Path(sys.executable).parent))
+    result = subprocess.run([command, "check", str(bad)], capture_output=True, text=True) if command else None
     if result is None:
         pytest.skip("the layout command is not installed (pip install -e .)")
     assert result.returncode == 1

@@ -20,10 +20,12 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
+import layout
 from layout.app.cli import main
 from layout.app.studio import Studio, error_parts, start_server
 from layout.app.studio_place import PlaceRefused, Placement, issue_digest, place
@@ -341,7 +343,9 @@ def test_updates_are_pushed_and_pages_fetched_by_revision(running, issue_copy):
 
 def start_studio(issue, out, *extra):
     """`layout studio ISSUE --port 0` as a program; its URL from the line it prints first."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "NO_COLOR": "1"}
+    # The package the tests import (the checkout's, or the installed compiled build's in .ci/run's second
+    # run): never the checkout's pure layout/ in front of an installed build.
+    env = {**os.environ, "PYTHONPATH": str(Path(layout.__file__).resolve().parent.parent), "NO_COLOR": "1"}
     process = subprocess.Popen([sys.executable, "-m", "layout", "studio", str(issue), "--port", "0", "-o", str(out),
                                 *extra], cwd=issue.parent.parent, env=env, stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE, text=True)

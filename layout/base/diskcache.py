@@ -58,10 +58,11 @@ FILE_DIGESTS = CacheKind("digests", "a file's SHA-256 and the identity it was ta
                          "modification and change times)", "SHA-256 of the file's absolute path")
 CONVERSIONS = CacheKind("conversions", "a text converted to an edition's script by OpenCC (UTF-8)",
                         "SHA-256 of the text, its source's script, the edition's script and region, and "
-                        "OpenCC's identity (its files' sizes and times, the script table's)")
+                        "OpenCC's identity (its files' sizes and times, the script table's and scripts.py's, "
+                        "Python's Unicode version)")
 STORY_BLOCKS = CacheKind("blocks", "a story text's paragraphs and subheads as parsed (marshal); texts with "
                          "tables are not kept", "SHA-256 of the text and of the parser's identity (markdown-it's "
-                         "files' sizes and times, the loader's and table reader's)")
+                         "files' sizes and times, the loader's and table reader's, Python's Unicode version)")
 
 DISK = (FONT_METRICS, PHOTO_CHECKS, PRESSED_PHOTOS, IMAGE_INK, QR_SYMBOLS, HEAD_WORDS, FILE_DIGESTS, CONVERSIONS, STORY_BLOCKS)
 
@@ -154,7 +155,7 @@ def evict(limit: int | None = None, max_age: float | None = None, now: float | N
                 for entry in found:
                     if entry.is_file(follow_symlinks=False):
                         st = entry.stat(follow_symlinks=False)
-                        entries.append((st.st_mtime_ns, st.st_size, entry.path))
+                        entries.append((st.st_mtime_ns, _on_disk(st), entry.path))
         except OSError:
             continue
     removed = 0
@@ -182,6 +183,13 @@ def evict(limit: int | None = None, max_age: float | None = None, now: float | N
         except OSError:
             pass
     return removed
+
+
+def _on_disk(st: os.stat_result) -> int:
+    """The room an entry takes on the disk: whole blocks (4 KiB where most file systems keep a small
+    file), which for the many small entries (a conversion, a story's blocks, a digest: tens of bytes)
+    is many times their length; the budget is of the disk."""
+    return max(st.st_size, getattr(st, "st_blocks", 0) * 512)
 
 
 # The envelope of every entry: magic, envelope format, payload length in bytes, then the SHA-256 of
@@ -321,11 +329,19 @@ def file_sha256(path: Path) -> bytes:
 def installed_identity(package: str, *files: Path) -> str:
     """What a result computed by an installed package depends on besides its input: the package's files
     (their sizes and times, found without importing it: a new version or a rebuilt dictionary changes
-    them) and ``files`` of the engine's own (data tables, the code that reads them)."""
+    them) and ``files`` of the engine's own (data tables, the code that reads them); and the Unicode
+    version of this Python, which a package may read characters by (markdown-it tells punctuation by
+    ``unicodedata``: ``**…**`` beside a symbol new in a later version is bold in one Python, not another)."""
     import importlib.util
+    import unicodedata
 
     spec = importlib.util.find_spec(package)
-    parts = []
+    parts = [f"unicode {unicodedata.unidata_version}"]
+    if spec is None:
+        parts.append("missing")          # nothing installed: never the identity of an installed version
+    elif not spec.submodule_search_locations and spec.origin and os.path.isfile(spec.origin):
+        st = os.stat(spec.origin)        # a module of one file (or one extension): that file is all of it
+        parts.append(f"{os.path.basename(spec.origin)}:{st.st_size}:{st.st_mtime_ns}")
     for folder in (spec.submodule_search_locations or []) if spec else []:
         for top, dirs, names in os.walk(folder):
             dirs.sort()
@@ -360,7 +376,7 @@ def write(kind: CacheKind, name: str, data: bytes) -> None:
     if not _EVICTION["checked"] or _EVICTION["written"] > CACHE_MAX_BYTES * CHECK_SHARE:
         _EVICTION["checked"], _EVICTION["written"] = True, 0
         evict()
-    _EVICTION["written"] += len(data) + ENVELOPE.size
+    _EVICTION["written"] += -(-(len(data) + ENVELOPE.size) // 4096) * 4096      # whole blocks, as evict counts
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = target.with_name(f".{target.name}.{os.getpid()}.part")

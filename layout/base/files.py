@@ -11,7 +11,6 @@ operating-system error means, in words, naming the path."""
 
 from __future__ import annotations
 
-import ctypes
 import errno
 import fcntl
 import os
@@ -266,12 +265,14 @@ def swap_in(staging: Path, folder: Path) -> None:
 
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
-_LIBC = ctypes.CDLL(None, use_errno=True)      # the C library already loaded: renameat2 where it has it
 
 
 def _exchange(a: Path, b: Path) -> bool:
     """Swap two paths atomically; False where the system cannot (then nothing has changed)."""
-    renameat2 = getattr(_LIBC, "renameat2", None)
+    import ctypes     # here: only a render swaps a folder in (`layout check` never loads it)
+
+    # The C library already loaded: renameat2 where it has it.
+    renameat2 = getattr(ctypes.CDLL(None, use_errno=True), "renameat2", None)
     if renameat2 is None:
         return False
     if renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:

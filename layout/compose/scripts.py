@@ -21,6 +21,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from pathlib import Path
 
 from ..base import diskcache
 from ..base.paths import DATA
@@ -222,9 +223,9 @@ def _converted(text: str, source_script: str | None, script: str, region: str | 
 
 @cache
 def _opencc_identity() -> str:
-    """What a conversion depends on besides its text: OpenCC's build and dictionaries, and the script
-    table it takes characters by."""
-    return diskcache.installed_identity("opencc", DATA / "script-only.txt")
+    """What a conversion depends on besides its text: OpenCC's build and dictionaries, the script
+    table it takes characters by, and this file (the configurations and ``_converted_now``'s mixing)."""
+    return diskcache.installed_identity("opencc", DATA / "script-only.txt", Path(__file__))
 
 
 def _converted_now(text: str, source_script: str | None, script: str, region: str | None) -> str:

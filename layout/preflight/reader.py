@@ -305,6 +305,10 @@ def _objects(data: bytes, at: int, end: int):
                     and type(stack[-1][-2]) is int:
                 gen = stack[-1].pop()
                 value = _Ref(stack[-1].pop(), gen)
+            elif stack:
+                # Inside an array or dictionary a word is no value (1e2, a stray R): pikepdf reads it
+                # as a string, with a warning; for it to decide.
+                raise PdfError(f"a bare word {text[:20]!r} in an array or dictionary at offset {at}")
             else:
                 value = text
         elif kind == "open":
@@ -443,6 +447,7 @@ _CONTENT_TOKEN = re.compile(
     rb"|%[^\r\n]*"                                          # a comment
     rb"|[()<>{}]", re.DOTALL)                                # anything else: declined below
 _NUMBER_START = frozenset(b"0123456789+-.")
+_CONTENT_NUMBER = re.compile(rb"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)")
 
 
 # The quick path: a stream made only of what the engine writes in its pages' content — numbers, names
@@ -456,7 +461,7 @@ _QUICK_SIMPLE = (r"(?:[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?!" + _REGULAR + r")"   
            r"|/[^\x00\t\n\x0c\r ()<>\[\]{}/%#]*"                          # a name, no escapes
            r"|<[0-9A-Fa-f]*>)")                                              # a hex string
 _OPERAND = f"(?:{_QUICK_SIMPLE}|\\[{_WS}*+(?:{_QUICK_SIMPLE}{_WS}*+)*+\\])"
-_OPERATOR = f"(?!(?:true|false|null|BI)(?!{_REGULAR}))[A-Za-z'\"]{_REGULAR}*+"
+_OPERATOR = f"(?!(?:true|false|null|BI|ID)(?!{_REGULAR}))[A-Za-z'\"]{_REGULAR}*+"
 _QUICK_INSTRUCTION = re.compile(f"((?:{_WS}*+{_OPERAND})*+{_WS}*+)({_OPERATOR})")
 _QUICK_NUMBER = r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)"
 _UPRIGHT_TM = re.compile(f"{_WS}0{_WS}++1{_WS}++{_QUICK_NUMBER}{_WS}++{_QUICK_NUMBER}{_WS}++Tm(?!{_REGULAR})")
@@ -527,16 +532,19 @@ def _content_by_tokens(data: bytes, doc: "ReadFile") -> list[Instruction]:
         if c == 0x2F:                                   # /
             value = _name(tok)
         elif c in _NUMBER_START:
-            try:
-                value = float(tok) if b"." in tok else int(tok)
-            except ValueError:
-                raise doc.decline(f"content: {tok[:20]!r}") from None
+            # Only PDF's own number forms: Python's float and int also take 1e5, 1_0, inf and nan,
+            # which PDF reads as operators.
+            if _CONTENT_NUMBER.fullmatch(tok) is None:
+                raise doc.decline(f"content: {tok[:20]!r}")
+            value = float(tok) if b"." in tok else int(tok)
         elif c == 0x3C:                                 # <
             if tok == b"<<":
                 stack.append((operands, b"<<"))
                 operands = []
                 put = operands.append
                 continue
+            if tok == b"<":
+                raise doc.decline("content: a hex string with no end")
             value = PdfString(_hex(tok))
         elif c == 0x28:                                 # (
             if len(tok) == 1:
@@ -568,7 +576,8 @@ def _content_by_tokens(data: bytes, doc: "ReadFile") -> list[Instruction]:
         else:
             if stack:
                 raise doc.decline("content: an operator inside an array")
-            if tok == b"BI":
+            if tok == b"BI" or tok == b"ID":
+                # ID without BI too: pikepdf takes the bytes after it as image data, up to an EI.
                 raise doc.decline("an inline image")
             out.append(Instruction(operands, tok.decode("latin-1")))
             operands = []
@@ -578,6 +587,12 @@ def _content_by_tokens(data: bytes, doc: "ReadFile") -> list[Instruction]:
     if stack:
         raise doc.decline("content: an unclosed array or dictionary")
     return out
+
+
+def _missing_object() -> Declined:
+    # A reference to an object the file does not have is null to PDF, but the rules read with pikepdf
+    # meet it as a null where an object should be: never written by the engine, so pikepdf decides.
+    return Declined("a reference to an object the file does not have")
 
 
 def _hex(tok: bytes) -> bytes:
@@ -773,26 +788,31 @@ class ReadFile:
 
     def _link(self, containers: list) -> None:
         """References replaced by the objects they name in these containers (the quick path's: it
-        knows which hold references; a missing object is null, as PDF says)."""
+        knows which hold references; a missing object declines)."""
         get = self.objects.get
         for item in containers:
             if type(item) is PdfDict:
                 missing = False
                 for k, v in item.items():
                     if type(v) is _Ref:
-                        item[k] = v = get((v.num, v.gen))
+                        key = (v.num, v.gen)
+                        if key not in self.objects:
+                            raise _missing_object()
+                        item[k] = v = get(key)
                         missing = missing or v is None
-                if missing:
+                if missing:                      # an object that is null: the key is absent
                     for k in [k for k, v in item.items() if v is None]:
                         del item[k]
             else:
                 for i, v in enumerate(item):
                     if type(v) is _Ref:
+                        if (v.num, v.gen) not in self.objects:
+                            raise _missing_object()
                         item[i] = get((v.num, v.gen))
 
     def _resolve(self, container) -> None:
-        """References replaced by the objects they name, in every container reached (a missing object is
-        null, as PDF says)."""
+        """References replaced by the objects they name, in every container reached (a missing object
+        declines)."""
         todo = [container]
         seen = set()
         get = self.objects.get
@@ -807,18 +827,22 @@ class ReadFile:
                 for k, v in item.items():
                     kind = type(v)
                     if kind is _Ref:
+                        if (v.num, v.gen) not in self.objects:
+                            raise _missing_object()
                         item[k] = v = get((v.num, v.gen))
                         kind = type(v)
                         missing = missing or v is None
                     if (kind is PdfDict or kind is PdfArray) and not v.is_indirect:
                         todo.append(v)
-                if missing:
+                if missing:                      # an object that is null: the key is absent
                     for k in [k for k, v in item.items() if v is None]:
                         del item[k]
             elif type(item) is PdfArray:
                 for i, v in enumerate(item):
                     kind = type(v)
                     if kind is _Ref:
+                        if (v.num, v.gen) not in self.objects:
+                            raise _missing_object()
                         item[i] = v = get((v.num, v.gen))
                         kind = type(v)
                     if (kind is PdfDict or kind is PdfArray) and not v.is_indirect:
