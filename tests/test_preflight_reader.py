@@ -309,8 +309,12 @@ def test_the_quick_object_path_reads_every_sample_file_as_token_by_token_does(re
 
 def _one_object_file(body: bytes) -> bytes:
     """A file of a catalog, a page tree of one page and the object ``body`` (number 4), with its table."""
-    objects = [b"<</Type /Catalog /Pages 2 0 R>>", b"<</Type /Pages /Kids [3 0 R] /Count 1>>",
-               b"<</Type /Page /Parent 2 0 R /MediaBox [0 0 10 10] /Resources <<>> /X 4 0 R>>", body]
+    return _pdf_file([b"<</Type /Catalog /Pages 2 0 R>>", b"<</Type /Pages /Kids [3 0 R] /Count 1>>",
+                      b"<</Type /Page /Parent 2 0 R /MediaBox [0 0 10 10] /Resources <<>> /X 4 0 R>>", body])
+
+
+def _pdf_file(objects: list[bytes]) -> bytes:
+    """A PDF 1.3 file of ``objects`` (numbered from 1, the first the catalog) with a right table."""
     out, offsets = bytearray(b"%PDF-1.3\n"), []
     for number, text in enumerate(objects, start=1):
         offsets.append(len(out))
@@ -437,15 +441,7 @@ def _page_file(page: bytes, content: bytes) -> bytes:
                b"/Resources <</ExtGState <</G 5 0 R>>>> " + page + b">>",
                b"<</Length %d>>\nstream\n" % len(content) + content + b"\nendstream",
                b"<</Type /ExtGState /OP false>>"]
-    out, offsets = bytearray(b"%PDF-1.3\n"), []
-    for number, text in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + text + b"\nendobj\n"
-    table = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    out += b"trailer\n<</Size %d /Root 1 0 R>>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, table)
-    return bytes(out)
+    return _pdf_file(objects)
 
 
 @pytest.mark.parametrize("page,content", [
